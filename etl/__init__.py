@@ -1,0 +1,1 @@
+"""Loading lenders' export files into DuckDB: read, map headers, validate, reject, load."""

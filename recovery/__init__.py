@@ -1,0 +1,1 @@
+"""Loan collection analytics: the shared core (settings, database access, command line)."""
