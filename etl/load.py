@@ -1,0 +1,332 @@
+"""Loading files: each file is read, mapped, staged and loaded in its own transaction
+inside a rebuilt copy of the database, which is swapped in once at the end.
+
+A file refused whole leaves nothing behind; the others in the same call still load. A file
+whose content was loaded before is skipped. A loans file replaces the rows of any earlier
+file for the same snapshot dates (a corrected re-export); actions, payments, contacts and
+teams replace earlier rows with the same key.
+"""
+
+import importlib.resources
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import duckdb
+
+from etl.contract import ENUM_VALUES, FILE_KINDS, ColumnType, FileKind
+from etl.errors import LoadError, UnknownFileKind
+from etl.headers import MappedColumn, map_headers
+from etl.phones import check_numbers
+from etl.readers import SUFFIXES, ReadResult, StructuralReject, file_digest, read_into_raw
+from etl.staging import staging_sql
+from recovery.database import rebuilding, scalar
+from recovery.settings import Settings
+
+KIND_ORDER = ("teams", "loans", "contacts", "actions", "payments")
+# File-name prefixes that tell a file's kind, English and the usual Chinese export names.
+NAME_PREFIXES = {
+    "loans": ("loans", "loan", "贷款台账", "借据明细", "贷款"),
+    "actions": ("actions", "action", "催收记录", "催记"),
+    "payments": ("payments", "payment", "还款记录", "还款"),
+    "contacts": ("contacts", "contact", "联系方式", "联系人"),
+    "teams": ("teams", "team", "团队"),
+}
+SQL_TYPES = {
+    ColumnType.MONEY: "decimal(18, 2)",
+    ColumnType.INTEGER: "integer",
+}
+
+
+@dataclass
+class FileOutcome:
+    file: str
+    kind: str | None
+    status: str  # loaded | unchanged | refused
+    rows_loaded: int = 0
+    rows_rejected: int = 0
+    error: str | None = None
+
+
+def kind_of(path: Path) -> str:
+    name = path.name.lower()
+    for kind, prefixes in NAME_PREFIXES.items():
+        if name.startswith(prefixes):
+            return kind
+    raise UnknownFileKind(
+        path.name,
+        "kind not known from the name: start it with loans, actions, payments, contacts or "
+        "teams, or give --kind",
+    )
+
+
+def expand(paths: Iterable[Path]) -> list[Path]:
+    """Files named, and the data files inside folders named, in loading order."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(p for p in sorted(path.iterdir()) if p.suffix.lower() in SUFFIXES)
+        else:
+            files.append(path)
+
+    def order(path: Path) -> tuple[int, str]:
+        try:
+            return KIND_ORDER.index(kind_of(path)), path.name
+        except LoadError:
+            return len(KIND_ORDER), path.name
+
+    return sorted(files, key=order)
+
+
+def load_files(
+    paths: Iterable[Path],
+    settings: Settings,
+    *,
+    kind: str | None = None,
+    on_file: Callable[[FileOutcome], None] | None = None,
+) -> list[FileOutcome]:
+    files = expand(paths)
+    outcomes: list[FileOutcome] = []
+    with rebuilding(
+        settings.db, memory_limit=settings.duckdb_memory_limit, threads=settings.duckdb_threads
+    ) as rebuild:
+        con = rebuild.con
+        prepare(con, settings)
+        batch_id = _next_id(con, "batch_id")
+        for path in files:
+            outcome = load_one(con, path, kind, batch_id, settings)
+            outcomes.append(outcome)
+            if on_file:
+                on_file(outcome)
+        if any(o.status == "loaded" for o in outcomes):
+            check_new_numbers(con)
+            rebuild.keep = True
+    return outcomes
+
+
+def prepare(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    schema = importlib.resources.files("etl").joinpath("schema.sql").read_text(encoding="utf-8")
+    con.execute(schema)
+    con.execute(
+        "create or replace temp table value_aliases (domain varchar, spelling varchar, canonical varchar)"
+    )
+    con.executemany("insert into value_aliases values (?, ?, ?)", value_alias_rows(settings))
+    con.execute("delete from method_costs")
+    con.executemany("insert into method_costs values (?, ?)", sorted(settings.method_cost.items()))
+
+
+def value_alias_rows(settings: Settings) -> list[tuple[str, str, str]]:
+    spellings: dict[tuple[str, str], str] = {}
+    for domain, values in ENUM_VALUES.items():
+        for canonical, aliases in values.items():
+            for spelling in (canonical, *aliases):
+                spellings[(domain, spelling.lower())] = canonical
+    for domain, extra in settings.value_aliases.items():
+        if domain not in ENUM_VALUES:
+            raise ValueError(
+                f"config value_aliases: unknown field '{domain}'; use one of {', '.join(ENUM_VALUES)}"
+            )
+        for spelling, canonical in extra.items():
+            if canonical not in ENUM_VALUES[domain]:
+                raise ValueError(
+                    f"config value_aliases.{domain}: '{spelling}' maps to '{canonical}', "
+                    f"which is not one of {', '.join(ENUM_VALUES[domain])}"
+                )
+            spellings[(domain, spelling.strip().lower())] = canonical
+    return [(domain, spelling, canonical) for (domain, spelling), canonical in spellings.items()]
+
+
+def _next_id(con: duckdb.DuckDBPyConnection, column: str) -> int:
+    return scalar(con, f"select coalesce(max({column}), 0) + 1 from load_ledger")
+
+
+def load_one(
+    con: duckdb.DuckDBPyConnection, path: Path, kind: str | None, batch_id: int, settings: Settings
+) -> FileOutcome:
+    outcome = FileOutcome(file=path.name, kind=kind, status="refused")
+    try:
+        file_kind = FILE_KINDS[kind or kind_of(path)]
+        outcome.kind = file_kind.name
+        if not path.is_file():
+            raise LoadError(path.name, "no such file")
+        digest = file_digest(path)
+        already = scalar(
+            con,
+            "select load_id from load_ledger where file_sha256 = $digest and status = 'loaded'",
+            {"digest": digest},
+        )
+        if already:
+            outcome.status = "unchanged"
+            return outcome
+        # Read before the transaction opens: rows of a table created inside one are
+        # numbered from a large offset, and source lines come from those numbers.
+        read = read_into_raw(con, path)
+        extra_headers = settings.header_aliases.get(file_kind.name, {})
+        mapped = map_headers(path.name, file_kind, read.headers, extra_headers)
+        con.execute("begin transaction")
+        try:
+            outcome.rows_loaded, outcome.rows_rejected = _stage_and_insert(
+                con, path, file_kind, read, mapped, digest, batch_id, settings
+            )
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
+        outcome.status = "loaded"
+    except LoadError as error:
+        outcome.error = str(error)
+    return outcome
+
+
+def _stage_and_insert(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    kind: FileKind,
+    read: ReadResult,
+    mapped: list[MappedColumn],
+    digest: str,
+    batch_id: int,
+    settings: Settings,
+) -> tuple[int, int]:
+    params = {}
+    if kind.name == "loans":
+        params = settings.classification.model_dump()
+    con.execute(staging_sql(kind, mapped), params)
+    load_id = _next_id(con, "load_id")
+    rejected = _write_rejects(con, load_id, path.name, kind, mapped, read.structural_rejects)
+    _replace_earlier_rows(con, kind, batch_id)
+    columns = ", ".join(c.name for c in kind.columns)
+    typed = ", ".join(
+        f"cast({c.name} as {SQL_TYPES[c.type]})" if c.type in SQL_TYPES else c.name
+        for c in kind.columns
+    )
+    loaded = scalar(
+        con,
+        f"""
+        insert into {kind.table} ({columns}, load_id)
+        select {typed}, $load_id from staged where reject_reason is null
+        """,
+        {"load_id": load_id},
+    )
+    con.execute(
+        """
+        insert into load_ledger values (
+            $load_id, $batch_id, $file_name, $digest, $kind, $file_format, $encoding,
+            $rows_read, $rows_loaded, $rows_rejected, 'loaded', $loaded_at)
+        """,
+        {
+            "load_id": load_id,
+            "batch_id": batch_id,
+            "file_name": path.name,
+            "digest": digest,
+            "kind": kind.name,
+            "file_format": path.suffix.lower().lstrip("."),
+            "encoding": read.encoding,
+            "rows_read": loaded + rejected,
+            "rows_loaded": loaded,
+            "rows_rejected": rejected,
+            "loaded_at": datetime.now(ZoneInfo(settings.timezone)).replace(tzinfo=None),
+        },
+    )
+    _mark_replaced_loads(con, kind)
+    return loaded, rejected
+
+
+def _write_rejects(
+    con: duckdb.DuckDBPyConnection,
+    load_id: int,
+    file_name: str,
+    kind: FileKind,
+    mapped: list[MappedColumn],
+    structural: list[StructuralReject],
+) -> int:
+    con.execute("create or replace temp table header_map (column_name varchar, header varchar)")
+    con.executemany("insert into header_map values (?, ?)", [(m.column, m.header) for m in mapped])
+    value = (
+        "case reject_column "
+        + " ".join(f"when '{c.name}' then {c.name}__text" for c in kind.columns)
+        + " end"
+    )
+    con.execute(
+        f"""
+        insert into rejected_rows
+        select $load_id, $file_name, s.source_line, s.reject_column, h.header, {value},
+            s.reject_reason
+        from staged s left join header_map h on h.column_name = s.reject_column
+        where s.reject_reason is not null
+        """,
+        {"load_id": load_id, "file_name": file_name},
+    )
+    if structural:
+        con.executemany(
+            "insert into rejected_rows values (?, ?, ?, null, null, ?, ?)",
+            [(load_id, file_name, r.line, r.text[:1000], r.reason) for r in structural],
+        )
+    rejected = scalar(con, "select count(*) from staged where reject_reason is not null")
+    return rejected + len(structural)
+
+
+def _replace_earlier_rows(con: duckdb.DuckDBPyConnection, kind: FileKind, batch_id: int) -> None:
+    if kind.name == "loans":
+        # A snapshot date arriving again replaces the rows earlier calls loaded for it;
+        # files loaded in the same call add up (a snapshot exported in parts).
+        con.execute(
+            """
+            delete from loan_snapshots
+            where as_of_date in (select as_of_date from staged where reject_reason is null)
+              and load_id not in (select load_id from load_ledger where batch_id = $batch_id)
+            """,
+            {"batch_id": batch_id},
+        )
+        return
+    same_key = " and ".join(f"s.{k} = t.{k}" for k in kind.key)
+    con.execute(
+        f"""
+        delete from {kind.table} t
+        where exists (select 1 from staged s where s.reject_reason is null and {same_key})
+        """
+    )
+
+
+def _mark_replaced_loads(con: duckdb.DuckDBPyConnection, kind: FileKind) -> None:
+    con.execute(
+        f"""
+        update load_ledger set status = 'replaced'
+        where status = 'loaded' and kind = $kind
+          and load_id not in (select distinct load_id from {kind.table})
+        """,
+        {"kind": kind.name},
+    )
+
+
+def check_new_numbers(con: duckdb.DuckDBPyConnection) -> None:
+    """Checks each number not checked before, once per (number, city)."""
+    unchecked = con.sql(
+        """
+        with numbers as (
+            select distinct phone, city from contacts
+            union
+            select distinct contact_phone as phone, cast(null as varchar) as city
+            from actions where contact_phone is not null
+        )
+        select n.phone, n.city from numbers n
+        where not exists (
+            select 1 from phone_checks k
+            where k.phone = n.phone and k.city is not distinct from n.city
+        )
+        """
+    ).pl()
+    if unchecked.is_empty():
+        return
+    checked = check_numbers(unchecked)
+    con.register("checked_numbers", checked)
+    con.execute(
+        """
+        insert into phone_checks
+        select phone, city, phone_normalized, number_type, is_valid, invalid_reason
+        from checked_numbers
+        """
+    )
+    con.unregister("checked_numbers")

@@ -1,0 +1,179 @@
+"""Reading a file, whatever its format and encoding, into a DuckDB table of text.
+
+Every reader leaves the same thing behind: a table `raw` holding the file's columns as
+VARCHAR under their own headers, plus `source_line`, the line a person finds the row on
+(for CSV the record's line, a quoted multi-line field counting as one). Rows too broken to
+split into columns come back as structural rejects instead of refusing the file.
+"""
+
+import codecs
+import hashlib
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import fastexcel
+import polars as pl
+
+from etl.errors import UnreadableFile
+
+CHUNK = 1 << 20
+TEXT_SUFFIXES = {".csv", ".txt", ".tsv"}
+SUFFIXES = TEXT_SUFFIXES | {".xlsx", ".xlsm", ".parquet"}
+
+
+@dataclass(frozen=True)
+class StructuralReject:
+    line: int
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    headers: list[str]
+    encoding: str | None
+    structural_rejects: list[StructuralReject]
+
+
+def file_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        while block := stream.read(CHUNK):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def detect_encoding(path: Path) -> str:
+    """UTF-8 (with or without BOM) when the whole file decodes as UTF-8, else GB18030
+    (a superset of GBK) when it decodes as that; anything else is refused."""
+    with path.open("rb") as stream:
+        head = stream.read(3)
+    if head == codecs.BOM_UTF8:
+        return "utf-8-sig"
+    for encoding in ("utf-8", "gb18030"):
+        if _decodes(path, encoding):
+            return encoding
+    raise UnreadableFile(path.name, "is not text in UTF-8 or GBK/GB18030; save it as UTF-8 CSV")
+
+
+def _decodes(path: Path, encoding: str) -> bool:
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        with path.open("rb") as stream:
+            while block := stream.read(CHUNK):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _transcode_to_utf8(path: Path, encoding: str, target: Path) -> None:
+    decoder = codecs.getincrementaldecoder(encoding)()
+    with path.open("rb") as source, target.open("w", encoding="utf-8", newline="") as sink:
+        while block := source.read(CHUNK):
+            sink.write(decoder.decode(block))
+        sink.write(decoder.decode(b"", final=True))
+
+
+def read_into_raw(con: duckdb.DuckDBPyConnection, path: Path) -> ReadResult:
+    suffix = path.suffix.lower()
+    con.execute("drop table if exists raw")
+    try:
+        if suffix in TEXT_SUFFIXES:
+            return _read_csv(con, path)
+        if suffix in {".xlsx", ".xlsm"}:
+            return _read_xlsx(con, path)
+        if suffix == ".parquet":
+            return _read_parquet(con, path)
+    except (duckdb.Error, fastexcel.FastExcelError, OSError, pl.exceptions.PolarsError) as error:
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
+        raise UnreadableFile(path.name, f"cannot be read: {first_line}") from error
+    raise UnreadableFile(
+        path.name, f"has an unknown format '{suffix}'; use one of {', '.join(sorted(SUFFIXES))}"
+    )
+
+
+def _read_csv(con: duckdb.DuckDBPyConnection, path: Path) -> ReadResult:
+    encoding = detect_encoding(path)
+    if encoding == "gb18030":
+        with tempfile.TemporaryDirectory(prefix="recovery-") as folder:
+            utf8_copy = Path(folder) / "utf8.csv"
+            _transcode_to_utf8(path, encoding, utf8_copy)
+            return _read_utf8_csv(con, utf8_copy, encoding)
+    return _read_utf8_csv(con, path, encoding)
+
+
+def _read_utf8_csv(con: duckdb.DuckDBPyConnection, path: Path, encoding: str) -> ReadResult:
+    con.execute("drop table if exists csv_errors; drop table if exists csv_scans")
+    con.execute(
+        """
+        create temp table raw_unnumbered as
+        select * from read_csv(
+            $path, all_varchar = true, header = true, store_rejects = true,
+            rejects_table = 'csv_errors', rejects_scan = 'csv_scans', max_line_size = 10000000
+        )
+        """,
+        {"path": str(path)},
+    )
+    errors = con.sql(
+        "select line, csv_line, error_message from csv_errors order by line"
+    ).fetchall()
+    # rowid is the position among the rows DuckDB kept; add back the broken lines before it.
+    con.execute(
+        """
+        create temp table raw as
+        with broken as (
+            select line, line - 2 - (row_number() over (order by line) - 1) as kept_before
+            from csv_errors
+        )
+        select r.*, r.rowid + 2 + (
+            select count(*) from broken b where b.kept_before <= r.rowid
+        ) as source_line
+        from raw_unnumbered r
+        """
+        if errors
+        else "create temp table raw as select *, rowid + 2 as source_line from raw_unnumbered"
+    )
+    con.execute("drop table raw_unnumbered; drop table csv_errors; drop table csv_scans")
+    headers = [c for c in con.table("raw").columns if c != "source_line"]
+    rejects = [
+        StructuralReject(line, text or "", message.splitlines()[0])
+        for line, text, message in errors
+    ]
+    return ReadResult(headers, encoding, rejects)
+
+
+def _read_xlsx(con: duckdb.DuckDBPyConnection, path: Path) -> ReadResult:
+    reader = fastexcel.read_excel(path)
+    sheet = reader.load_sheet(0, dtypes="string")
+    frame = pl.from_arrow(sheet.to_arrow())
+    frame = frame.with_row_index("source_line", offset=2).with_columns(
+        pl.col("source_line").cast(pl.Int64)
+    )
+    con.register("xlsx_frame", frame)
+    con.execute("create temp table raw as select * from xlsx_frame")
+    con.unregister("xlsx_frame")
+    return ReadResult([c for c in frame.columns if c != "source_line"], None, [])
+
+
+def _read_parquet(con: duckdb.DuckDBPyConnection, path: Path) -> ReadResult:
+    columns = con.execute("select * from read_parquet($path) limit 0", {"path": str(path)}).columns
+    as_text = ", ".join(
+        f"cast({quote_identifier(c)} as varchar) as {quote_identifier(c)}" for c in columns
+    )
+    con.execute(
+        f"""
+        create temp table raw as
+        select {as_text}, file_row_number + 1 as source_line
+        from read_parquet($path, file_row_number = true)
+        """,
+        {"path": str(path)},
+    )
+    return ReadResult(list(columns), None, [])
+
+
+def quote_identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'

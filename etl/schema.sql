@@ -1,0 +1,137 @@
+-- The database the loader writes and everything else reads. Column meanings: docs/schema.md.
+-- Money is DECIMAL(18,2); times are local times in the configured zone.
+
+create table if not exists load_ledger (
+    load_id integer primary key,
+    batch_id integer not null,
+    file_name varchar not null,
+    file_sha256 varchar not null,
+    kind varchar not null,
+    file_format varchar not null,
+    encoding varchar,
+    rows_read bigint not null,
+    rows_loaded bigint not null,
+    rows_rejected bigint not null,
+    status varchar not null,          -- loaded | replaced (all its rows replaced by a later file)
+    loaded_at timestamp not null
+);
+
+create table if not exists rejected_rows (
+    load_id integer not null,
+    file_name varchar not null,
+    line bigint,
+    column_name varchar,              -- canonical name; null when the whole row is broken
+    header varchar,                   -- the header as written in the file
+    value varchar,
+    reason varchar not null
+);
+
+create table if not exists loan_snapshots (
+    as_of_date date not null,
+    loan_id varchar not null,
+    customer_id varchar not null,
+    customer_name varchar,
+    id_number varchar,
+    product varchar,
+    branch varchar,
+    team varchar,
+    collector varchar,
+    disbursed_on date,
+    principal decimal(18, 2) not null,
+    outstanding_balance decimal(18, 2) not null,
+    overdue_amount decimal(18, 2),
+    days_past_due integer not null,
+    classification varchar not null,
+    status varchar not null,
+    load_id integer not null
+);
+
+create table if not exists actions (
+    action_id varchar not null,
+    loan_id varchar not null,
+    action_at timestamp not null,
+    method varchar not null,
+    team varchar not null,
+    collector varchar,
+    contact_phone varchar,
+    contact_relation varchar,
+    outcome varchar,
+    promised_amount decimal(18, 2),
+    promised_date date,
+    cost decimal(18, 2),
+    note varchar,
+    load_id integer not null
+);
+
+create table if not exists payments (
+    payment_id varchar not null,
+    loan_id varchar not null,
+    paid_at timestamp not null,
+    amount decimal(18, 2) not null,
+    channel varchar,
+    load_id integer not null
+);
+
+create table if not exists contacts (
+    customer_id varchar not null,
+    phone varchar not null,
+    relation varchar,
+    city varchar,
+    load_id integer not null
+);
+
+create table if not exists teams (
+    team varchar not null,
+    team_type varchar,
+    manager varchar,
+    monthly_visit_quota integer,
+    load_id integer not null
+);
+
+create table if not exists phone_checks (
+    phone varchar not null,
+    city varchar,
+    phone_normalized varchar,
+    number_type varchar not null,     -- mobile | landline | service | unknown
+    is_valid boolean not null,
+    invalid_reason varchar            -- not_a_number | wrong_length | bad_prefix |
+                                      -- missing_area_code | wrong_area_code | service_number
+);
+
+create table if not exists method_costs (
+    method varchar primary key,
+    cost_per_action decimal(18, 2) not null
+);
+
+-- Numbers on file with their check; a number listed again for the same customer is a
+-- duplicate (the first listing keeps its own verdict).
+create or replace view contact_numbers as
+with checked as (
+    select
+        c.customer_id,
+        c.phone,
+        c.relation,
+        c.city,
+        k.phone_normalized,
+        k.number_type,
+        k.is_valid,
+        k.invalid_reason,
+        row_number() over (
+            partition by c.customer_id, coalesce(k.phone_normalized, c.phone)
+            order by c.load_id, c.phone
+        ) as listing
+    from contacts c
+    left join phone_checks k
+        on k.phone = c.phone and k.city is not distinct from c.city
+)
+select
+    customer_id,
+    phone,
+    relation,
+    city,
+    phone_normalized,
+    number_type,
+    listing > 1 as is_duplicate,
+    is_valid and listing = 1 as is_valid,
+    case when listing > 1 then 'duplicate' else invalid_reason end as invalid_reason
+from checked;

@@ -1,0 +1,147 @@
+"""`recovery`: the one command line in front of the ETL, the measures and the dashboard."""
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from recovery.settings import get_settings
+
+app = typer.Typer(
+    help="Loan collection analytics: load lenders' files, compute recovery KPIs, serve the "
+    "dashboard.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console()
+errors = Console(stderr=True)
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=errors,
+        transient=True,
+    )
+
+
+@app.command()
+def generate(
+    out: Annotated[Path, typer.Option(help="folder to write the demo files into")],
+    loans: Annotated[int, typer.Option(min=10, help="loans in the book")] = 20000,
+    months: Annotated[int, typer.Option(min=2, help="monthly snapshots")] = 13,
+    seed: Annotated[int, typer.Option(help="random seed: same seed, same files")] = 42,
+    end_month: Annotated[str, typer.Option(help="last snapshot month, YYYY-MM")] = "2026-10",
+) -> None:
+    """Write a synthetic demo portfolio in the data contract's own file formats."""
+    from etl.generate import generate_demo
+
+    with _progress() as progress:
+        tasks: dict[str, int] = {}
+
+        def report(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = progress.add_task(stage, total=total)
+            progress.update(tasks[stage], completed=done, total=total)
+
+        written = generate_demo(
+            out, loans=loans, months=months, seed=seed, end_month=end_month, progress=report
+        )
+    console.print(f"Wrote {len(written)} files to {out}")
+
+
+@app.command()
+def load(
+    paths: Annotated[list[Path], typer.Argument(help="files or folders of files to load")],
+    kind: Annotated[
+        str | None,
+        typer.Option(help="loans, actions, payments, contacts or teams (else from the name)"),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+) -> None:
+    """Load files into the database: rows that break a rule are rejected, the rest load.
+
+    Exits 1 when a file was refused whole (nothing of it is loaded)."""
+    from etl.contract import FILE_KINDS
+    from etl.load import expand, load_files
+
+    if kind is not None and kind not in FILE_KINDS:
+        raise typer.BadParameter(f"use one of {', '.join(FILE_KINDS)}", param_hint="--kind")
+    settings = get_settings()
+    files = expand(paths)
+    with _progress() as progress:
+        task = progress.add_task("Loading", total=len(files))
+        outcomes = load_files(files, settings, kind=kind, on_file=lambda _: progress.advance(task))
+    if as_json:
+        print(
+            json.dumps(
+                {"database": str(settings.db), "files": [vars(o) for o in outcomes]},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    else:
+        _print_outcomes(outcomes)
+    if any(o.status == "refused" for o in outcomes):
+        raise typer.Exit(1)
+
+
+def _print_outcomes(outcomes: list) -> None:
+    table = Table("file", "kind", "status", "rows loaded", "rows rejected", "why refused")
+    for o in outcomes:
+        table.add_row(
+            o.file,
+            o.kind or "?",
+            o.status,
+            f"{o.rows_loaded:,}",
+            f"{o.rows_rejected:,}",
+            o.error or "",
+        )
+    console.print(table)
+    for o in outcomes:
+        if o.error:
+            errors.print(f"[red]refused[/red] {o.error}", highlight=False)
+
+
+@app.command()
+def rejects(
+    file: Annotated[str | None, typer.Option(help="only rows from this file name")] = None,
+    limit: Annotated[int, typer.Option(min=1, help="rows to show at most")] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+) -> None:
+    """List rejected rows: file, line, column, value (personal data masked) and reason."""
+    from etl.rejects import rejected_rows
+
+    settings = get_settings()
+    rows, total = rejected_rows(settings.db, file_name=file, limit=limit)
+    if as_json:
+        print(json.dumps({"total": total, "rows": rows}, ensure_ascii=False, indent=2))
+        return
+    table = Table("file", "line", "column", "header", "value", "reason")
+    for row in rows:
+        table.add_row(
+            *(
+                str(row[k]) if row[k] is not None else ""
+                for k in ("file_name", "line", "column_name", "header", "value", "reason")
+            )
+        )
+    console.print(table)
+    console.print(
+        f"{total:,} rejected rows in all" + (f", {len(rows)} shown" if total > len(rows) else "")
+    )
+
+
+def main() -> None:
+    try:
+        app()
+    except Exception as error:  # a clear message instead of a traceback
+        errors.print(f"[red]error:[/red] {error}", highlight=False)
+        sys.exit(2)

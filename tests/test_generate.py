@@ -1,0 +1,421 @@
+"""The demo generator: file names and formats, determinism, realism, and bad rows.
+
+The files are read back here with polars alone, through the header aliases and value
+spellings of DATA_CONTRACT.md, so these tests do not depend on the loader.
+"""
+
+import codecs
+import io
+from pathlib import Path
+
+import fastexcel
+import polars as pl
+import pytest
+
+from etl.generate import BAD_ROW_EVERY, BAD_ROW_MIN_FILE_ROWS, generate_demo
+
+ALIASES = {
+    "数据日期": "as_of_date", "借据号": "loan_id", "客户号": "customer_id",
+    "客户姓名": "customer_name", "身份证号": "id_number", "产品名称": "product", "机构": "branch",
+    "催收团队": "team", "催收员": "collector", "放款日期": "disbursed_on", "放款金额": "principal",
+    "贷款余额": "outstanding_balance", "逾期金额": "overdue_amount", "逾期天数": "days_past_due",
+    "五级分类": "classification", "状态": "status", "记录编号": "action_id",
+    "催收时间": "action_at", "催收方式": "method", "联系电话": "contact_phone",
+    "联系对象": "contact_relation", "联系结果": "outcome", "承诺金额": "promised_amount",
+    "承诺还款日": "promised_date", "成本": "cost", "备注": "note", "流水号": "payment_id",
+    "还款日期": "paid_at", "还款金额": "amount", "还款渠道": "channel", "电话号码": "phone",
+    "关系": "relation", "城市": "city", "团队类型": "team_type", "负责人": "manager",
+    "外访指标": "monthly_visit_quota",
+}  # fmt: skip
+METHODS = {
+    "短信": "sms", "电话": "phone", "电催": "phone", "信函": "letter", "律师函": "lawyer_letter",
+    "邮件": "email", "上门": "visit", "外访": "visit", "诉讼": "legal", "司法": "legal",
+    "委外": "agency", "拖车": "repossession", "其他": "other",
+}  # fmt: skip
+OUTCOMES = {
+    "接通": "connected", "无人接听": "no_answer", "占线": "busy", "拒接": "rejected",
+    "关机": "powered_off", "停机": "suspended", "空号": "invalid_number", "错号": "wrong_number",
+    "非本人": "wrong_number", "已送达": "delivered", "退回": "undeliverable", "见面": "met",
+    "未找到": "not_found",
+}  # fmt: skip
+RELATIONS = {
+    "本人": "self", "配偶": "spouse", "亲属": "family", "担保人": "guarantor", "同事": "colleague",
+    "其他": "other",
+}  # fmt: skip
+CLASSES = {"正常": "normal", "关注": "special_mention", "次级": "substandard", "可疑": "doubtful"}
+STATUSES = {"正常": "active", "结清": "settled", "核销": "written_off"}
+MONEY = r"^-?(\d{1,3}(,\d{3})+|\d+)\.\d{2}元?$"
+
+# The deliberate bad rows of each kind, as the module docstring lists them.
+DELIBERATE = {
+    "loans": {"negative balance", "missing loan_id", "bad as_of_date", "duplicate loan_id"},
+    "actions": {
+        "unknown method",
+        "missing loan_id",
+        "bad action_at",
+        "phone without outcome",
+        "promise without date",
+    },  # fmt: skip
+    "payments": {"zero amount", "missing loan_id", "bad paid_at"},
+    "contacts": {"missing customer_id", "missing phone"},
+}
+
+
+def read_table(path: Path) -> pl.DataFrame:
+    """A file as strings under canonical headers, the way a lender's export is read."""
+    if path.suffix == ".xlsx":
+        frame = fastexcel.read_excel(path).load_sheet(0).to_polars()
+        return frame.rename(lambda c: ALIASES.get(c, c)).with_columns(
+            pl.col(pl.Datetime, pl.Date).dt.strftime("%Y-%m-%d"),
+            pl.col(pl.Float64).round(2).map_elements(lambda v: f"{v:.2f}", pl.String),
+            pl.col(pl.Int64).cast(pl.String),
+        )
+    raw = path.read_bytes()
+    if raw.startswith(codecs.BOM_UTF8):
+        text = raw.decode("utf-8-sig")
+    else:
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            text = raw.decode("gbk")
+    frame = pl.read_csv(io.BytesIO(text.encode()), infer_schema=False)
+    return frame.rename(lambda c: ALIASES.get(c, c))
+
+
+def amount(column: str) -> pl.Expr:
+    text = pl.col(column).str.replace_all(",", "").str.strip_suffix("元")
+    return text.cast(pl.Float64, strict=False)
+
+
+def day(column: str) -> pl.Expr:
+    text = pl.col(column)
+    return pl.coalesce(
+        text.str.to_date(f, strict=False) for f in ("%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日")
+    )
+
+
+def canonical(column: str, spellings: dict[str, str]) -> pl.Expr:
+    return pl.col(column).replace(spellings)
+
+
+def violations(kind: str, frame: pl.DataFrame) -> pl.Series:
+    """The first rule of the loader each row breaks (null when none), as DELIBERATE names it."""
+    if kind == "loans":
+        duplicate = pl.col("loan_id").is_duplicated() & ~pl.col("loan_id").is_first_distinct()
+        rules = [
+            (pl.col("loan_id").is_null(), "missing loan_id"),
+            (day("as_of_date").is_null(), "bad as_of_date"),
+            (amount("outstanding_balance") < 0, "negative balance"),
+            (duplicate.over(day("as_of_date")), "duplicate loan_id"),
+            (amount("principal").is_null() | (amount("principal") <= 0), "bad principal"),
+            (amount("outstanding_balance").is_null(), "bad balance"),
+            (amount("overdue_amount").is_null() | (amount("overdue_amount") < 0), "bad overdue"),
+            (pl.col("days_past_due").cast(pl.Int64, strict=False).is_null(), "bad days"),
+            (pl.col("days_past_due").cast(pl.Int64, strict=False) < 0, "negative days"),
+            (day("disbursed_on").is_null(), "bad disbursed_on"),
+            (~pl.col("status").is_in(["active", "settled", "written_off", *STATUSES]), "status"),
+            (
+                pl.col("classification").is_not_null()
+                & ~pl.col("classification").is_in([*CLASSES.values(), "loss", *CLASSES, "损失"]),
+                "classification",
+            ),
+        ]
+    elif kind == "actions":
+        method = canonical("method", METHODS)
+        outcome = canonical("outcome", OUTCOMES)
+        timestamp = pl.col("action_at").str.to_datetime("%Y-%m-%d %H:%M:%S", strict=False)
+        rules = [
+            (pl.col("loan_id").is_null(), "missing loan_id"),
+            (timestamp.is_null(), "bad action_at"),
+            (~method.is_in(list(set(METHODS.values()))), "unknown method"),
+            (method.is_in(["phone", "visit"]) & outcome.is_null(), "phone without outcome"),
+            (
+                pl.col("promised_amount").is_not_null() & pl.col("promised_date").is_null(),
+                "promise without date",
+            ),
+            (pl.col("team").is_null(), "missing team"),
+            (outcome.is_not_null() & ~outcome.is_in(list(set(OUTCOMES.values()))), "outcome"),
+            (
+                pl.col("contact_relation").is_not_null()
+                & ~canonical("contact_relation", RELATIONS).is_in(list(RELATIONS.values())),
+                "relation",
+            ),
+            (pl.col("promised_date").is_not_null() & day("promised_date").is_null(), "bad date"),
+            (amount("promised_amount") <= 0, "bad promise"),
+            (pl.col("cost").is_not_null() & amount("cost").is_null(), "bad cost"),
+        ]
+    elif kind == "payments":
+        rules = [
+            (pl.col("loan_id").is_null(), "missing loan_id"),
+            (day("paid_at").is_null(), "bad paid_at"),
+            (amount("amount") == 0, "zero amount"),
+            (amount("amount").is_null(), "bad amount"),
+        ]
+    else:
+        rules = [
+            (pl.col("customer_id").is_null(), "missing customer_id"),
+            (pl.col("phone").is_null(), "missing phone"),
+            (~canonical("relation", RELATIONS).is_in(list(RELATIONS.values())), "relation"),
+        ]
+    reason = pl.when(rules[0][0]).then(pl.lit(rules[0][1]))
+    for broken, name in rules[1:]:
+        reason = reason.when(broken).then(pl.lit(name))
+    return frame.select(reason.alias("reason")).to_series()
+
+
+def files_of(directory: Path, kind: str) -> list[Path]:
+    return sorted(directory.glob(f"{kind}*"))
+
+
+def loans_history(directory: Path) -> pl.DataFrame:
+    frames = [read_table(p) for p in files_of(directory, "loans")]
+    return pl.concat(
+        [
+            f.select(
+                day("as_of_date").alias("as_of_date"),
+                "loan_id",
+                pl.col("days_past_due").cast(pl.Int64, strict=False),
+                canonical("status", STATUSES).alias("status"),
+                amount("outstanding_balance").alias("outstanding_balance"),
+            )
+            for f in frames
+        ]
+    )
+
+
+def actions_of(directory: Path) -> pl.DataFrame:
+    return pl.concat(
+        [
+            read_table(p).select(
+                "loan_id",
+                pl.col("action_at").str.to_datetime("%Y-%m-%d %H:%M:%S", strict=False),
+                canonical("method", METHODS).alias("method"),
+                canonical("outcome", OUTCOMES).alias("outcome"),
+                canonical("contact_relation", RELATIONS).alias("relation"),
+                "promised_amount",
+            )
+            for p in files_of(directory, "actions")
+        ]
+    )
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("small")
+    generate_demo(out, loans=2_000, months=4)
+    return out
+
+
+@pytest.fixture(scope="module")
+def medium(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Big enough that the loans, actions and contacts files carry deliberate bad rows."""
+    out = tmp_path_factory.mktemp("medium")
+    generate_demo(out, loans=12_000, months=3, end_month="2026-03", seed=7)
+    return out
+
+
+def test_writes_every_kind_in_its_format(small: Path, tmp_path: Path) -> None:
+    calls: list[tuple[str, int, int]] = []
+    written = generate_demo(
+        tmp_path / "new", loans=300, months=4, progress=lambda *call: calls.append(call)
+    )
+    names = sorted(p.name for p in written)
+    months = ["2026-07", "2026-08", "2026-09", "2026-10"]
+    assert names == sorted(
+        ["teams.xlsx", "contacts.csv"]
+        + [f"loans_{m}.csv" for m in months]
+        + [f"actions_{m}.csv" for m in months]
+        + [
+            "payments_2026-07.csv",
+            "payments_2026-08.xlsx",
+            "payments_2026-09.csv",
+            "payments_2026-10.xlsx",
+        ]
+    )
+    assert all(p.parent == tmp_path / "new" and p.exists() for p in written)
+    assert sorted(p.name for p in small.iterdir()) == names
+    assert calls[-1] == ("months", 4, 4)
+    assert {stage for stage, _, _ in calls} == {"teams", "contacts", "months"}
+
+
+def test_gbk_files_are_gbk_and_not_utf8(small: Path) -> None:
+    for name in ["contacts.csv", "loans_2026-10.csv", "payments_2026-09.csv"]:
+        raw = (small / name).read_bytes()
+        with pytest.raises(UnicodeDecodeError):
+            raw.decode("utf-8")
+        header = raw.decode("gbk").splitlines()[0]
+        assert header.split(",")[0] in {"客户号", "数据日期", "流水号"}
+        assert b"\r\n" in raw
+
+
+def test_bom_on_chinese_action_files_only(small: Path) -> None:
+    for month, chinese in [("2026-10", True), ("2026-09", False), ("2026-08", True)]:
+        raw = (small / f"actions_{month}.csv").read_bytes()
+        assert raw.startswith(codecs.BOM_UTF8) == chinese
+        header = raw.decode("utf-8-sig").splitlines()[0]
+        assert header.startswith("记录编号,借据号" if chinese else "action_id,loan_id")
+    english_loans = (small / "loans_2026-09.csv").read_bytes().decode("utf-8")
+    assert english_loans.startswith("as_of_date,loan_id,customer_id")
+
+
+def test_xlsx_files_open_with_fastexcel(small: Path) -> None:
+    teams = fastexcel.read_excel(small / "teams.xlsx").load_sheet(0).to_polars()
+    assert teams.columns == ["催收团队", "团队类型", "负责人", "外访指标"]
+    assert 8 <= teams.height <= 15
+    assert set(teams["团队类型"]) == {"电催", "外访", "法务", "委外"}
+    assert teams.filter(pl.col("团队类型") == "委外").height == 2
+    assert teams.filter(pl.col("团队类型") == "外访")["外访指标"].min() > 0
+    payments = fastexcel.read_excel(small / "payments_2026-10.xlsx").load_sheet(0).to_polars()
+    assert payments.columns == ["payment_id", "loan_id", "paid_at", "amount", "channel"]
+    assert payments.schema["paid_at"] in (pl.Datetime("ms"), pl.Datetime("us"), pl.Date)
+    assert payments["paid_at"].dt.month().unique().to_list() == [10]
+
+
+def test_same_seed_same_bytes(tmp_path: Path) -> None:
+    first = generate_demo(tmp_path / "a", loans=300, months=4, seed=3)
+    second = generate_demo(tmp_path / "b", loans=300, months=4, seed=3)
+    other = generate_demo(tmp_path / "c", loans=300, months=4, seed=4)
+    assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
+    assert [p.read_bytes() for p in first] != [p.read_bytes() for p in other]
+
+
+def test_loan_ids_unique_per_snapshot(small: Path) -> None:
+    history = loans_history(small)
+    assert history.height > 4 * 1_500
+    assert history.select(pl.struct("as_of_date", "loan_id").is_duplicated().any()).item() is False
+    assert sorted(history["as_of_date"].unique().dt.to_string()) == [
+        "2026-07-31",
+        "2026-08-31",
+        "2026-09-30",
+        "2026-10-31",
+    ]
+
+
+def test_snapshots_roll_cure_and_settle(small: Path) -> None:
+    history = loans_history(small).sort("loan_id", "as_of_date")
+    steps = history.with_columns(
+        previous_dpd=pl.col("days_past_due").shift().over("loan_id"),
+        step_days=(
+            pl.col("as_of_date") - pl.col("as_of_date").shift().over("loan_id")
+        ).dt.total_days(),
+    ).filter(pl.col("previous_dpd").is_not_null())
+    rolled = steps.filter(
+        (pl.col("previous_dpd") > 0)
+        & (pl.col("days_past_due") == pl.col("previous_dpd") + pl.col("step_days"))
+    )
+    cured = steps.filter((pl.col("previous_dpd") > 0) & (pl.col("days_past_due") == 0))
+    assert rolled.height >= 20
+    assert cured.height >= 10
+    assert steps.filter(pl.col("status") == "settled").height >= 20
+    assert history.filter(pl.col("status") == "written_off").height >= 1
+    assert history.filter(pl.col("days_past_due") > 180).height >= 10
+    # Loans that closed leave the book after the snapshot that shows them closed.
+    closed = history.filter(pl.col("status") != "active").group_by("loan_id").agg(pl.len())
+    assert closed["len"].max() == 1
+    new_ids = set(history.filter(pl.col("as_of_date").dt.month() == 10)["loan_id"])
+    assert new_ids - set(history.filter(pl.col("as_of_date").dt.month() == 7)["loan_id"])
+
+
+def test_actions_escalate_with_days_past_due(small: Path) -> None:
+    history = loans_history(small)
+    actions = actions_of(small).with_columns(
+        as_of_date=pl.col("action_at").dt.month_end().dt.date()
+    )
+    # Age at the action: days past due at the month end, less the days left in the month.
+    aged = actions.join(history, on=["as_of_date", "loan_id"]).with_columns(
+        dpd=pl.col("days_past_due")
+        - (pl.col("as_of_date") - pl.col("action_at").dt.date()).dt.total_days()
+    )
+    early = aged.filter(pl.col("dpd").is_between(1, 30))["method"].value_counts(normalize=True)
+    late = aged.filter(pl.col("dpd") >= 90)["method"].value_counts(normalize=True)
+    share = dict(zip(early["method"], early["proportion"], strict=True))
+    late_share = dict(zip(late["method"], late["proportion"], strict=True))
+    assert share.get("sms", 0) + share.get("phone", 0) > 0.9
+    assert sum(share.get(m, 0) for m in ["legal", "agency", "repossession"]) == 0
+    assert sum(late_share.get(m, 0) for m in ["legal", "agency", "visit", "repossession"]) > 0.1
+
+
+def test_phone_outcomes_look_like_real_campaigns(medium: Path) -> None:
+    calls = actions_of(medium).filter(pl.col("method") == "phone")
+    effective = (pl.col("outcome") == "connected") & pl.col("relation").is_in(
+        ["self", "spouse", "family"]
+    )
+    rates = calls.select(
+        effective=effective.mean(),
+        switched_off=pl.col("outcome").is_in(["powered_off", "suspended"]).mean(),
+        no_answer=pl.col("outcome").is_in(["no_answer", "busy", "rejected"]).mean(),
+        unreachable=pl.col("outcome").is_in(["invalid_number", "wrong_number"]).mean(),
+    ).row(0, named=True)
+    assert 0.22 <= rates["effective"] <= 0.36
+    assert 0.1 <= rates["switched_off"] <= 0.2
+    assert 0.17 <= rates["no_answer"] <= 0.3
+    assert 0.22 <= rates["unreachable"] <= 0.36
+    minute = pl.col("action_at").dt.hour().cast(pl.Int32) * 60 + pl.col("action_at").dt.minute()
+    lunch = calls.filter(minute.is_between(11 * 60 + 45, 14 * 60, closed="left"))
+    afternoon = calls.filter(minute.is_between(15 * 60, 16 * 60 + 30, closed="left"))
+    assert lunch.select(effective.mean()).item() < afternoon.select(effective.mean()).item()
+    assert calls.select(pl.col("promised_amount").is_not_null().sum()).item() > 100
+
+
+def test_some_old_cases_were_never_worked(medium: Path) -> None:
+    history = loans_history(medium)
+    worked = set(actions_of(medium)["loan_id"].drop_nulls())
+    old = history.filter(pl.col("days_past_due") > 180)["loan_id"].unique()
+    never = [loan for loan in old if loan not in worked]
+    assert 0 < len(never) < 0.3 * len(old)
+
+
+@pytest.mark.parametrize("kind", ["loans", "actions", "payments", "contacts"])
+def test_only_the_deliberate_rows_break_rules(medium: Path, small: Path, kind: str) -> None:
+    seen: set[str] = set()
+    for directory in (medium, small):
+        for path in files_of(directory, kind):
+            frame = read_table(path)
+            reasons = violations(kind, frame).drop_nulls()
+            assert set(reasons) <= DELIBERATE[kind], path.name
+            if frame.height > BAD_ROW_MIN_FILE_ROWS + 10:
+                assert 2 <= reasons.len() <= max(2, round(frame.height / BAD_ROW_EVERY) + 1)
+            elif frame.height < BAD_ROW_MIN_FILE_ROWS:
+                assert reasons.len() == 0, path.name
+            seen |= set(reasons)
+    if kind != "payments":  # demo payment files stay under 5,000 rows at this size
+        assert seen
+
+
+def test_amounts_have_exactly_two_decimals(small: Path) -> None:
+    columns = {
+        "loans": ["principal", "outstanding_balance", "overdue_amount"],
+        "actions": ["promised_amount", "cost"],
+        "payments": ["amount"],
+    }
+    for kind, names in columns.items():
+        for path in files_of(small, kind):
+            frame = read_table(path)
+            for name in names:
+                values = frame[name].drop_nulls()
+                assert values.str.contains(MONEY).all(), (path.name, name)
+    payments = pl.concat(
+        [read_table(p).select(amount("amount")) for p in files_of(small, "payments")]
+    )
+    assert (payments["amount"] < 0).any(), "a reversal (冲正) should net off a payment"
+
+
+def test_contacts_hold_realistic_malformed_numbers(medium: Path) -> None:
+    contacts = read_table(medium / "contacts.csv")
+    customers = contacts["customer_id"].n_unique()
+    assert 2.5 <= contacts.height / customers <= 3.5
+    phone = pl.col("phone").str.replace_all(r"[\s()+-]", "").str.strip_prefix("86")
+    well_formed = phone.str.contains(r"^1[3-9]\d{9}$") | phone.str.contains(r"^0\d{2,3}\d{8}$")
+    malformed = contacts.select((~well_formed).mean()).item()
+    assert 0.1 <= malformed <= 0.3
+    assert contacts.filter(pl.col("phone").str.contains(r"^027-\d{7}$")).height > 0
+    assert contacts.filter(phone.str.contains(r"^1\d{9}$")).height > 0
+    assert contacts.filter(pl.col("phone") == "无").height > 0
+    assert contacts.select(pl.struct("customer_id", "phone").is_duplicated().any()).item()
+
+
+def test_rejects_bad_arguments(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="end_month"):
+        generate_demo(tmp_path, loans=10, months=2, end_month="2026-13")
+    with pytest.raises(ValueError, match="at least 1"):
+        generate_demo(tmp_path, loans=0, months=2)
