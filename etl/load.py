@@ -110,7 +110,8 @@ def prepare(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     schema = importlib.resources.files("etl").joinpath("schema.sql").read_text(encoding="utf-8")
     con.execute(schema)
     con.execute(
-        "create or replace temp table value_aliases (domain varchar, spelling varchar, canonical varchar)"
+        "create or replace temp table value_aliases "
+        "(domain varchar, spelling varchar, canonical varchar)"
     )
     con.executemany("insert into value_aliases values (?, ?, ?)", value_alias_rows(settings))
     con.execute("delete from method_costs")
@@ -126,7 +127,8 @@ def value_alias_rows(settings: Settings) -> list[tuple[str, str, str]]:
     for domain, extra in settings.value_aliases.items():
         if domain not in ENUM_VALUES:
             raise ValueError(
-                f"config value_aliases: unknown field '{domain}'; use one of {', '.join(ENUM_VALUES)}"
+                f"config value_aliases: unknown field '{domain}'; "
+                f"use one of {', '.join(ENUM_VALUES)}"
             )
         for spelling, canonical in extra.items():
             if canonical not in ENUM_VALUES[domain]:
