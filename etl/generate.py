@@ -900,12 +900,10 @@ def _case_actions(
     scale[:, _LEGAL_ACTION] = np.where(is_big, 2.0, 0.3)
     scale[:, _AGENCY] = np.where(is_big, 0.3, 2.0)
     lam = _ACTIONS_PER_MONTH[stage] * scale * intensity[:, None]
-    counts = rng.poisson(lam)
-    per_case = counts.sum(axis=1)
-    case = np.repeat(np.arange(n_cases), per_case)
-    method = np.concatenate([np.repeat(np.arange(len(_METHOD_EN)), row) for row in counts])
-    if n_cases == 0:
-        method = np.zeros(0, np.int64)
+    counts = rng.poisson(lam).ravel()  # case after case, method after method
+    n_methods = len(_METHOD_EN)
+    case = np.repeat(np.repeat(np.arange(n_cases), n_methods), counts)
+    method = np.repeat(np.tile(np.arange(n_methods), n_cases), counts)
     m = len(case)
     loan = case_loan[case]
     case_stage = stage[case]
@@ -1315,7 +1313,7 @@ def _payment_rows(
     amounts = np.concatenate([total - np.where(split, first, 0), first[split]])
     channels = np.concatenate([channel, channel[split]])
     # A failed direct debit is reversed (冲正) and paid again by transfer.
-    reversed_ = (channels == 0) & (rng.random(len(loans)) < 0.006)
+    reversed_ = (channels == 0) & (rng.random(len(loans)) < 0.01)
     r_day = np.minimum(days[reversed_] + rng.integers(0, 2, int(reversed_.sum())), end)
     again = np.minimum(r_day + rng.integers(0, 3, len(r_day)), end)
     loans = np.concatenate([loans, loans[reversed_], loans[reversed_]])

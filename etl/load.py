@@ -207,8 +207,8 @@ def _stage_and_insert(
     loaded = scalar(
         con,
         f"""
-        insert into {kind.table} ({columns}, load_id)
-        select {typed}, $load_id from staged where reject_reason is null
+        insert into {kind.table} ({columns}, load_id, source_line)
+        select {typed}, $load_id, source_line from staged where reject_reason is null
         """,
         {"load_id": load_id},
     )

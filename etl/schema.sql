@@ -43,7 +43,8 @@ create table if not exists loan_snapshots (
     days_past_due integer not null,
     classification varchar not null,
     status varchar not null,
-    load_id integer not null
+    load_id integer not null,
+    source_line bigint not null       -- the row's line in that file
 );
 
 create table if not exists actions (
@@ -60,7 +61,8 @@ create table if not exists actions (
     promised_date date,
     cost decimal(18, 2),
     note varchar,
-    load_id integer not null
+    load_id integer not null,
+    source_line bigint not null       -- the row's line in that file
 );
 
 create table if not exists payments (
@@ -69,7 +71,8 @@ create table if not exists payments (
     paid_at timestamp not null,
     amount decimal(18, 2) not null,
     channel varchar,
-    load_id integer not null
+    load_id integer not null,
+    source_line bigint not null       -- the row's line in that file
 );
 
 create table if not exists contacts (
@@ -77,7 +80,8 @@ create table if not exists contacts (
     phone varchar not null,
     relation varchar,
     city varchar,
-    load_id integer not null
+    load_id integer not null,
+    source_line bigint not null       -- the row's line in that file
 );
 
 create table if not exists teams (
@@ -85,7 +89,8 @@ create table if not exists teams (
     team_type varchar,
     manager varchar,
     monthly_visit_quota integer,
-    load_id integer not null
+    load_id integer not null,
+    source_line bigint not null       -- the row's line in that file
 );
 
 create table if not exists phone_checks (
@@ -118,7 +123,7 @@ with checked as (
         k.invalid_reason,
         row_number() over (
             partition by c.customer_id, coalesce(k.phone_normalized, c.phone)
-            order by c.load_id, c.phone
+            order by c.load_id, c.source_line
         ) as listing
     from contacts c
     left join phone_checks k

@@ -12,7 +12,12 @@ import fastexcel
 import polars as pl
 import pytest
 
-from etl.generate import BAD_ROW_EVERY, BAD_ROW_MIN_FILE_ROWS, generate_demo
+from etl.generate import (
+    BAD_ROW_EVERY,
+    BAD_ROW_MIN_FILE_ROWS,
+    InvalidDemoRequest,
+    generate_demo,
+)
 
 ALIASES = {
     "数据日期": "as_of_date", "借据号": "loan_id", "客户号": "customer_id",
@@ -332,7 +337,9 @@ def test_actions_escalate_with_days_past_due(small: Path) -> None:
     late_share = dict(zip(late["method"], late["proportion"], strict=True))
     assert share.get("sms", 0) + share.get("phone", 0) > 0.9
     assert sum(share.get(m, 0) for m in ["legal", "agency", "repossession"]) == 0
-    assert sum(late_share.get(m, 0) for m in ["legal", "agency", "visit", "repossession"]) > 0.1
+    escalated = ["lawyer_letter", "visit", "legal", "agency", "repossession"]
+    assert sum(late_share.get(m, 0) for m in escalated) > 0.05
+    assert {"legal", "agency", "visit"} <= set(late_share)
 
 
 def test_phone_outcomes_look_like_real_campaigns(medium: Path) -> None:
@@ -394,10 +401,21 @@ def test_amounts_have_exactly_two_decimals(small: Path) -> None:
             for name in names:
                 values = frame[name].drop_nulls()
                 assert values.str.contains(MONEY).all(), (path.name, name)
+
+
+def test_reversals_net_off_an_earlier_payment(medium: Path) -> None:
     payments = pl.concat(
-        [read_table(p).select(amount("amount")) for p in files_of(small, "payments")]
+        [
+            read_table(p).select("loan_id", day("paid_at").alias("paid_on"), amount("amount"))
+            for p in files_of(medium, "payments")
+        ]
     )
-    assert (payments["amount"] < 0).any(), "a reversal (冲正) should net off a payment"
+    reversals = payments.filter(pl.col("amount") < 0)
+    assert 0 < reversals.height < 0.02 * payments.height
+    earlier = reversals.join(payments, on="loan_id", suffix="_paid").filter(
+        (pl.col("amount_paid") == -pl.col("amount")) & (pl.col("paid_on_paid") <= pl.col("paid_on"))
+    )
+    assert earlier["loan_id"].n_unique() == reversals["loan_id"].n_unique()
 
 
 def test_contacts_hold_realistic_malformed_numbers(medium: Path) -> None:
@@ -415,7 +433,7 @@ def test_contacts_hold_realistic_malformed_numbers(medium: Path) -> None:
 
 
 def test_rejects_bad_arguments(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="end_month"):
+    with pytest.raises(InvalidDemoRequest, match="end_month"):
         generate_demo(tmp_path, loans=10, months=2, end_month="2026-13")
-    with pytest.raises(ValueError, match="at least 1"):
+    with pytest.raises(InvalidDemoRequest, match="at least 1"):
         generate_demo(tmp_path, loans=0, months=2)
