@@ -160,7 +160,7 @@ def _read_xlsx(con: duckdb.DuckDBPyConnection, path: Path) -> ReadResult:
 
 
 def _read_parquet(con: duckdb.DuckDBPyConnection, path: Path) -> ReadResult:
-    columns = con.execute("select * from read_parquet($path) limit 0", {"path": str(path)}).columns
+    columns = con.sql("select * from read_parquet($path)", params={"path": str(path)}).columns
     as_text = ", ".join(
         f"cast({quote_identifier(c)} as varchar) as {quote_identifier(c)}" for c in columns
     )
