@@ -6,14 +6,17 @@
 - `contacts.csv`: GBK with CRLF line ends, Chinese headers; about 3 numbers a customer,
   about a fifth of them malformed.
 - `loans_YYYY-MM.csv`, one a month. The latest month: GBK with CRLF, Chinese headers and
-  values, dates `2026/10/31`, some amounts `1,234.56`. Other months: UTF-8, English
-  headers and values, ISO dates (disbursed_on as `2021年03月15日` two months back);
-  classification blank (derived by the loader), English or Chinese, by month.
-- `actions_YYYY-MM.csv`, one a month: UTF-8 with BOM and Chinese headers and values in the
-  latest month and every second month before it, else UTF-8 with English ones.
-- `payments_YYYY-MM.xlsx` (Excel dates, numeric amounts) in the latest month and every
-  second month before it, when under 200,000 rows; else `payments_YYYY-MM.csv`, GBK with
-  Chinese headers or UTF-8 with English ones, amounts `1234.56`, `1,234.56` or `1234.56元`.
+  values, dates `2026/10/31`, some amounts `1,234.56`. Other months: UTF-8, English headers
+  and values, ISO dates (disbursed_on written `2021年03月15日` two months back); the
+  classification column by turns blank (the loader derives it), English or Chinese.
+- `actions_YYYY-MM.csv`, one a month: UTF-8 with BOM, Chinese headers and values (with
+  variants such as 电催, 外访, 非本人) in the latest month and every second month before
+  it; UTF-8 without BOM, English headers and canonical values in the others. Notes are
+  Chinese free text, some holding a name or a mobile number.
+- `payments_YYYY-MM.xlsx` in the latest month and every second month before it, when it
+  has under 200,000 rows: Excel dates, numeric amounts, Chinese or English headers by
+  turns. Else `payments_YYYY-MM.csv`: GBK with Chinese headers and `2026年10月05日`, or
+  UTF-8 with English headers and ISO dates; amounts `1234.56`, `1,234.56` or `1234.56元`.
 
 The simulation: loans disbursed over the years before the window pay down; each month some
 miss their due date (most pay within days), overdue loans roll forward (days past due grows
@@ -24,13 +27,15 @@ calls, then letters, lawyer's letters and visits, then litigation, agency and re
 calls reach the debtor or close family about 29 % of the time, less over lunch; effective
 contacts bring promises and payments; promises are kept, partly kept or broken. About 6 % of
 loans are never worked at all, so some cases reach 180+ days with no action. All money is
-integer cents, written with exactly two decimals.
+computed in integer cents and written with exactly two decimals (in XLSX, as numeric cells
+formatted `#,##0.00`).
 
 Deliberately bad rows, for the loader's rejects table: about one row in 20,000, and at least
 two in every file of more than 5,000 rows (none in smaller files), each of one of these kinds:
 
 - loans: negative outstanding_balance; missing loan_id; unparseable as_of_date (day 32);
-  a second row for a loan_id already in the snapshot, with a different balance.
+  a second row for a loan_id already in the snapshot (an export's join fan-out), its
+  balance replaced by the principal.
 - actions: unknown method `飞鸽传书`; missing loan_id; unparseable action_at (day 32,
   25:61:00); a phone action without outcome; a promised_amount without promised_date.
 - payments: amount 0; missing loan_id; unparseable paid_at (day 32; text in an XLSX).
@@ -1040,11 +1045,15 @@ _COLLECTOR_COUNT = np.array(_TEAM_SIZES)
 
 
 def _collectors(
-    rng: np.random.Generator, book: _Book, loan: np.ndarray, team: np.ndarray
+    rng: np.random.Generator,
+    book: _Book,
+    loan: np.ndarray,
+    team: np.ndarray,
+    colleague_share: float = 0.12,
 ) -> np.ndarray:
-    """Usually the collector the case is assigned to; now and then a colleague."""
+    """The collector the case is assigned to in the team; now and then a colleague instead."""
     pick = (book.key[loan] // 11) % _COLLECTOR_COUNT[team]
-    colleague = rng.random(len(loan)) < 0.12
+    colleague = rng.random(len(loan)) < colleague_share
     pick = np.where(colleague, rng.integers(0, 1 << 20, len(loan)) % _COLLECTOR_COUNT[team], pick)
     return _COLLECTOR_START[team] + pick
 
@@ -1541,7 +1550,8 @@ def _write_loans(
     team = _holding_team(book, loans, dpd)
     team = np.where(status == _WRITTEN_OFF_ST, _late_team(book, loans), team)
     team = np.where(status == _SETTLED_ST, -1, team)
-    collector = np.where(team >= 0, _collectors(rng, book, loans, np.maximum(team, 0)), -1)
+    collector = _collectors(rng, book, loans, np.maximum(team, 0), colleague_share=0.0)
+    collector = np.where(team >= 0, collector, -1)
     grade = _classification(dpd)
     # Restructured or watched loans: a bank may grade a current loan 关注.
     grade = np.where((grade == 0) & (rng.random(n) < 0.004), 1, grade)
@@ -1551,11 +1561,10 @@ def _write_loans(
     disbursed_format = "%Y年%m月%d日" if layout.disbursed_in_chinese_dates else date_format
     grouped = pl.lit(pl.Series(rng.random(n) < 0.4)) if chinese else False
     cust = book.customer[loans]
-    classification = {
-        "": pl.Series([None] * n, dtype=pl.String),
-        "en": _labels(grade, _CLASS_EN, _CLASS_ZH, False, rng),
-        "zh": _labels(grade, _CLASS_EN, _CLASS_ZH, True, rng),
-    }[layout.classification]
+    if layout.classification:
+        classification = _labels(grade, _CLASS_EN, _CLASS_ZH, layout.classification == "zh", rng)
+    else:
+        classification = pl.Series([None] * n, dtype=pl.String)
     frame = pl.DataFrame(
         {
             "as_of_date": _dates(np.full(n, end)).dt.strftime(date_format),

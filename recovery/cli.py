@@ -118,25 +118,33 @@ def rejects(
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
 ) -> None:
     """List rejected rows: file, line, column, value (personal data masked) and reason."""
-    from etl.rejects import rejected_rows
+    from queries.data_status import count_rejected_rows, rejected_rows
 
-    settings = get_settings()
-    rows, total = rejected_rows(settings.db, file_name=file, limit=limit)
+    db = get_settings().db
+    rows = rejected_rows(db, file_name=file, limit=limit).to_dicts()
+    total = count_rejected_rows(db, file_name=file)
     if as_json:
         print(json.dumps({"total": total, "rows": rows}, ensure_ascii=False, indent=2))
         return
-    table = Table("file", "line", "column", "header", "value", "reason")
+    columns = ("file_name", "line", "column_name", "header", "value", "reason")
+    table = Table(*columns)
     for row in rows:
-        table.add_row(
-            *(
-                str(row[k]) if row[k] is not None else ""
-                for k in ("file_name", "line", "column_name", "header", "value", "reason")
-            )
-        )
+        table.add_row(*("" if row[c] is None else str(row[c]) for c in columns))
     console.print(table)
-    console.print(
-        f"{total:,} rejected rows in all" + (f", {len(rows)} shown" if total > len(rows) else "")
-    )
+    shown = f", {len(rows):,} shown" if total > len(rows) else ""
+    console.print(f"{total:,} rejected rows in all{shown}")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to listen on")] = 8050,
+) -> None:
+    """Serve the dashboard (default http://127.0.0.1:8050)."""
+    from dashboard.app import serve as serve_dashboard
+
+    console.print(f"Dashboard on http://{host}:{port}/  (database {get_settings().db})")
+    serve_dashboard(host, port)
 
 
 def main() -> None:

@@ -432,6 +432,18 @@ def test_contacts_hold_realistic_malformed_numbers(medium: Path) -> None:
     assert contacts.select(pl.struct("customer_id", "phone").is_duplicated().any()).item()
 
 
+def test_id_numbers_are_plausible(small: Path) -> None:
+    loans = read_table(small / "loans_2026-09.csv")
+    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    for id_number in loans["id_number"].unique().head(200):
+        assert len(id_number) == 18 and id_number[:17].isdigit()
+        total = sum(int(digit) * weight for digit, weight in zip(id_number, weights, strict=False))
+        assert id_number[17] == "10X98765432"[total % 11]
+    born = loans.select(pl.col("id_number").str.slice(6, 8).str.to_date("%Y%m%d", strict=False))
+    assert born.null_count().item() == 0
+    assert loans["customer_name"].str.len_chars().is_between(2, 3).all()
+
+
 def test_rejects_bad_arguments(tmp_path: Path) -> None:
     with pytest.raises(InvalidDemoRequest, match="end_month"):
         generate_demo(tmp_path, loans=10, months=2, end_month="2026-13")

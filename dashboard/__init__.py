@@ -1,0 +1,1 @@
+"""The Dash web app: pages drawn from the measures in `queries`."""

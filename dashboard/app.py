@@ -1,0 +1,25 @@
+"""The Dash shell: pages registered from `dashboard/pages`, a navigation bar, a language
+switch kept in the URL (`?lang=zh|en`)."""
+
+from pathlib import Path
+
+import dash
+from dash import Dash, html
+
+PAGES = Path(__file__).parent / "pages"
+
+
+def create_app() -> Dash:
+    app = Dash(
+        __name__,
+        use_pages=True,
+        pages_folder=str(PAGES),
+        title="催收回收分析 · Collection recovery analytics",
+        suppress_callback_exceptions=True,
+    )
+    app.layout = html.Div([dash.page_container], className="app")
+    return app
+
+
+def serve(host: str, port: int, debug: bool = False) -> None:
+    create_app().run(host=host, port=port, debug=debug)
