@@ -21,6 +21,9 @@ Grain of the result: one row per distinct (phone, city) pair of the input.
 - `service_number`: not a personal line: 400/800 numbers and other shared-cost or toll-free
   numbers, short numbers such as 95588, 12345, 10086, 110. Their `number_type` is `service`.
 
+`phone_normalized` is the national significant number (13812345678, 2787654321 for
+027-87654321), null exactly for `not_a_number`.
+
 A number written as its national significant number without the trunk 0 (2787654321) is
 accepted when phonenumbers finds it valid and it does not start with 1.
 """
@@ -91,7 +94,9 @@ _VERDICT_SCHEMA = {
 
 
 def check_numbers(numbers: pl.DataFrame) -> pl.DataFrame:
-    """Check each distinct (phone, city) pair; columns and dtypes as in OUTPUT_SCHEMA."""
+    """Check each distinct (phone, city) pair of `numbers` (String or null columns `phone`,
+    the number as on file, and `city`); columns and dtypes as in OUTPUT_SCHEMA, pairs in the
+    order first seen."""
     pairs = numbers.select(pl.col("phone", "city").cast(pl.String)).unique(maintain_order=True)
     pairs = _with_dialled_form(pairs)
     verdicts = _judge_distinct(pairs.get_column("dialled"))

@@ -10,7 +10,7 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -87,6 +87,11 @@ class Settings(BaseSettings):
         default_factory=dict,
         description="extra enumeration values: {method: {催收电话: phone}}",
     )
+
+    @field_validator("method_cost")
+    @classmethod
+    def _costs_over_defaults(cls, costs: dict[str, Decimal]) -> dict[str, Decimal]:
+        return {**DEFAULT_METHOD_COST, **costs}
 
     @classmethod
     def settings_customise_sources(
