@@ -29,10 +29,11 @@ def mask_id_number(id_number: str | None) -> str | None:
 
 
 def mask_text(text: str | None) -> str | None:
-    """Free text (notes, whole rejected lines) may hold anything: show only its length."""
+    """Free text (notes, whole rejected lines) may hold anything: show only its length,
+    in a form that reads the same in every language."""
     if not text:
         return text
-    return f"[{len(text)} characters hidden]"
+    return f"****** ({len(text)})"
 
 
 MASKS = {
