@@ -195,7 +195,8 @@ def _stage_and_insert(
     params = {}
     if kind.name == "loans":
         params = settings.classification.model_dump()
-    con.execute(staging_sql(kind, mapped), params)
+    for statement in staging_sql(kind, mapped, read.line_sql):
+        con.execute(statement.sql, params if statement.takes_parameters else {})
     load_id = _next_id(con, "load_id")
     rejected = _write_rejects(con, load_id, path.name, kind, mapped, read.structural_rejects)
     _replace_earlier_rows(con, kind, batch_id)

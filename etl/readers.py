@@ -35,6 +35,7 @@ class ReadResult:
     headers: list[str]
     encoding: str | None
     structural_rejects: list[StructuralReject]
+    line_sql: str = "raw.source_line"  # how a row of `raw` tells its line
 
 
 def file_digest(path: Path) -> str:
@@ -46,16 +47,13 @@ def file_digest(path: Path) -> str:
 
 
 def detect_encoding(path: Path) -> str:
-    """UTF-8 (with or without BOM) when the whole file decodes as UTF-8, else GB18030
-    (a superset of GBK) when it decodes as that; anything else is refused."""
+    """UTF-8 with BOM, else UTF-8 when the whole file decodes as such, else GB18030 (a
+    superset of GBK: whether it really is one shows while transcoding)."""
     with path.open("rb") as stream:
         head = stream.read(3)
     if head == codecs.BOM_UTF8:
         return "utf-8-sig"
-    for encoding in ("utf-8", "gb18030"):
-        if _decodes(path, encoding):
-            return encoding
-    raise UnreadableFile(path.name, "is not text in UTF-8 or GBK/GB18030; save it as UTF-8 CSV")
+    return "utf-8" if _decodes(path, "utf-8") else "gb18030"
 
 
 def _decodes(path: Path, encoding: str) -> bool:
@@ -72,10 +70,15 @@ def _decodes(path: Path, encoding: str) -> bool:
 
 def _transcode_to_utf8(path: Path, encoding: str, target: Path) -> None:
     decoder = codecs.getincrementaldecoder(encoding)()
-    with path.open("rb") as source, target.open("w", encoding="utf-8", newline="") as sink:
-        while block := source.read(CHUNK):
-            sink.write(decoder.decode(block))
-        sink.write(decoder.decode(b"", final=True))
+    try:
+        with path.open("rb") as source, target.open("w", encoding="utf-8", newline="") as sink:
+            while block := source.read(CHUNK):
+                sink.write(decoder.decode(block))
+            sink.write(decoder.decode(b"", final=True))
+    except UnicodeDecodeError as error:
+        raise UnreadableFile(
+            path.name, "is not text in UTF-8 or GBK/GB18030; save it as UTF-8 CSV"
+        ) from error
 
 
 def read_into_raw(con: duckdb.DuckDBPyConnection, path: Path) -> ReadResult:
@@ -110,7 +113,7 @@ def _read_utf8_csv(con: duckdb.DuckDBPyConnection, path: Path, encoding: str) ->
     con.execute("drop table if exists csv_errors; drop table if exists csv_scans")
     con.execute(
         """
-        create temp table raw_unnumbered as
+        create temp table raw as
         select * from read_csv(
             $path, all_varchar = true, header = true, store_rejects = true,
             rejects_table = 'csv_errors', rejects_scan = 'csv_scans', max_line_size = 10000000
@@ -121,29 +124,24 @@ def _read_utf8_csv(con: duckdb.DuckDBPyConnection, path: Path, encoding: str) ->
     errors = con.sql(
         "select line, csv_line, error_message from csv_errors order by line"
     ).fetchall()
-    # rowid is the position among the rows DuckDB kept; add back the broken lines before it.
-    con.execute(
-        """
-        create temp table raw as
-        with broken as (
-            select line, line - 2 - (row_number() over (order by line) - 1) as kept_before
+    headers = list(con.table("raw").columns)
+    line_sql = "raw.rowid + 2"
+    if errors:
+        # rowid counts the rows DuckDB kept; add back the broken lines before each row.
+        con.execute(
+            """
+            create or replace temp table csv_breaks as
+            select line - 2 - (row_number() over (order by line) - 1) as kept_before
             from csv_errors
+            """
         )
-        select r.*, r.rowid + 2 + (
-            select count(*) from broken b where b.kept_before <= r.rowid
-        ) as source_line
-        from raw_unnumbered r
-        """
-        if errors
-        else "create temp table raw as select *, rowid + 2 as source_line from raw_unnumbered"
-    )
-    con.execute("drop table raw_unnumbered; drop table csv_errors; drop table csv_scans")
-    headers = [c for c in con.table("raw").columns if c != "source_line"]
+        line_sql += " + (select count(*) from csv_breaks b where b.kept_before <= raw.rowid)"
+    con.execute("drop table csv_errors; drop table csv_scans")
     rejects = [
         StructuralReject(line, text or "", message.splitlines()[0])
         for line, text, message in errors
     ]
-    return ReadResult(headers, encoding, rejects)
+    return ReadResult(headers, encoding, rejects, line_sql)
 
 
 def _read_xlsx(con: duckdb.DuckDBPyConnection, path: Path) -> ReadResult:

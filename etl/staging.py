@@ -11,20 +11,6 @@ from etl.contract import METHODS_NEEDING_OUTCOME, Column, ColumnType, FileKind
 from etl.headers import MappedColumn
 from etl.readers import quote_identifier
 
-TIMESTAMP_FORMATS = [
-    "%Y-%m-%d",
-    "%Y/%m/%d",
-    "%Y年%m月%d日",
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%d %H:%M",
-    "%Y/%m/%d %H:%M:%S",
-    "%Y/%m/%d %H:%M",
-    "%Y年%m月%d日 %H:%M:%S",
-    "%Y年%m月%d日 %H:%M",
-    "%Y-%m-%dT%H:%M:%S",
-    "%Y-%m-%d %H:%M:%S.%f",
-]
-_FORMATS_SQL = "[" + ", ".join(f"'{f}'" for f in TIMESTAMP_FORMATS) + "]"
 MONEY_LIMIT = "10000000000000000"  # DECIMAL(18,2) holds less than this
 MONEY_NOISE = ",，\\s元¥￥"  # thousands separators, spaces and currency marks
 INTEGER_NOISE = ",，\\s天"
@@ -42,19 +28,26 @@ def text_of(header: str) -> str:
 
 
 def timestamp_of(text: str) -> str:
+    """ISO text casts directly; slashed and 年月日 forms are rewritten to ISO first; a bare
+    five-digit number is an Excel serial date (days since 1899-12-30, fraction = time)."""
+    as_iso = f"replace(replace(replace(replace({text}, '/', '-'), '年', '-'), '月', '-'), '日', '')"
     excel_serial = (
         f"case when regexp_full_match({text}, '[1-9][0-9]{{4}}(\\.[0-9]+)?') then "
         f"timestamp '1899-12-30 00:00:00' + to_seconds(round(cast({text} as double) * 86400)) end"
     )
-    return f"coalesce(try_strptime({text}, {_FORMATS_SQL}), {excel_serial})"
+    return (
+        f"coalesce(try_cast({text} as timestamp), try_cast({as_iso} as timestamp), {excel_serial})"
+    )
 
 
-def number_of(text: str, strip: str) -> str:
-    return f"try_cast(regexp_replace({text}, '[{strip}]', '', 'g') as decimal(38, 6))"
+def number_of(text: str, noise: str) -> str:
+    """Plain numbers cast directly; only the others pay for the clean-up."""
+    cleaned = f"regexp_replace({text}, '[{noise}]', '', 'g')"
+    return f"coalesce(try_cast({text} as decimal(38, 10)), try_cast({cleaned} as decimal(38, 10)))"
 
 
 def parse_expression(column: Column, mapped: MappedColumn) -> str:
-    text = text_of(mapped.header)
+    text = f"{column.name}__text"
     match column.type:
         case ColumnType.TEXT:
             return text
@@ -158,105 +151,143 @@ CONTENT_IDS = {"actions": "action_id", "payments": "payment_id"}
 UNIQUE_IN_FILE = {"loans", "actions", "payments", "teams"}
 
 
-def staging_sql(kind: FileKind, mapped: list[MappedColumn]) -> str:
-    """SQL creating temp table `staged`: every column of the kind (null when absent),
-    `<column>__text` as written, `source_line`, `reject_column` and `reject_reason`."""
+@dataclass(frozen=True)
+class Statement:
+    sql: str
+    takes_parameters: bool = False  # the config's values ($special_mention_max, ...)
+
+
+def staging_sql(kind: FileKind, mapped: list[MappedColumn], line_sql: str) -> list[Statement]:
+    """Statements leaving temp table `staged`: every column of the kind (null when absent),
+    `<column>__text` as written, `source_line`, `reject_column` and `reject_reason`.
+
+    Texts, parsed values and verdicts are materialised one after the other, so that each
+    parse runs once per row however many rules look at its result."""
     by_name = {m.column: m for m in mapped}
-    selects, joins = ["raw.source_line"], []
+    texts, parsed, joins = [f"{line_sql} as source_line"], ["t.*"], []
     checks: list[Check] = []
     for column in kind.columns:
-        if column.name in by_name:
-            mapping = by_name[column.name]
-            selects.append(f"{text_of(mapping.header)} as {column.name}__text")
-            selects.append(f"{parse_expression(column, mapping)} as {column.name}")
-            if column.type is ColumnType.ENUM:
-                joins.append(
-                    f"left join value_aliases alias_{column.name} "
-                    f"on alias_{column.name}.domain = '{column.domain}' "
-                    f"and alias_{column.name}.spelling = lower({text_of(mapping.header)})"
-                )
-            checks.extend(parse_checks(column))
-        else:
-            selects.append(f"cast(null as varchar) as {column.name}__text")
-            selects.append(f"{_typed_null(column)} as {column.name}")
+        mapping = by_name.get(column.name)
+        if mapping is None:
+            texts.append(f"cast(null as varchar) as {column.name}__text")
+            parsed.append(f"{_typed_null(column)} as {column.name}")
+            continue
+        texts.append(f"{text_of(mapping.header)} as {column.name}__text")
+        parsed.append(f"{parse_expression(column, mapping)} as {column.name}")
+        if column.type is ColumnType.ENUM:
+            joins.append(
+                f"left join value_aliases alias_{column.name} "
+                f"on alias_{column.name}.domain = '{column.domain}' "
+                f"and alias_{column.name}.spelling = lower(t.{column.name}__text)"
+            )
+        checks.extend(parse_checks(column))
     checks.extend(RULES[kind.name])
-    reject_column = "case " + " ".join(f"when {c.is_bad} then '{c.column}'" for c in checks)
-    reject_reason = "case " + " ".join(f"when {c.is_bad} then {c.reason}" for c in checks)
+    # The first failing rule's number, found once; column and reason follow from it.
+    failed_rule = "case " + " ".join(f"when {c.is_bad} then {i}" for i, c in enumerate(checks))
+    reject_column = "case failed_rule " + " ".join(
+        f"when {i} then '{c.column}'" for i, c in enumerate(checks)
+    )
+    reject_reason = "case failed_rule " + " ".join(
+        f"when {i} then {c.reason}" for i, c in enumerate(checks)
+    )
     derived = DERIVED.get(kind.name, {})
-    finals = [derived.get(c.name, c.name) + f" as {c.name}" for c in kind.columns]
-    content_id = CONTENT_IDS.get(kind.name)
-    if content_id:
-        finals = [f for f in finals if not f.endswith(f" as {content_id}")]
-        finals.insert(0, f"{_content_id_sql(kind, content_id)} as {content_id}")
-    texts = [f"{c.name}__text" for c in kind.columns]
-    return f"""
+    finals = [f"{derived.get(c.name, c.name)} as {c.name}" for c in kind.columns]
+    text_columns = ", ".join(f"{c.name}__text" for c in kind.columns)
+    return [
+        Statement(
+            f"create or replace temp table staged_text as select {', '.join(texts)} from raw"
+        ),
+        Statement(f"""
+        create or replace temp table staged_parsed as
+        select {", ".join(parsed)}
+        from staged_text t {" ".join(joins)}
+        """),
+        Statement(
+            f"""
         create or replace temp table staged as
-        with parsed as (
-            select {", ".join(selects)}
-            from raw {" ".join(joins)}
+        with verdicts as (
+            select *, {failed_rule} end as failed_rule
+            from staged_parsed
         ),
         checked as (
-            select *,
-                {reject_column + " end" if checks else "cast(null as varchar)"} as reject_column,
-                {reject_reason + " end" if checks else "cast(null as varchar)"} as reject_reason
-            from parsed
+            select *, {reject_column} end as reject_column, {reject_reason} end as reject_reason
+            from verdicts
         ),
         derived as (
-            select source_line, reject_column, reject_reason, {", ".join(texts)},
-                {", ".join(finals)}
+            select source_line, reject_column, reject_reason, {text_columns}, {", ".join(finals)}
             from checked
         ),
+        {_identified_cte(kind)},
+        {_repeats_cte(kind)},
         final as (
-            select * replace (
-                {_duplicate_column(kind)} as reject_column,
-                {_duplicate_reason(kind)} as reject_reason
+            select d.* replace (
+                case when r.occurrence > 1 then '{kind.key[-1]}' else d.reject_column end
+                    as reject_column,
+                case when r.occurrence > 1 then {_repeat_reason(kind)} else d.reject_reason end
+                    as reject_reason
             )
-            from derived
+            from identified d
+            left join repeats r on r.source_line = d.source_line
         )
         select * from final
-    """
+        """,
+            takes_parameters=kind.name in DERIVED,
+        ),
+        Statement("drop table staged_text; drop table staged_parsed"),
+    ]
 
 
 def _typed_null(column: Column) -> str:
     sql_type = {
         ColumnType.DATE: "date",
         ColumnType.TIMESTAMP: "timestamp",
-        ColumnType.MONEY: "decimal(38, 6)",
-        ColumnType.INTEGER: "decimal(38, 6)",
+        ColumnType.MONEY: "decimal(38, 10)",
+        ColumnType.INTEGER: "decimal(38, 10)",
     }.get(column.type, "varchar")
     return f"cast(null as {sql_type})"
 
 
-def _content_id_sql(kind: FileKind, id_column: str) -> str:
+def _identified_cte(kind: FileKind) -> str:
+    """Rows without an id get one made from their content and their occurrence among
+    identical rows, so a re-export of the same rows gets the same ids."""
+    id_column = CONTENT_IDS.get(kind.name)
+    if id_column is None:
+        return "identified as (select * from derived)"
     content = ", ".join(
         f"coalesce(cast({c.name} as varchar), '')" for c in kind.columns if c.name != id_column
     )
-    occurrence = f"row_number() over (partition by {content} order by source_line)"
-    return (
-        f"coalesce({id_column}, 'h' || substr(md5(concat_ws('|', {content}, "
-        f"cast({occurrence} as varchar))), 1, 24))"
-    )
+    return f"""made_ids as (
+            select source_line, 'h' || substr(md5(concat_ws('|', {content}, cast(
+                row_number() over (partition by {content} order by source_line) as varchar
+            ))), 1, 24) as made_id
+            from derived
+            where {id_column} is null
+        ),
+        identified as (
+            select d.* replace (coalesce(d.{id_column}, m.made_id) as {id_column})
+            from derived d
+            left join made_ids m on m.source_line = d.source_line
+        )"""
 
 
-def _key_window(kind: FileKind) -> str:
-    return f"over (partition by {', '.join(kind.key)}, reject_reason is null)"
-
-
-def _is_repeat(kind: FileKind) -> str:
+def _repeats_cte(kind: FileKind) -> str:
+    """Rows repeating the key of an earlier good row of the same file (narrow: the window
+    sorts keys and line numbers only)."""
     if kind.name not in UNIQUE_IN_FILE:
-        return "false"
-    return (
-        f"reject_reason is null and row_number() {_key_window(kind)[:-1]} order by source_line) > 1"
-    )
+        return (
+            "repeats as (select cast(null as bigint) as source_line, 0 as occurrence, "
+            "cast(null as bigint) as first_line where false)"
+        )
+    keys = ", ".join(kind.key)
+    return f"""repeats as (
+            select source_line,
+                row_number() over (partition by {keys} order by source_line) as occurrence,
+                min(source_line) over (partition by {keys}) as first_line
+            from identified
+            where reject_reason is null
+        )"""
 
 
-def _duplicate_column(kind: FileKind) -> str:
-    return f"case when {_is_repeat(kind)} then '{kind.key[-1]}' else reject_column end"
-
-
-def _duplicate_reason(kind: FileKind) -> str:
+def _repeat_reason(kind: FileKind) -> str:
     scope = f" for this {kind.key[0]}" if len(kind.key) > 1 else ""
-    return (
-        f"case when {_is_repeat(kind)} then '{kind.key[-1]} appears twice{scope} (first at "
-        f"line ' || min(source_line) {_key_window(kind)} || ')' else reject_reason end"
-    )
+    return f"'{kind.key[-1]} appears twice{scope} (first at line ' || r.first_line || ')'"
