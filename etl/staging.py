@@ -221,10 +221,10 @@ def staging_sql(kind: FileKind, mapped: list[MappedColumn], line_sql: str) -> li
         {_repeats_cte(kind)},
         final as (
             select d.* replace (
-                case when r.occurrence > 1 then '{kind.key[-1]}' else d.reject_column end
+                case when r.first_line is not null then '{kind.key[-1]}' else d.reject_column end
                     as reject_column,
-                case when r.occurrence > 1 then {_repeat_reason(kind)} else d.reject_reason end
-                    as reject_reason
+                case when r.first_line is not null then {_repeat_reason(kind)}
+                    else d.reject_reason end as reject_reason
             )
             from identified d
             left join repeats r on r.source_line = d.source_line
@@ -271,20 +271,27 @@ def _identified_cte(kind: FileKind) -> str:
 
 
 def _repeats_cte(kind: FileKind) -> str:
-    """Rows repeating the key of an earlier good row of the same file (narrow: the window
-    sorts keys and line numbers only)."""
+    """Good rows repeating the key of an earlier good row of the same file. Keys that
+    repeat are found by grouping (cheap), then only their rows are looked at again."""
     if kind.name not in UNIQUE_IN_FILE:
         return (
-            "repeats as (select cast(null as bigint) as source_line, 0 as occurrence, "
+            "repeats as (select cast(null as bigint) as source_line, "
             "cast(null as bigint) as first_line where false)"
         )
     keys = ", ".join(kind.key)
-    return f"""repeats as (
-            select source_line,
-                row_number() over (partition by {keys} order by source_line) as occurrence,
-                min(source_line) over (partition by {keys}) as first_line
+    same_key = " and ".join(f"i.{k} = k.{k}" for k in kind.key)
+    return f"""repeated_keys as (
+            select {keys}, min(source_line) as first_line
             from identified
             where reject_reason is null
+            group by {keys}
+            having count(*) > 1
+        ),
+        repeats as (
+            select i.source_line, k.first_line
+            from identified i
+            join repeated_keys k on {same_key}
+            where i.reject_reason is null and i.source_line > k.first_line
         )"""
 
 

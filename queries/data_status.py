@@ -38,8 +38,8 @@ with newest_data as (
     select 'loans' as kind, max(as_of_date) as latest_data_on from loan_snapshots
     union all select 'actions', cast(max(action_at) as date) from actions
     union all select 'payments', cast(max(paid_at) as date) from payments
-    union all select 'contacts', cast(null as date) from contacts
-    union all select 'teams', cast(null as date) from teams
+    union all select 'contacts', cast(null as date)
+    union all select 'teams', cast(null as date)
 ),
 loads as (
     select kind, max(loaded_at) as last_loaded_at, count(*) as count_files,

@@ -1,5 +1,8 @@
 """Data page: load history, rejected rows (masked) and data freshness per file kind."""
 
+from datetime import datetime
+from decimal import Decimal
+
 import dash
 import polars as pl
 from dash import dcc, html
@@ -30,7 +33,9 @@ def _cell(column: str, value: object, lang: str) -> str:
         return "—"
     if column in TRANSLATED_VALUES:
         return t(f"{TRANSLATED_VALUES[column]}.{value}", lang)
-    if isinstance(value, int):
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, int | Decimal) and column != "load_id":
         return f"{value:,}"
     return str(value)
 
