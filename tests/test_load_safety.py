@@ -1,10 +1,10 @@
 """Load safety: whatever happens to a load, readers see the old database or the new one.
 
 Every load here is the real `recovery load` command in its own process, against a database
-in tmp_path (RECOVERY_DB); the test process reads the database the way the dashboard does,
-through short read-only connections. The big actions file is sized so a load takes a few
-seconds on 2 cores (staging costs far more per row than reading), long enough to read,
-kill or race it mid-way.
+in tmp_path (RECOVERY_DB); the test process reads it as readers must, through short
+read-only connections (recovery.database.read_only). The big actions file is sized so a
+load takes a few seconds on 2 cores (staging costs far more per row than reading), long
+enough to read, kill or race it mid-way.
 """
 
 import hashlib
@@ -291,7 +291,14 @@ def test_a_killed_load_leaves_the_database_as_it_was_and_can_run_again(
         ("actions_small.csv", "actions", "loaded", SMALL_ROWS),
         ("actions_big.csv", "actions", "loaded", BIG_ROWS),
     ]
-    first_rows = query(db, "select * from actions where load_id = 1 order by all")
+    first_rows = query(
+        db,
+        """
+        select * from actions
+        where load_id = (select load_id from load_ledger where file_name = 'actions_small.csv')
+        order by all
+        """,
+    )
     assert_frame_equal(first_rows, before["actions"])
     assert not copy_of(db).exists()
     assert not copy_of(db).with_name(copy_of(db).name + ".wal").exists()
