@@ -43,6 +43,35 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "kind.contacts": {"zh": "联系方式", "en": "Contacts"},
     "kind.teams": {"zh": "团队", "en": "Teams"},
     "status.loaded": {"zh": "已加载", "en": "loaded"},
+    "reject.required": {"zh": "必填值缺失", "en": "required value missing"},
+    "reject.not_a_date": {"zh": "不是有效日期：{value}", "en": "not a date: {value}"},
+    "reject.not_an_amount": {"zh": "不是有效金额：{value}", "en": "not an amount: {value}"},
+    "reject.amount_too_large": {"zh": "金额过大", "en": "amount too large"},
+    "reject.fraction_of_cent": {"zh": "小数超过两位", "en": "more than 2 decimal places"},
+    "reject.not_a_whole_number": {"zh": "不是整数：{value}", "en": "not a whole number: {value}"},
+    "reject.unknown_value": {
+        "zh": "未知的取值 '{value}'（可在配置 value_aliases.{detail} 中映射）",
+        "en": "unknown {detail} value '{value}' (map it under value_aliases.{detail})",
+    },
+    "reject.at_least": {"zh": "不得小于 {detail}", "en": "must be at least {detail}"},
+    "reject.greater_than": {"zh": "必须大于 {detail}", "en": "must be greater than {detail}"},
+    "reject.required_for_method": {
+        "zh": "{detail} 类催收必须填写",
+        "en": "required for {detail} actions",
+    },
+    "reject.required_with_promise": {
+        "zh": "填写承诺金额时必须填写",
+        "en": "required with promised_amount",
+    },
+    "reject.zero": {"zh": "不得为 0", "en": "must not be 0"},
+    "reject.repeated_key": {
+        "zh": "{column} 重复（首次出现在第 {detail} 行）",
+        "en": "{column} appears twice (first at line {detail})",
+    },
+    "reject.malformed_row": {
+        "zh": "该行无法拆分为字段：{detail}",
+        "en": "row cannot be split into fields: {detail}",
+    },
     "status.replaced": {"zh": "已被替换", "en": "replaced"},
 }
 

@@ -24,3 +24,7 @@ class AmbiguousHeader(LoadError):
 
 class UnknownFileKind(LoadError):
     pass
+
+
+class SchemaMismatch(Exception):
+    """The database file was made by another version of the schema: nothing is loaded."""

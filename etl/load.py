@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 from etl.contract import ENUM_VALUES, FILE_KINDS, ColumnType, FileKind
-from etl.errors import LoadError, UnknownFileKind
+from etl.errors import LoadError, SchemaMismatch, UnknownFileKind
 from etl.headers import MappedColumn, map_headers
 from etl.phones import check_numbers
 from etl.readers import SUFFIXES, ReadResult, StructuralReject, file_digest, read_into_raw
@@ -25,6 +25,7 @@ from etl.staging import staging_sql
 from recovery.database import rebuilding, scalar
 from recovery.settings import Settings
 
+SCHEMA_VERSION = 1  # raise with every change to etl/schema.sql's tables
 KIND_ORDER = ("teams", "loans", "contacts", "actions", "payments")
 # File-name prefixes that tell a file's kind, English and the usual Chinese export names.
 NAME_PREFIXES = {
@@ -107,8 +108,11 @@ def load_files(
 
 
 def prepare(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    _check_schema_version(con, settings)
     schema = importlib.resources.files("etl").joinpath("schema.sql").read_text(encoding="utf-8")
     con.execute(schema)
+    if scalar(con, "select count(*) from schema_info") == 0:
+        con.execute("insert into schema_info values ($version)", {"version": SCHEMA_VERSION})
     con.execute(
         "create or replace temp table value_aliases "
         "(domain varchar, spelling varchar, canonical varchar)"
@@ -116,6 +120,21 @@ def prepare(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     con.executemany("insert into value_aliases values (?, ?, ?)", value_alias_rows(settings))
     con.execute("delete from method_costs")
     con.executemany("insert into method_costs values (?, ?)", sorted(settings.method_cost.items()))
+
+
+def _check_schema_version(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    tables = set(con.sql("select table_name from information_schema.tables").fetchall())
+    if ("load_ledger",) not in tables:
+        return
+    version = None
+    if ("schema_info",) in tables:
+        version = scalar(con, "select max(schema_version) from schema_info")
+    if version != SCHEMA_VERSION:
+        raise SchemaMismatch(
+            f"{settings.db} was made by another version of recovery (schema {version}, this "
+            f"one writes {SCHEMA_VERSION}); load your files into a new database file "
+            "(setting db or RECOVERY_DB) and point the dashboard at it"
+        )
 
 
 def value_alias_rows(settings: Settings) -> list[tuple[str, str, str]]:
@@ -256,7 +275,7 @@ def _write_rejects(
         f"""
         insert into rejected_rows
         select $load_id, $file_name, s.source_line, s.reject_column, h.header, {value},
-            s.reject_reason
+            s.reject_reason, s.reject_code, s.reject_detail
         from staged s left join header_map h on h.column_name = s.reject_column
         where s.reject_reason is not null
         """,
@@ -264,8 +283,8 @@ def _write_rejects(
     )
     if structural:
         con.executemany(
-            "insert into rejected_rows values (?, ?, ?, null, null, ?, ?)",
-            [(load_id, file_name, r.line, r.text[:1000], r.reason) for r in structural],
+            "insert into rejected_rows values (?, ?, ?, null, null, ?, ?, 'malformed_row', ?)",
+            [(load_id, file_name, r.line, r.text[:1000], r.reason, r.reason) for r in structural],
         )
     rejected = scalar(con, "select count(*) from staged where reject_reason is not null")
     return rejected + len(structural)

@@ -1,6 +1,10 @@
 -- The database the loader writes and everything else reads. Column meanings: docs/schema.md.
 -- Money is DECIMAL(18,2); times are local times in the configured zone.
 
+create table if not exists schema_info (
+    schema_version integer not null  -- etl.load.SCHEMA_VERSION when the file was created
+);
+
 create table if not exists load_ledger (
     load_id integer primary key,
     batch_id integer not null,
@@ -23,7 +27,9 @@ create table if not exists rejected_rows (
     column_name varchar,              -- canonical name; null when the whole row is broken
     header varchar,                   -- the header as written in the file
     value varchar,
-    reason varchar not null
+    reason varchar not null,          -- in English, for the command line
+    reason_code varchar not null,     -- key of the reason in the translation catalogue
+    reason_detail varchar             -- fills {detail} in it: a minimum, a line, a field
 );
 
 create table if not exists loan_snapshots (

@@ -20,7 +20,9 @@ INTEGER_NOISE = ",，\\s天"
 class Check:
     column: str
     is_bad: str  # SQL condition over the parsed row
-    reason: str  # SQL text expression
+    reason: str  # SQL text expression: the reason in English, for the command line
+    code: str  # the reason's key in the translation catalogue (reject.<code>)
+    detail: str = "cast(null as varchar)"  # SQL text filling {detail} in the catalogue
 
 
 def text_of(header: str) -> str:
@@ -67,22 +69,22 @@ def parse_checks(column: Column) -> list[Check]:
     name, raw = column.name, f"{column.name}__text"
     checks = []
     if column.required:
-        checks.append(Check(name, f"{raw} is null", "'required value missing'"))
+        checks.append(Check(name, f"{raw} is null", "'required value missing'", "required"))
     unparsed = f"{raw} is not null and {name} is null"
     match column.type:
         case ColumnType.DATE | ColumnType.TIMESTAMP:
-            checks.append(Check(name, unparsed, f"'not a date: ' || {raw}"))
+            checks.append(Check(name, unparsed, f"'not a date: ' || {raw}", "not_a_date"))
         case ColumnType.MONEY:
-            checks.append(Check(name, unparsed, f"'not an amount: ' || {raw}"))
-            checks.append(Check(name, f"abs({name}) >= {MONEY_LIMIT}", "'amount too large'"))
-            checks.append(
-                Check(name, f"{name} <> round({name}, 2)", "'more than 2 decimal places'")
-            )
+            checks.append(Check(name, unparsed, f"'not an amount: ' || {raw}", "not_an_amount"))
+            too_large = f"abs({name}) >= {MONEY_LIMIT}"
+            checks.append(Check(name, too_large, "'amount too large'", "amount_too_large"))
+            fraction = f"{name} <> round({name}, 2)"
+            checks.append(Check(name, fraction, "'more than 2 decimal places'", "fraction_of_cent"))
         case ColumnType.INTEGER:
-            checks.append(Check(name, unparsed, f"'not a whole number: ' || {raw}"))
-            checks.append(
-                Check(name, f"{name} <> round({name}, 0)", f"'not a whole number: ' || {raw}")
-            )
+            not_whole = f"'not a whole number: ' || {raw}"
+            checks.append(Check(name, unparsed, not_whole, "not_a_whole_number"))
+            fraction = f"{name} <> round({name}, 0)"
+            checks.append(Check(name, fraction, not_whole, "not_a_whole_number"))
         case ColumnType.ENUM:
             checks.append(
                 Check(
@@ -90,14 +92,19 @@ def parse_checks(column: Column) -> list[Check]:
                     unparsed,
                     f"'unknown {column.domain} value ''' || {raw} || ''' (add it under "
                     f"value_aliases.{column.domain} in the config)'",
+                    "unknown_value",
+                    f"'{column.domain}'",
                 )
             )
     return checks
 
 
 def at_least(column: str, minimum: int, *, strict: bool) -> Check:
-    operator, words = ("<=", "greater than") if strict else ("<", "at least")
-    return Check(column, f"{column} {operator} {minimum}", f"'must be {words} {minimum}'")
+    operator, words, code = ("<=", "greater than", "greater_than")
+    if not strict:
+        operator, words, code = ("<", "at least", "at_least")
+    reason = f"'must be {words} {minimum}'"
+    return Check(column, f"{column} {operator} {minimum}", reason, code, f"'{minimum}'")
 
 
 RULES: dict[str, list[Check]] = {
@@ -114,16 +121,19 @@ RULES: dict[str, list[Check]] = {
             + ", ".join(f"'{m}'" for m in METHODS_NEEDING_OUTCOME)
             + ")",
             "'required for ' || method || ' actions'",
+            "required_for_method",
+            "method",
         ),
         Check(
             "promised_date",
             "promised_amount is not null and promised_date__text is null",
             "'required with promised_amount'",
+            "required_with_promise",
         ),
         at_least("promised_amount", 0, strict=True),
         at_least("cost", 0, strict=False),
     ],
-    "payments": [Check("amount", "amount = 0", "'must not be 0'")],
+    "payments": [Check("amount", "amount = 0", "'must not be 0'", "zero")],
     "contacts": [],
     "teams": [at_least("monthly_visit_quota", 0, strict=False)],
 }
@@ -190,6 +200,12 @@ def staging_sql(kind: FileKind, mapped: list[MappedColumn], line_sql: str) -> li
     reject_reason = "case failed_rule " + " ".join(
         f"when {i} then {c.reason}" for i, c in enumerate(checks)
     )
+    reject_code = "case failed_rule " + " ".join(
+        f"when {i} then '{c.code}'" for i, c in enumerate(checks)
+    )
+    reject_detail = "case failed_rule " + " ".join(
+        f"when {i} then {c.detail}" for i, c in enumerate(checks)
+    )
     derived = DERIVED.get(kind.name, {})
     finals = [f"{derived.get(c.name, c.name)} as {c.name}" for c in kind.columns]
     text_columns = ", ".join(f"{c.name}__text" for c in kind.columns)
@@ -210,11 +226,13 @@ def staging_sql(kind: FileKind, mapped: list[MappedColumn], line_sql: str) -> li
             from staged_parsed
         ),
         checked as (
-            select *, {reject_column} end as reject_column, {reject_reason} end as reject_reason
+            select *, {reject_column} end as reject_column, {reject_reason} end as reject_reason,
+                {reject_code} end as reject_code, {reject_detail} end as reject_detail
             from verdicts
         ),
         derived as (
-            select source_line, reject_column, reject_reason, {text_columns}, {", ".join(finals)}
+            select source_line, reject_column, reject_reason, reject_code, reject_detail,
+                {text_columns}, {", ".join(finals)}
             from checked
         ),
         {_identified_cte(kind)},
@@ -224,7 +242,11 @@ def staging_sql(kind: FileKind, mapped: list[MappedColumn], line_sql: str) -> li
                 case when r.first_line is not null then '{kind.key[-1]}' else d.reject_column end
                     as reject_column,
                 case when r.first_line is not null then {_repeat_reason(kind)}
-                    else d.reject_reason end as reject_reason
+                    else d.reject_reason end as reject_reason,
+                case when r.first_line is not null then 'repeated_key'
+                    else d.reject_code end as reject_code,
+                case when r.first_line is not null then cast(r.first_line as varchar)
+                    else d.reject_detail end as reject_detail
             )
             from identified d
             left join repeats r on r.source_line = d.source_line

@@ -19,7 +19,8 @@ limit $limit
 # rejected_rows: rows kept out of the tables, in file and line order. Grain: one row per
 # rejected row. `value` is as written in the file (masked before it is shown).
 REJECTED_ROWS_SQL = """
-select r.file_name, r.line, r.column_name, r.header, r.value, r.reason
+select r.file_name, r.line, r.column_name, r.header, r.value, r.reason, r.reason_code,
+    r.reason_detail
 from rejected_rows r
 where $file_name is null or r.file_name = $file_name
 order by r.load_id, r.line

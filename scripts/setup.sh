@@ -23,5 +23,7 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
     [ -x .venv/bin/python ] || python3 -m venv .venv
     .venv/bin/python -m pip install --quiet --upgrade pip uv
     .venv/bin/uv pip install --quiet --python .venv/bin/python -e ".[test]"
+    # Compiled once here: phonenumbers' geocoding data takes seconds to compile per run.
+    .venv/bin/python -m compileall -q .venv/lib/python3*/site-packages/phonenumbers
     touch "$stamp"
 fi

@@ -1,7 +1,6 @@
 """The Data page in a real browser: load history, rejected rows (masked), freshness, and
 the language switch."""
 
-
 import pytest
 
 from recovery.settings import Settings
@@ -46,12 +45,13 @@ def test_data_page_in_both_languages(dashboard: str) -> None:
         history = page.locator("#data-history").inner_text()
         assert "loans_2026-10.csv" in history and "contacts.csv" in history
         rejects = page.locator("#data-rejects").inner_text()
-        assert "must be at least 0" in rejects and "-1" in rejects
+        assert "不得小于 0" in rejects and "-1" in rejects
         page.screenshot(path=SCREENSHOTS / "data-zh.png", full_page=True)
         page.get_by_text("English").click()
         page.wait_for_selector("text=Load history")
         assert page.locator("h1").first.inner_text() == "Collection recovery analytics"
         assert "Loans" in page.locator("#data-freshness").inner_text()
+        assert "must be at least 0" in page.locator("#data-rejects").inner_text()
         page.screenshot(path=SCREENSHOTS / "data-en.png", full_page=True)
         assert errors == []
 

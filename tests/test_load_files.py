@@ -193,3 +193,21 @@ def test_two_headers_meaning_one_column_are_refused(settings: Settings, tmp_path
         "payments.csv: headers '还款金额' and '实还金额' both mean column 'amount'; keep one "
         "or rename the other in header_aliases"
     )
+
+
+def test_a_database_of_another_schema_version_is_refused_untouched(
+    settings: Settings, tmp_path: Path
+) -> None:
+    import duckdb
+
+    from etl.errors import SchemaMismatch
+
+    load(settings, write_csv(tmp_path / "loans_2026-10.csv", ENGLISH, ROWS))
+    con = duckdb.connect(str(settings.db))
+    con.execute("update schema_info set schema_version = 0")
+    con.close()
+    before = settings.db.read_bytes()
+    with pytest.raises(SchemaMismatch, match="schema 0, this one writes 1"):
+        load(settings, write_csv(tmp_path / "loans_2026-09.csv", ENGLISH, ROWS))
+    assert settings.db.read_bytes() == before
+    assert not settings.db.with_name(settings.db.name + ".loading").exists()

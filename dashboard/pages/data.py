@@ -40,6 +40,18 @@ def _cell(column: str, value: object, lang: str) -> str:
     return str(value)
 
 
+def translated_rejects(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """Reasons in the page's language, filled with the (already masked) value."""
+    reasons = [
+        t(f"reject.{row['reason_code']}", lang, value=row["value"] or "",
+          detail=row["reason_detail"] or "", column=row["column_name"] or "")
+        for row in frame.iter_rows(named=True)
+    ]  # fmt: skip
+    return frame.with_columns(pl.Series("reason", reasons, dtype=pl.String)).drop(
+        "reason_code", "reason_detail"
+    )
+
+
 def layout(lang: str | None = None, **_query: str) -> html.Div:
     lang = language(lang)
     other = "en" if lang == "zh" else "zh"
@@ -59,7 +71,9 @@ def layout(lang: str | None = None, **_query: str) -> html.Div:
             frame_table(load_history(db), lang, "data-history"),
             html.H2(t("data.rejects", lang)),
             html.P(t("data.rejects_total", lang, count=f"{count_rejected_rows(db):,}")),
-            frame_table(rejected_rows(db, limit=200), lang, "data-rejects"),
+            frame_table(
+                translated_rejects(rejected_rows(db, limit=200), lang), lang, "data-rejects"
+            ),
         ]
     except DatabaseMissing:
         body = [html.P(t("data.empty", lang), className="empty", id="data-empty")]
