@@ -174,7 +174,7 @@ def staging_sql(kind: FileKind, mapped: list[MappedColumn], line_sql: str) -> li
     Texts, parsed values and verdicts are materialised one after the other, so that each
     parse runs once per row however many rules look at its result."""
     by_name = {m.column: m for m in mapped}
-    texts, parsed, joins = [f"{line_sql} as source_line"], ["t.*"], []
+    texts, parsed, joins = [f"{line_sql} as source_line"], [], []
     checks: list[Check] = []
     for column in kind.columns:
         mapping = by_name.get(column.name)
@@ -188,7 +188,7 @@ def staging_sql(kind: FileKind, mapped: list[MappedColumn], line_sql: str) -> li
             joins.append(
                 f"left join value_aliases alias_{column.name} "
                 f"on alias_{column.name}.domain = '{column.domain}' "
-                f"and alias_{column.name}.spelling = lower(t.{column.name}__text)"
+                f"and alias_{column.name}.spelling = lower({text_of(mapping.header)})"
             )
         checks.extend(parse_checks(column))
     checks.extend(RULES[kind.name])
@@ -210,13 +210,11 @@ def staging_sql(kind: FileKind, mapped: list[MappedColumn], line_sql: str) -> li
     finals = [f"{derived.get(c.name, c.name)} as {c.name}" for c in kind.columns]
     text_columns = ", ".join(f"{c.name}__text" for c in kind.columns)
     return [
-        Statement(
-            f"create or replace temp table staged_text as select {', '.join(texts)} from raw"
-        ),
+        # Parse expressions read the `<column>__text` aliases of the same select list.
         Statement(f"""
         create or replace temp table staged_parsed as
-        select {", ".join(parsed)}
-        from staged_text t {" ".join(joins)}
+        select {", ".join(texts + parsed)}
+        from raw {" ".join(joins)}
         """),
         Statement(
             f"""
@@ -255,7 +253,7 @@ def staging_sql(kind: FileKind, mapped: list[MappedColumn], line_sql: str) -> li
         """,
             takes_parameters=kind.name in DERIVED,
         ),
-        Statement("drop table staged_text; drop table staged_parsed"),
+        Statement("drop table staged_parsed"),
     ]
 
 
