@@ -218,7 +218,7 @@ def _stage_and_insert(
         con.execute(statement.sql, params if statement.takes_parameters else {})
     load_id = _next_id(con, "load_id")
     rejected = _write_rejects(con, load_id, path.name, kind, mapped, read.structural_rejects)
-    _replace_earlier_rows(con, kind, batch_id)
+    replaced = _replace_earlier_rows(con, kind, batch_id)
     columns = ", ".join(c.name for c in kind.columns)
     typed = ", ".join(
         f"cast({c.name} as {SQL_TYPES[c.type]})" if c.type in SQL_TYPES else c.name
@@ -252,7 +252,8 @@ def _stage_and_insert(
             "loaded_at": datetime.now(ZoneInfo(settings.timezone)).replace(tzinfo=None),
         },
     )
-    _mark_replaced_loads(con, kind)
+    if replaced:
+        _mark_replaced_loads(con, kind)
     return loaded, rejected
 
 
@@ -290,11 +291,13 @@ def _write_rejects(
     return rejected + len(structural)
 
 
-def _replace_earlier_rows(con: duckdb.DuckDBPyConnection, kind: FileKind, batch_id: int) -> None:
+def _replace_earlier_rows(con: duckdb.DuckDBPyConnection, kind: FileKind, batch_id: int) -> int:
+    """Deletes the rows this file replaces; returns how many."""
     if kind.name == "loans":
         # A snapshot date arriving again replaces the rows earlier calls loaded for it;
         # files loaded in the same call add up (a snapshot exported in parts).
-        con.execute(
+        return scalar(
+            con,
             """
             delete from loan_snapshots
             where as_of_date in (select as_of_date from staged where reject_reason is null)
@@ -302,13 +305,13 @@ def _replace_earlier_rows(con: duckdb.DuckDBPyConnection, kind: FileKind, batch_
             """,
             {"batch_id": batch_id},
         )
-        return
     same_key = " and ".join(f"s.{k} = t.{k}" for k in kind.key)
-    con.execute(
+    return scalar(
+        con,
         f"""
         delete from {kind.table} t
         where exists (select 1 from staged s where s.reject_reason is null and {same_key})
-        """
+        """,
     )
 
 
