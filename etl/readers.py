@@ -19,6 +19,7 @@ import polars as pl
 from etl.errors import UnreadableFile
 
 CHUNK = 1 << 20
+SAMPLE = 4 << 20  # bytes looked at to tell UTF-8 from GBK
 TEXT_SUFFIXES = {".csv", ".txt", ".tsv"}
 SUFFIXES = TEXT_SUFFIXES | {".xlsx", ".xlsm", ".parquet"}
 
@@ -47,16 +48,29 @@ def file_digest(path: Path) -> str:
 
 
 def detect_encoding(path: Path) -> str:
-    """UTF-8 with BOM, else UTF-8 when the whole file decodes as such, else GB18030 (a
-    superset of GBK: whether it really is one shows while transcoding)."""
+    """UTF-8 with BOM; else UTF-8 when the file's first megabytes read as UTF-8 but for a
+    few broken bytes (DuckDB rejects the rows that hold them); else GB18030, a superset
+    of GBK, in which nearly every non-ASCII character is broken UTF-8."""
     with path.open("rb") as stream:
-        head = stream.read(3)
-    if head == codecs.BOM_UTF8:
+        head = stream.read(SAMPLE)
+    if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
-    return "utf-8" if _decodes(path, "utf-8") else "gb18030"
+    text = head.decode("utf-8", errors="replace")
+    non_ascii = len(text) - len(text.encode("ascii", errors="ignore"))
+    broken = text.count("\ufffd")
+    return "utf-8" if broken <= 1 or broken < non_ascii / 2 else "gb18030"
 
 
-def _decodes(path: Path, encoding: str) -> bool:
+def _starts_plain_ascii(path: Path) -> bool:
+    with path.open("rb") as stream:
+        return stream.read(SAMPLE).isascii()
+
+
+def _has_invalid_utf8(result: ReadResult) -> bool:
+    return any(r.reason.startswith("Invalid unicode") for r in result.structural_rejects)
+
+
+def _decodes_whole(path: Path, encoding: str) -> bool:
     decoder = codecs.getincrementaldecoder(encoding)()
     try:
         with path.open("rb") as stream:
@@ -101,16 +115,23 @@ def read_into_raw(con: duckdb.DuckDBPyConnection, path: Path) -> ReadResult:
 
 def _read_csv(con: duckdb.DuckDBPyConnection, path: Path) -> ReadResult:
     encoding = detect_encoding(path)
-    if encoding == "gb18030":
-        with tempfile.TemporaryDirectory(prefix="recovery-") as folder:
-            utf8_copy = Path(folder) / "utf8.csv"
-            _transcode_to_utf8(path, encoding, utf8_copy)
-            return _read_utf8_csv(con, utf8_copy, encoding)
-    return _read_utf8_csv(con, path, encoding)
+    if encoding != "gb18030":
+        result = _read_utf8_csv(con, path, encoding)
+        if not (_starts_plain_ascii(path) and _has_invalid_utf8(result)):
+            return result
+        if not _decodes_whole(path, "gb18030"):
+            return result  # UTF-8 with broken rows: those rows stay rejected
+        # A GBK file whose first megabytes happened to be plain ASCII.
+        encoding = "gb18030"
+    with tempfile.TemporaryDirectory(prefix="recovery-") as folder:
+        utf8_copy = Path(folder) / "utf8.csv"
+        _transcode_to_utf8(path, encoding, utf8_copy)
+        return _read_utf8_csv(con, utf8_copy, encoding)
 
 
 def _read_utf8_csv(con: duckdb.DuckDBPyConnection, path: Path, encoding: str) -> ReadResult:
-    con.execute("drop table if exists csv_errors; drop table if exists csv_scans")
+    con.execute("drop table if exists raw; drop table if exists csv_errors")
+    con.execute("drop table if exists csv_scans")
     con.execute(
         """
         create temp table raw as

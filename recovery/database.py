@@ -86,6 +86,7 @@ def rebuilding(path: Path, *, memory_limit: str, threads: int = 0) -> Iterator[R
         if threads:
             config["threads"] = threads
         con = duckdb.connect(str(copy), config=config)
+        con.execute("set enable_progress_bar = false")  # the command line shows its own
         rebuild = Rebuild(con)
         try:
             yield rebuild

@@ -9,7 +9,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from recovery.settings import Settings
-from tests.helpers import load, table, write_csv
+from tests.helpers import load, rejects, table, write_csv
 
 ENGLISH = ["as_of_date", "loan_id", "customer_id", "customer_name", "principal",
            "outstanding_balance", "days_past_due", "status"]  # fmt: skip
@@ -211,3 +211,37 @@ def test_a_database_of_another_schema_version_is_refused_untouched(
         load(settings, write_csv(tmp_path / "loans_2026-09.csv", ENGLISH, ROWS))
     assert settings.db.read_bytes() == before
     assert not settings.db.with_name(settings.db.name + ".loading").exists()
+
+
+def test_a_gbk_file_whose_first_megabytes_are_ascii_is_still_read_as_gbk(
+    settings: Settings, tmp_path: Path
+) -> None:
+    path = tmp_path / "payments.csv"
+    filler = b"".join(b"P%07d,L1,2026-10-05,1.00,bank\n" % i for i in range(160_000))
+    path.write_bytes(
+        b"payment_id,loan_id,paid_at,amount,channel\n"
+        + filler
+        + "P9,L2,2026-10-06,2.00,柜面\n".encode("gbk")
+    )
+    [outcome] = load(settings, path)
+    assert (outcome.rows_loaded, outcome.rows_rejected) == (160_001, 0)
+    assert table(settings, "select channel from payments where payment_id = 'P9'").item() == "柜面"
+
+
+def test_a_utf8_file_with_a_broken_row_rejects_that_row_only(
+    settings: Settings, tmp_path: Path
+) -> None:
+    path = tmp_path / "payments.csv"
+    path.write_bytes(
+        "loan_id,paid_at,amount,channel\nL1,2026-10-05,1.00,柜面\n".encode()
+        + b"L2,2026-10-06,2.00,\xff\xfe\n"
+        + "L3,2026-10-07,3.00,网银\n".encode()
+    )
+    [outcome] = load(settings, path)
+    assert (outcome.rows_loaded, outcome.rows_rejected) == (2, 1)
+    [(_, line, column, _, reason)] = rejects(settings)
+    assert (line, column) == (3, None) and reason.startswith("Invalid unicode")
+    assert table(settings, "select channel from payments order by 1")["channel"].to_list() == [
+        "柜面",
+        "网银",
+    ]
