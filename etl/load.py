@@ -118,6 +118,11 @@ def prepare(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
         "(domain varchar, spelling varchar, canonical varchar)"
     )
     con.executemany("insert into value_aliases values (?, ?, ?)", value_alias_rows(settings))
+    con.execute("delete from aging_buckets")
+    con.executemany(
+        "insert into aging_buckets values (?, ?, ?, ?)",
+        [(b.name, b.min_days, b.max_days, i) for i, b in enumerate(settings.aging_buckets, 1)],
+    )
     con.execute("delete from method_costs")
     con.executemany("insert into method_costs values (?, ?)", sorted(settings.method_cost.items()))
 

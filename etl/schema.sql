@@ -109,6 +109,15 @@ create table if not exists phone_checks (
                                       -- missing_area_code | wrong_area_code | service_number
 );
 
+-- The config's aging buckets (DATA_CONTRACT.md defaults: Current, M1 ... M7+), rewritten
+-- at each load; max_days null for the open last bucket.
+create table if not exists aging_buckets (
+    bucket varchar primary key,
+    min_days integer not null,
+    max_days integer,
+    sort_order integer not null
+);
+
 create table if not exists method_costs (
     method varchar primary key,
     cost_per_action decimal(18, 2) not null

@@ -1,0 +1,55 @@
+"""The filters every measure takes: a period (a month) and the dimensions a user picks."""
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+
+_PERIOD = re.compile(r"(\d{4})-(\d{2})")
+
+
+class BadPeriod(ValueError):
+    def __init__(self, period: str):
+        super().__init__(f"period {period!r} is not a month written YYYY-MM, e.g. 2026-10")
+
+
+@dataclass(frozen=True)
+class Filters:
+    period: str  # YYYY-MM
+    branch: str | None = None
+    product: str | None = None
+    team: str | None = None
+    collector: str | None = None
+    method: str | None = None
+
+    def __post_init__(self) -> None:
+        match = _PERIOD.fullmatch(self.period)
+        if match is None or not 1 <= int(match.group(2)) <= 12:
+            raise BadPeriod(self.period)
+
+    @property
+    def period_start(self) -> date:
+        year, month = (int(part) for part in self.period.split("-"))
+        return date(year, month, 1)
+
+    @property
+    def period_end(self) -> date:
+        start = self.period_start
+        return start.replace(day=calendar.monthrange(start.year, start.month)[1])
+
+    def params(self) -> dict[str, object]:
+        """Bound parameters: $period_start, $period_end and one per dimension (null: all)."""
+        return {
+            "period_start": self.period_start,
+            "period_end": self.period_end,
+            "branch": self.branch,
+            "product": self.product,
+            "team": self.team,
+            "collector": self.collector,
+        }
+
+
+def previous_period(period: str) -> str:
+    start = Filters(period).period_start
+    year, month = (start.year, start.month - 1) if start.month > 1 else (start.year - 1, 12)
+    return f"{year:04d}-{month:02d}"

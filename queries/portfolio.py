@@ -1,0 +1,136 @@
+"""Portfolio measures, from the latest loans snapshot in the period (METRICS.md).
+
+Every measure filters the book the same way: active loans of the snapshot, narrowed by
+branch, product, team and collector when given (the method filter does not apply to a
+snapshot). A rate whose denominator is zero is null, shown as "—".
+"""
+
+from pathlib import Path
+
+import polars as pl
+
+from queries.filters import Filters
+from recovery.database import query
+
+# The latest snapshot on or before the period's end that falls in the period, and its
+# active loans under the filters. Shared by the measures below (a CTE, not a view, so
+# each measure's SQL reads on its own).
+BOOK_CTE = """
+snapshot as (
+    select max(as_of_date) as as_of_date
+    from loan_snapshots
+    where as_of_date between $period_start and $period_end
+),
+book as (
+    select l.*
+    from loan_snapshots l
+    join snapshot s on l.as_of_date = s.as_of_date
+    where l.status = 'active'
+      and ($branch is null or l.branch = $branch)
+      and ($product is null or l.product = $product)
+      and ($team is null or l.team = $team)
+      and ($collector is null or l.collector = $collector)
+)"""
+
+# portfolio_summary — one row: the snapshot date, active loans, outstanding (贷款余额,
+# sum of outstanding_balance), overdue outstanding (days_past_due > 0) and overdue ratio
+# (逾期率), non-performing outstanding (substandard + doubtful + loss) and NPL ratio (不良率).
+# Unit: money in the portfolio's currency; ratios are fractions 0..1, null when the
+# outstanding is 0.
+PORTFOLIO_SUMMARY_SQL = f"""
+with {BOOK_CTE},
+final as (
+    select
+        (select as_of_date from snapshot) as as_of_date,
+        count(*) as count_active_loans,
+        coalesce(sum(outstanding_balance), 0) as outstanding,
+        coalesce(sum(case when days_past_due > 0 then outstanding_balance end), 0)
+            as overdue_outstanding,
+        coalesce(sum(case when classification in ('substandard', 'doubtful', 'loss')
+            then outstanding_balance end), 0) as npl_outstanding
+    from book
+)
+select
+    as_of_date,
+    count_active_loans,
+    outstanding,
+    overdue_outstanding,
+    cast(overdue_outstanding as double) / nullif(cast(outstanding as double), 0) as overdue_ratio,
+    npl_outstanding,
+    cast(npl_outstanding as double) / nullif(cast(outstanding as double), 0) as npl_ratio
+from final
+"""
+
+# aging — one row per aging bucket of the config (all buckets, empty ones with 0): loans,
+# outstanding, and each bucket's share of the loans and of the outstanding (null when the
+# book is empty). Buckets come from table aging_buckets, written from the config at load.
+AGING_SQL = f"""
+with {BOOK_CTE},
+bucketed as (
+    select b.bucket, b.sort_order, l.loan_id, l.outstanding_balance
+    from aging_buckets b
+    left join book l
+        on l.days_past_due >= b.min_days
+       and (b.max_days is null or l.days_past_due <= b.max_days)
+),
+per_bucket as (
+    select bucket, sort_order, count(loan_id) as count_loans,
+        coalesce(sum(outstanding_balance), 0) as outstanding
+    from bucketed
+    group by bucket, sort_order
+),
+final as (
+    select
+        bucket,
+        count_loans,
+        outstanding,
+        cast(count_loans as double) / nullif(sum(count_loans) over (), 0) as loans_share,
+        cast(outstanding as double) / nullif(cast(sum(outstanding) over () as double), 0)
+            as outstanding_share,
+        sort_order
+    from per_bucket
+)
+select bucket, count_loans, outstanding, loans_share, outstanding_share
+from final
+order by sort_order
+"""
+
+# classification — one row per tier of the five-tier classification (五级分类), all five
+# in their order: loans, outstanding, share of the outstanding, and whether the tier is
+# non-performing (不良: substandard, doubtful, loss).
+CLASSIFICATION_SQL = f"""
+with {BOOK_CTE},
+tiers (tier, sort_order, is_non_performing) as (
+    values ('normal', 1, false), ('special_mention', 2, false), ('substandard', 3, true),
+           ('doubtful', 4, true), ('loss', 5, true)
+),
+per_tier as (
+    select t.tier, t.sort_order, t.is_non_performing, count(l.loan_id) as count_loans,
+        coalesce(sum(l.outstanding_balance), 0) as outstanding
+    from tiers t
+    left join book l on l.classification = t.tier
+    group by t.tier, t.sort_order, t.is_non_performing
+),
+final as (
+    select tier, count_loans, outstanding,
+        cast(outstanding as double) / nullif(cast(sum(outstanding) over () as double), 0)
+            as outstanding_share,
+        is_non_performing, sort_order
+    from per_tier
+)
+select tier, count_loans, outstanding, outstanding_share, is_non_performing
+from final
+order by sort_order
+"""
+
+
+def portfolio_summary(db: Path, filters: Filters) -> pl.DataFrame:
+    return query(db, PORTFOLIO_SUMMARY_SQL, filters.params())
+
+
+def aging(db: Path, filters: Filters) -> pl.DataFrame:
+    return query(db, AGING_SQL, filters.params())
+
+
+def classification(db: Path, filters: Filters) -> pl.DataFrame:
+    return query(db, CLASSIFICATION_SQL, filters.params())
