@@ -37,11 +37,25 @@ class Filters:
         start = self.period_start
         return start.replace(day=calendar.monthrange(start.year, start.month)[1])
 
+    @property
+    def previous_start(self) -> date:
+        return Filters(previous_period(self.period)).period_start
+
+    @property
+    def trend_start(self) -> date:
+        """First day of the 12-month window that ends with the period."""
+        start = self.period_start
+        months = start.year * 12 + start.month - 1 - 11
+        return date(months // 12, months % 12 + 1, 1)
+
     def params(self) -> dict[str, object]:
-        """Bound parameters: $period_start, $period_end and one per dimension (null: all)."""
+        """Bound parameters: the period's first and last day, the previous month's first
+        day, the 12-month trend's first day, and one per dimension (null: all)."""
         return {
             "period_start": self.period_start,
             "period_end": self.period_end,
+            "previous_start": self.previous_start,
+            "trend_start": self.trend_start,
             "branch": self.branch,
             "product": self.product,
             "team": self.team,

@@ -134,3 +134,180 @@ def aging(db: Path, filters: Filters) -> pl.DataFrame:
 
 def classification(db: Path, filters: Filters) -> pl.DataFrame:
     return query(db, CLASSIFICATION_SQL, filters.params())
+
+
+# portfolio_trend — one row per month of the 12 ending with the period that has a
+# snapshot: the month's latest snapshot date and the same figures as portfolio_summary.
+PORTFOLIO_TREND_SQL = """
+with snapshots as (
+    select max(as_of_date) as as_of_date
+    from loan_snapshots
+    where as_of_date between $trend_start and $period_end
+    group by date_trunc('month', as_of_date)
+),
+book as (
+    select l.*
+    from loan_snapshots l
+    join snapshots s on l.as_of_date = s.as_of_date
+    where l.status = 'active'
+      and ($branch is null or l.branch = $branch)
+      and ($product is null or l.product = $product)
+      and ($team is null or l.team = $team)
+      and ($collector is null or l.collector = $collector)
+),
+per_month as (
+    select
+        s.as_of_date,
+        count(l.loan_id) as count_active_loans,
+        coalesce(sum(l.outstanding_balance), 0) as outstanding,
+        coalesce(sum(case when l.days_past_due > 0 then l.outstanding_balance end), 0)
+            as overdue_outstanding,
+        coalesce(sum(case when l.classification in ('substandard', 'doubtful', 'loss')
+            then l.outstanding_balance end), 0) as npl_outstanding
+    from snapshots s
+    left join book l on l.as_of_date = s.as_of_date
+    group by s.as_of_date
+),
+final as (
+    select
+        as_of_date,
+        count_active_loans,
+        outstanding,
+        overdue_outstanding,
+        cast(overdue_outstanding as double) / nullif(cast(outstanding as double), 0)
+            as overdue_ratio,
+        npl_outstanding,
+        cast(npl_outstanding as double) / nullif(cast(outstanding as double), 0) as npl_ratio
+    from per_month
+)
+select * from final order by as_of_date
+"""
+
+# roll_rates — the roll-rate matrix from the previous month's latest snapshot (t) to the
+# period's latest snapshot (t+1). Grain: one row per (from_bucket, to_state) pair, every
+# pair listed. From: the aging bucket of each loan active at t (under the filters, as of t).
+# To: its aging bucket at t+1 if still active, else `settled` or `written_off`, or
+# `not_reported` when t+1 does not list it. roll_rate = loans / loans in from_bucket, so
+# each row of the matrix sums to 1 (null when the bucket was empty at t).
+ROLL_RATES_SQL = """
+with snapshot_pair as (
+    select
+        (select max(as_of_date) from loan_snapshots
+         where as_of_date between $previous_start and $period_start - interval 1 day)
+            as from_date,
+        (select max(as_of_date) from loan_snapshots
+         where as_of_date between $period_start and $period_end) as to_date
+),
+states as (
+    select bucket as state, sort_order from aging_buckets
+    union all select 'settled', 1001
+    union all select 'written_off', 1002
+    union all select 'not_reported', 1003
+),
+start_book as (
+    select l.loan_id, b.bucket as from_bucket
+    from loan_snapshots l
+    join snapshot_pair p on l.as_of_date = p.from_date
+    join aging_buckets b
+        on l.days_past_due >= b.min_days
+       and (b.max_days is null or l.days_past_due <= b.max_days)
+    where l.status = 'active'
+      and ($branch is null or l.branch = $branch)
+      and ($product is null or l.product = $product)
+      and ($team is null or l.team = $team)
+      and ($collector is null or l.collector = $collector)
+),
+end_book as (
+    select
+        l.loan_id,
+        case when l.status = 'active' then b.bucket else l.status end as to_state
+    from loan_snapshots l
+    join snapshot_pair p on l.as_of_date = p.to_date
+    left join aging_buckets b
+        on l.days_past_due >= b.min_days
+       and (b.max_days is null or l.days_past_due <= b.max_days)
+),
+moves as (
+    select s.from_bucket, coalesce(e.to_state, 'not_reported') as to_state
+    from start_book s
+    left join end_book e on e.loan_id = s.loan_id
+),
+grid as (
+    select f.bucket as from_bucket, f.sort_order as from_order, t.state as to_state,
+        t.sort_order as to_order
+    from aging_buckets f
+    cross join states t
+),
+counted as (
+    select g.from_bucket, g.to_state, g.from_order, g.to_order, count(m.to_state) as count_loans
+    from grid g
+    left join moves m on m.from_bucket = g.from_bucket and m.to_state = g.to_state
+    group by g.from_bucket, g.to_state, g.from_order, g.to_order
+),
+final as (
+    select
+        from_bucket,
+        to_state,
+        count_loans,
+        cast(count_loans as double)
+            / nullif(sum(count_loans) over (partition by from_bucket), 0) as roll_rate,
+        from_order,
+        to_order
+    from counted
+)
+select from_bucket, to_state, count_loans, roll_rate
+from final
+order by from_order, to_order
+"""
+
+# cure_rate — one row: loans overdue (days_past_due > 0, active) at the previous month's
+# latest snapshot, how many of them are current (active, 0 days past due) at the period's
+# latest snapshot, and the cure rate = cured / overdue (null when none were overdue).
+CURE_RATE_SQL = """
+with snapshot_pair as (
+    select
+        (select max(as_of_date) from loan_snapshots
+         where as_of_date between $previous_start and $period_start - interval 1 day)
+            as from_date,
+        (select max(as_of_date) from loan_snapshots
+         where as_of_date between $period_start and $period_end) as to_date
+),
+overdue_before as (
+    select l.loan_id
+    from loan_snapshots l
+    join snapshot_pair p on l.as_of_date = p.from_date
+    where l.status = 'active' and l.days_past_due > 0
+      and ($branch is null or l.branch = $branch)
+      and ($product is null or l.product = $product)
+      and ($team is null or l.team = $team)
+      and ($collector is null or l.collector = $collector)
+),
+current_after as (
+    select l.loan_id
+    from loan_snapshots l
+    join snapshot_pair p on l.as_of_date = p.to_date
+    where l.status = 'active' and l.days_past_due = 0
+),
+final as (
+    select
+        count(*) as count_overdue_before,
+        count(c.loan_id) as count_cured
+    from overdue_before o
+    left join current_after c on c.loan_id = o.loan_id
+)
+select count_overdue_before, count_cured,
+    cast(count_cured as double) / nullif(count_overdue_before, 0) as cure_rate
+from final
+"""
+
+
+def portfolio_trend(db: Path, filters: Filters) -> pl.DataFrame:
+    return query(db, PORTFOLIO_TREND_SQL, filters.params())
+
+
+def roll_rates(db: Path, filters: Filters) -> pl.DataFrame:
+    return query(db, ROLL_RATES_SQL, filters.params())
+
+
+def cure_rate(db: Path, filters: Filters) -> pl.DataFrame:
+    return query(db, CURE_RATE_SQL, filters.params())

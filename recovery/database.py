@@ -9,6 +9,7 @@ copy behind, which the next load clears away.
 
 import fcntl
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,9 +37,16 @@ def read_only(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         con.close()
 
 
+_PARAMETER = re.compile(r"\$([A-Za-z_]\w*)")
+
+
 def query(path: Path, sql: str, params: dict[str, Any] | None = None) -> pl.DataFrame:
+    """Runs one query on a short read-only connection. Of `params`, only those the SQL
+    names are bound (DuckDB refuses extra ones), so callers can pass a shared set."""
+    named = set(_PARAMETER.findall(sql))
+    bound = {k: v for k, v in (params or {}).items() if k in named}
     with read_only(path) as con:
-        return con.sql(sql, params=params or {}).pl()
+        return con.sql(sql, params=bound).pl()
 
 
 @dataclass

@@ -9,7 +9,14 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from queries.filters import BadPeriod, Filters, previous_period
-from queries.portfolio import aging, classification, portfolio_summary
+from queries.portfolio import (
+    aging,
+    classification,
+    cure_rate,
+    portfolio_summary,
+    portfolio_trend,
+    roll_rates,
+)
 from recovery.settings import Settings
 from tests.helpers import load, write_csv
 
@@ -163,3 +170,74 @@ def test_a_period_must_be_a_month(period: str) -> None:
 
 def test_previous_period_crosses_the_year() -> None:
     assert (previous_period("2026-01"), previous_period("2026-10")) == ("2025-12", "2026-09")
+
+
+def test_trend_takes_each_months_latest_snapshot(db: Path) -> None:
+    result = portfolio_trend(db, Filters("2026-10"))
+    assert result.select("as_of_date", "count_active_loans", "outstanding").rows() == [
+        (date(2026, 9, 30), 1, D("1100.00")),
+        (date(2026, 10, 31), 4, D("10001.00")),
+    ]
+    assert result["npl_ratio"].to_list() == [0.0, 7000.70 / 10001.00]
+    # Twelve months back from 2027-09 is 2026-10: September 2026 falls out.
+    assert portfolio_trend(db, Filters("2027-09"))["as_of_date"].to_list() == [date(2026, 10, 31)]
+
+
+ROLLS = [
+    # September: R1, R2 current; R3, R4, R5, R8 in M1; R7 in M2; R6 in M7+; R9 settled.
+    # October: R1 stays, R2 falls to M1, R3 rolls to M2, R4 cures, R5 settles, R8 skips to
+    # M4, R7 is not reported, R6 is written off.
+    ("R1", 0, "active", 0, "active"),
+    ("R2", 0, "active", 20, "active"),
+    ("R3", 10, "active", 40, "active"),
+    ("R4", 20, "active", 0, "active"),
+    ("R5", 25, "active", 0, "settled"),
+    ("R6", 200, "active", 230, "written_off"),
+    ("R7", 50, "active", None, None),
+    ("R8", 5, "active", 95, "active"),
+    ("R9", 0, "settled", 0, "settled"),
+]
+
+
+@pytest.fixture(scope="module")
+def rolls_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("rolls")
+    settings = Settings(db=folder / "recovery.duckdb")
+    rows = []
+    for loan, dpd_before, status_before, dpd_after, status_after in ROLLS:
+        rows.append(["2026-09-30", loan, "C" + loan, "B", "P", "T", "100", "50", str(dpd_before),
+                     status_before])  # fmt: skip
+        if status_after:
+            rows.append(["2026-10-31", loan, "C" + loan, "B", "P", "T", "100", "50",
+                         str(dpd_after), status_after])  # fmt: skip
+    load(settings, write_csv(folder / "loans.csv", HEADER, rows))
+    return settings.db
+
+
+def test_roll_rate_matrix(rolls_db: Path) -> None:
+    matrix = roll_rates(rolls_db, Filters("2026-10"))
+    non_zero = matrix.filter(pl.col("count_loans") > 0).rows()
+    assert non_zero == [
+        ("Current", "Current", 1, 0.5),
+        ("Current", "M1", 1, 0.5),
+        ("M1", "Current", 1, 0.25),
+        ("M1", "M2", 1, 0.25),
+        ("M1", "M4", 1, 0.25),
+        ("M1", "settled", 1, 0.25),
+        ("M2", "not_reported", 1, 1.0),
+        ("M7+", "written_off", 1, 1.0),
+    ]
+    assert matrix.height == 8 * 11  # every bucket to every state
+    sums = matrix.group_by("from_bucket").agg(
+        pl.col("roll_rate").sum(), pl.col("count_loans").sum()
+    )
+    for bucket, rate_sum, loans in sums.rows():
+        assert rate_sum == (pytest.approx(1.0) if loans else 0.0), bucket
+    empty = matrix.filter(pl.col("from_bucket") == "M3")["roll_rate"]
+    assert empty.null_count() == 11
+
+
+def test_cure_rate(rolls_db: Path) -> None:
+    # Overdue in September: R3, R4, R5, R6, R7, R8 = 6; current in October: R4 only.
+    assert cure_rate(rolls_db, Filters("2026-10")).row(0) == (6, 1, 1 / 6)
+    assert cure_rate(rolls_db, Filters("2026-09")).row(0) == (0, 0, None)
