@@ -21,7 +21,7 @@ from etl.errors import LoadError, SchemaMismatch, UnknownFileKind
 from etl.headers import MappedColumn, map_headers
 from etl.phones import check_numbers
 from etl.readers import SUFFIXES, ReadResult, StructuralReject, file_digest, read_into_raw
-from etl.staging import staging_sql
+from etl.staging import missing_ids_sql, parse_sql, verdict_sql
 from recovery.database import rebuilding, scalar
 from recovery.settings import Settings
 
@@ -219,8 +219,11 @@ def _stage_and_insert(
     params = {}
     if kind.name == "loans":
         params = settings.classification.model_dump()
-    for statement in staging_sql(kind, mapped, read.line_sql):
-        con.execute(statement.sql, params if statement.takes_parameters else {})
+    con.execute(parse_sql(kind, mapped, read.line_sql))
+    count_missing_ids = missing_ids_sql(kind)
+    make_ids = count_missing_ids is not None and scalar(con, count_missing_ids) > 0
+    con.execute(verdict_sql(kind, mapped, make_ids=make_ids), params)
+    con.execute("drop table staged_parsed")
     load_id = _next_id(con, "load_id")
     rejected = _write_rejects(con, load_id, path.name, kind, mapped, read.structural_rejects)
     replaced = _replace_earlier_rows(con, kind, batch_id)

@@ -24,6 +24,14 @@ class Check:
     code: str  # the reason's key in the translation catalogue (reject.<code>)
     detail: str = "cast(null as varchar)"  # SQL text filling {detail} in the catalogue
 
+    @property
+    def column_literal(self) -> str:
+        return f"'{self.column}'"
+
+    @property
+    def code_literal(self) -> str:
+        return f"'{self.code}'"
+
 
 def text_of(header: str) -> str:
     return f"nullif(trim(raw.{quote_identifier(header)}), '')"
@@ -161,21 +169,11 @@ CONTENT_IDS = {"actions": "action_id", "payments": "payment_id"}
 UNIQUE_IN_FILE = {"loans", "actions", "payments", "teams"}
 
 
-@dataclass(frozen=True)
-class Statement:
-    sql: str
-    takes_parameters: bool = False  # the config's values ($special_mention_max, ...)
-
-
-def staging_sql(kind: FileKind, mapped: list[MappedColumn], line_sql: str) -> list[Statement]:
-    """Statements leaving temp table `staged`: every column of the kind (null when absent),
-    `<column>__text` as written, `source_line`, `reject_column` and `reject_reason`.
-
-    Texts, parsed values and verdicts are materialised one after the other, so that each
-    parse runs once per row however many rules look at its result."""
+def parse_sql(kind: FileKind, mapped: list[MappedColumn], line_sql: str) -> str:
+    """Temp table `staged_parsed`: `source_line`, and for every column of the kind the text
+    as written (`<column>__text`, null when absent or blank) and the parsed value."""
     by_name = {m.column: m for m in mapped}
     texts, parsed, joins = [f"{line_sql} as source_line"], [], []
-    checks: list[Check] = []
     for column in kind.columns:
         mapping = by_name.get(column.name)
         if mapping is None:
@@ -190,71 +188,78 @@ def staging_sql(kind: FileKind, mapped: list[MappedColumn], line_sql: str) -> li
                 f"on alias_{column.name}.domain = '{column.domain}' "
                 f"and alias_{column.name}.spelling = lower({text_of(mapping.header)})"
             )
-        checks.extend(parse_checks(column))
-    checks.extend(RULES[kind.name])
-    # The first failing rule's number, found once; column and reason follow from it.
-    failed_rule = "case " + " ".join(f"when {c.is_bad} then {i}" for i, c in enumerate(checks))
-    reject_column = "case failed_rule " + " ".join(
-        f"when {i} then '{c.column}'" for i, c in enumerate(checks)
-    )
-    reject_reason = "case failed_rule " + " ".join(
-        f"when {i} then {c.reason}" for i, c in enumerate(checks)
-    )
-    reject_code = "case failed_rule " + " ".join(
-        f"when {i} then '{c.code}'" for i, c in enumerate(checks)
-    )
-    reject_detail = "case failed_rule " + " ".join(
-        f"when {i} then {c.detail}" for i, c in enumerate(checks)
-    )
-    derived = DERIVED.get(kind.name, {})
-    finals = [f"{derived.get(c.name, c.name)} as {c.name}" for c in kind.columns]
-    text_columns = ", ".join(f"{c.name}__text" for c in kind.columns)
-    return [
-        # Parse expressions read the `<column>__text` aliases of the same select list.
-        Statement(f"""
+    # Parse expressions read the `<column>__text` aliases of the same select list.
+    return f"""
         create or replace temp table staged_parsed as
         select {", ".join(texts + parsed)}
         from raw {" ".join(joins)}
-        """),
-        Statement(
-            f"""
+    """
+
+
+def missing_ids_sql(kind: FileKind) -> str | None:
+    """Counts the rows that need an id made for them (None: the kind has ids of its own)."""
+    id_column = CONTENT_IDS.get(kind.name)
+    if id_column is None:
+        return None
+    return f"select count(*) from staged_parsed where {id_column} is null"
+
+
+def verdict_sql(kind: FileKind, mapped: list[MappedColumn], *, make_ids: bool) -> str:
+    """Temp table `staged` from `staged_parsed`: every column of the kind, typed and with
+    derived values filled in, its text as written, and for a bad row `reject_column`,
+    `reject_reason` (English), `reject_code` and `reject_detail`. One pass: each rule is
+    a condition of one CASE, and the first that holds decides."""
+    by_name = {m.column for m in mapped}
+    checks = [check for c in kind.columns if c.name in by_name for check in parse_checks(c)]
+    checks.extend(RULES[kind.name])
+    if kind.name in UNIQUE_IN_FILE:
+        checks.append(_repeat_check(kind))
+    failed_rule = "case " + " ".join(f"when {c.is_bad} then {i}" for i, c in enumerate(checks))
+
+    def by_rule(attribute: str) -> str:
+        return (
+            "case failed_rule "
+            + " ".join(f"when {i} then {getattr(c, attribute)}" for i, c in enumerate(checks))
+            + " end"
+        )
+
+    derived = DERIVED.get(kind.name, {})
+    finals = [f"{derived.get(c.name, c.name)} as {c.name}" for c in kind.columns]
+    id_column = CONTENT_IDS.get(kind.name)
+    if id_column and make_ids:
+        finals = [
+            f"coalesce({id_column}, {_made_id(kind, id_column)}) as {id_column}"
+            if f.endswith(f" as {id_column}") else f
+            for f in finals
+        ]  # fmt: skip
+    text_columns = ", ".join(f"{c.name}__text" for c in kind.columns)
+    return f"""
         create or replace temp table staged as
-        with verdicts as (
-            select *, {failed_rule} end as failed_rule
-            from staged_parsed
+        with {_repeated_keys_cte(kind)},
+        verdicts as (
+            select p.*, r.first_line as repeat_first_line
+            from staged_parsed p
+            left join repeated_keys r
+                on {" and ".join(f"p.{k} = r.{k}" for k in kind.key)}
+               and p.source_line > r.first_line
         ),
-        checked as (
-            select *, {reject_column} end as reject_column, {reject_reason} end as reject_reason,
-                {reject_code} end as reject_code, {reject_detail} end as reject_detail
+        ruled as (
+            select *, {failed_rule + " end" if checks else "cast(null as integer)"} as failed_rule
             from verdicts
         ),
-        derived as (
-            select source_line, reject_column, reject_reason, reject_code, reject_detail,
-                {text_columns}, {", ".join(finals)}
-            from checked
-        ),
-        {_identified_cte(kind)},
-        {_repeats_cte(kind)},
         final as (
-            select d.* replace (
-                case when r.first_line is not null then '{kind.key[-1]}' else d.reject_column end
-                    as reject_column,
-                case when r.first_line is not null then {_repeat_reason(kind)}
-                    else d.reject_reason end as reject_reason,
-                case when r.first_line is not null then 'repeated_key'
-                    else d.reject_code end as reject_code,
-                case when r.first_line is not null then cast(r.first_line as varchar)
-                    else d.reject_detail end as reject_detail
-            )
-            from identified d
-            left join repeats r on r.source_line = d.source_line
+            select
+                source_line,
+                {by_rule("column_literal") if checks else "null"} as reject_column,
+                {by_rule("reason") if checks else "null"} as reject_reason,
+                {by_rule("code_literal") if checks else "null"} as reject_code,
+                {by_rule("detail") if checks else "null"} as reject_detail,
+                {text_columns},
+                {", ".join(finals)}
+            from ruled
         )
         select * from final
-        """,
-            takes_parameters=kind.name in DERIVED,
-        ),
-        Statement("drop table staged_parsed"),
-    ]
+    """
 
 
 def _typed_null(column: Column) -> str:
@@ -267,54 +272,41 @@ def _typed_null(column: Column) -> str:
     return f"cast(null as {sql_type})"
 
 
-def _identified_cte(kind: FileKind) -> str:
-    """Rows without an id get one made from their content and their occurrence among
-    identical rows, so a re-export of the same rows gets the same ids."""
-    id_column = CONTENT_IDS.get(kind.name)
-    if id_column is None:
-        return "identified as (select * from derived)"
+def _made_id(kind: FileKind, id_column: str) -> str:
+    """An id made from the row's content and its occurrence among identical rows, so a
+    re-export of the same rows gets the same ids."""
     content = ", ".join(
         f"coalesce(cast({c.name} as varchar), '')" for c in kind.columns if c.name != id_column
     )
-    return f"""made_ids as (
-            select source_line, 'h' || substr(md5(concat_ws('|', {content}, cast(
-                row_number() over (partition by {content} order by source_line) as varchar
-            ))), 1, 24) as made_id
-            from derived
-            where {id_column} is null
-        ),
-        identified as (
-            select d.* replace (coalesce(d.{id_column}, m.made_id) as {id_column})
-            from derived d
-            left join made_ids m on m.source_line = d.source_line
-        )"""
+    occurrence = f"row_number() over (partition by {content} order by source_line)"
+    return f"'h' || substr(md5(concat_ws('|', {content}, cast({occurrence} as varchar))), 1, 24)"
 
 
-def _repeats_cte(kind: FileKind) -> str:
-    """Good rows repeating the key of an earlier good row of the same file. Keys that
-    repeat are found by grouping (cheap), then only their rows are looked at again."""
-    if kind.name not in UNIQUE_IN_FILE:
-        return (
-            "repeats as (select cast(null as bigint) as source_line, "
-            "cast(null as bigint) as first_line where false)"
-        )
+def _repeated_keys_cte(kind: FileKind) -> str:
+    """Keys given more than once in the file, with the line of their first occurrence
+    (found by grouping the keys only: cheap). Made ids never repeat."""
     keys = ", ".join(kind.key)
-    same_key = " and ".join(f"i.{k} = k.{k}" for k in kind.key)
+    if kind.name not in UNIQUE_IN_FILE:
+        nothing = ", ".join(f"cast(null as varchar) as {k}" for k in kind.key)
+        return (
+            f"repeated_keys as (select {nothing}, cast(null as bigint) as first_line where false)"
+        )
+    present = " and ".join(f"{k} is not null" for k in kind.key)
     return f"""repeated_keys as (
             select {keys}, min(source_line) as first_line
-            from identified
-            where reject_reason is null
+            from staged_parsed
+            where {present}
             group by {keys}
             having count(*) > 1
-        ),
-        repeats as (
-            select i.source_line, k.first_line
-            from identified i
-            join repeated_keys k on {same_key}
-            where i.reject_reason is null and i.source_line > k.first_line
         )"""
 
 
-def _repeat_reason(kind: FileKind) -> str:
+def _repeat_check(kind: FileKind) -> Check:
     scope = f" for this {kind.key[0]}" if len(kind.key) > 1 else ""
-    return f"'{kind.key[-1]} appears twice{scope} (first at line ' || r.first_line || ')'"
+    return Check(
+        kind.key[-1],
+        "repeat_first_line is not null",
+        f"'{kind.key[-1]} appears twice{scope} (first at line ' || repeat_first_line || ')'",
+        "repeated_key",
+        "cast(repeat_first_line as varchar)",
+    )

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-system_packages=(chromium fonts-noto-cjk poppler-utils)
+system_packages=(chromium fonts-noto-cjk poppler-utils time)
 missing=()
 for package in "${system_packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" || missing+=("$package")
