@@ -50,10 +50,25 @@ def timestamp_of(text: str) -> str:
     )
 
 
-def number_of(text: str, noise: str) -> str:
+def cleaned(text: str, noise: str) -> str:
+    return f"regexp_replace({text}, '[{noise}]', '', 'g')"
+
+
+def number_of(text: str, noise: str, sql_type: str) -> str:
     """Plain numbers cast directly; only the others pay for the clean-up."""
-    cleaned = f"regexp_replace({text}, '[{noise}]', '', 'g')"
-    return f"coalesce(try_cast({text} as decimal(38, 10)), try_cast({cleaned} as decimal(38, 10)))"
+    return (
+        f"coalesce(try_cast({text} as {sql_type}), try_cast({cleaned(text, noise)} as {sql_type}))"
+    )
+
+
+def whole_number_of(text: str) -> str:
+    """Whole numbers, also written `12.0` or `35天`; `3.5` is not one (a plain cast would
+    round it)."""
+    plain = cleaned(text, INTEGER_NOISE)
+    return (
+        f"case when regexp_full_match({plain}, '-?[0-9]+(\\.0*)?') "
+        f"then try_cast(regexp_replace({plain}, '\\.0*$', '') as bigint) end"
+    )
 
 
 def parse_expression(column: Column, mapped: MappedColumn) -> str:
@@ -65,15 +80,18 @@ def parse_expression(column: Column, mapped: MappedColumn) -> str:
             return f"cast({timestamp_of(text)} as date)"
         case ColumnType.TIMESTAMP:
             return timestamp_of(text)
+        case ColumnType.MONEY if mapped.scale == 1:
+            # Cents exactly; digits past the cent are caught on the text (parse_checks).
+            return number_of(text, MONEY_NOISE, "decimal(18, 2)")
         case ColumnType.MONEY:
-            return f"{number_of(text, MONEY_NOISE)} * {mapped.scale}"
+            return f"{number_of(text, MONEY_NOISE, 'decimal(38, 10)')} * {mapped.scale}"
         case ColumnType.INTEGER:
-            return number_of(text, INTEGER_NOISE)
+            return whole_number_of(text)
         case ColumnType.ENUM:
             return f"alias_{column.name}.canonical"
 
 
-def parse_checks(column: Column) -> list[Check]:
+def parse_checks(column: Column, mapped: MappedColumn) -> list[Check]:
     name, raw = column.name, f"{column.name}__text"
     checks = []
     if column.required:
@@ -83,16 +101,21 @@ def parse_checks(column: Column) -> list[Check]:
         case ColumnType.DATE | ColumnType.TIMESTAMP:
             checks.append(Check(name, unparsed, f"'not a date: ' || {raw}", "not_a_date"))
         case ColumnType.MONEY:
-            checks.append(Check(name, unparsed, f"'not an amount: ' || {raw}", "not_an_amount"))
-            too_large = f"abs({name}) >= {MONEY_LIMIT}"
+            if mapped.scale == 1:
+                digits = cleaned(raw, MONEY_NOISE)
+                too_large = (
+                    f"{unparsed} and regexp_full_match({digits}, '-?[0-9]{{17,}}(\\.[0-9]*)?')"
+                )
+                fraction = f"regexp_matches({raw}, '\\.[0-9]{{2}}[0-9]*[1-9]')"
+            else:
+                too_large = f"abs({name}) >= {MONEY_LIMIT}"
+                fraction = f"{name} <> round({name}, 2)"
             checks.append(Check(name, too_large, "'amount too large'", "amount_too_large"))
-            fraction = f"{name} <> round({name}, 2)"
+            checks.append(Check(name, unparsed, f"'not an amount: ' || {raw}", "not_an_amount"))
             checks.append(Check(name, fraction, "'more than 2 decimal places'", "fraction_of_cent"))
         case ColumnType.INTEGER:
             not_whole = f"'not a whole number: ' || {raw}"
             checks.append(Check(name, unparsed, not_whole, "not_a_whole_number"))
-            fraction = f"{name} <> round({name}, 0)"
-            checks.append(Check(name, fraction, not_whole, "not_a_whole_number"))
         case ColumnType.ENUM:
             checks.append(
                 Check(
@@ -209,8 +232,13 @@ def verdict_sql(kind: FileKind, mapped: list[MappedColumn], *, make_ids: bool) -
     derived values filled in, its text as written, and for a bad row `reject_column`,
     `reject_reason` (English), `reject_code` and `reject_detail`. One pass: each rule is
     a condition of one CASE, and the first that holds decides."""
-    by_name = {m.column for m in mapped}
-    checks = [check for c in kind.columns if c.name in by_name for check in parse_checks(c)]
+    by_name = {m.column: m for m in mapped}
+    checks = [
+        check
+        for c in kind.columns
+        if c.name in by_name
+        for check in parse_checks(c, by_name[c.name])
+    ]
     checks.extend(RULES[kind.name])
     if kind.name in UNIQUE_IN_FILE:
         checks.append(_repeat_check(kind))
@@ -266,8 +294,8 @@ def _typed_null(column: Column) -> str:
     sql_type = {
         ColumnType.DATE: "date",
         ColumnType.TIMESTAMP: "timestamp",
-        ColumnType.MONEY: "decimal(38, 10)",
-        ColumnType.INTEGER: "decimal(38, 10)",
+        ColumnType.MONEY: "decimal(18, 2)",
+        ColumnType.INTEGER: "bigint",
     }.get(column.type, "varchar")
     return f"cast(null as {sql_type})"
 

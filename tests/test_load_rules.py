@@ -42,6 +42,8 @@ def load_loans(settings: Settings, tmp_path: Path, *rows: list[str]) -> None:
         ({"principal": "0"}, "principal", "must be greater than 0"),
         ({"principal": "-5"}, "principal", "must be greater than 0"),
         ({"principal": "12.345"}, "principal", "more than 2 decimal places"),
+        ({"principal": "12.3400001"}, "principal", "more than 2 decimal places"),
+        ({"principal": "1,000.001元"}, "principal", "more than 2 decimal places"),
         ({"principal": "abc"}, "principal", "not an amount: abc"),
         ({"principal": "1" + "0" * 17}, "principal", "amount too large"),
         ({"outstanding_balance": "-0.01"}, "outstanding_balance", "must be at least 0"),
@@ -117,6 +119,9 @@ def test_dates_in_every_contract_format(settings: Settings, tmp_path: Path, writ
         ("¥ 1 234", "1234.00"),
         ("１２３４．５６", None),  # full-width digits are not an amount a core system writes
         ("0.01", "0.01"),
+        ("12.340", "12.34"),
+        ("12.", "12.00"),
+        ("+5", "5.00"),
     ],
 )
 def test_amount_formats(
