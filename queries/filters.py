@@ -60,6 +60,7 @@ class Filters:
             "product": self.product,
             "team": self.team,
             "collector": self.collector,
+            "method": self.method,
         }
 
 
