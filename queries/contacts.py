@@ -1,0 +1,137 @@
+"""Contact measures (METRICS.md, Contacts): phone actions only.
+
+An effective contact (有效联系) is a `connected` call whose contact_relation is self, spouse
+or family, or not given. Filters: branch and product as on the loan's latest snapshot on
+or before the period's end; team and collector as on the action.
+"""
+
+from pathlib import Path
+
+import polars as pl
+
+from queries.filters import Filters
+from recovery.database import query
+
+# The period's phone actions under the filters, with the loan's customer, each call's
+# reachability status and whether it was an effective contact.
+PHONE_CALLS_CTE = """
+calls as (
+    select a.action_id, a.loan_id, a.action_at, a.outcome, a.contact_relation, a.team,
+        a.collector
+    from actions a
+    where a.method = 'phone'
+      and cast(a.action_at as date) between $period_start and $period_end
+      and ($team is null or a.team = $team)
+      and ($collector is null or a.collector = $collector)
+),
+loan_facts as (
+    select loan_id, customer_id, branch, product
+    from (
+        select l.loan_id, l.customer_id, l.branch, l.product,
+            row_number() over (partition by l.loan_id order by l.as_of_date desc) as recency
+        from loan_snapshots l
+        where l.as_of_date <= $period_end
+          and l.loan_id in (select loan_id from calls)
+    ) ranked
+    where recency = 1
+),
+phone_calls as (
+    select
+        c.*,
+        f.customer_id,
+        c.outcome = 'connected' and coalesce(c.contact_relation, 'self')
+            in ('self', 'spouse', 'family') as is_effective,
+        case
+            when c.outcome = 'connected' and coalesce(c.contact_relation, 'self')
+                in ('self', 'spouse', 'family') then 'reached'
+            when c.outcome = 'connected' then 'third_party'
+            when c.outcome in ('no_answer', 'busy', 'rejected') then 'no_answer'
+            when c.outcome in ('powered_off', 'suspended') then 'switched_off'
+            when c.outcome in ('invalid_number', 'wrong_number') then 'unreachable'
+        end as reachability
+    from calls c
+    left join loan_facts f on f.loan_id = c.loan_id
+    where ($branch is null or f.branch = $branch)
+      and ($product is null or f.product = $product)
+)"""
+
+# contact_summary — one row: phone actions, connected calls, effective contacts, contact
+# rate (接通率) = connected / phone actions and effective contact rate (有效联系率) =
+# effective / phone actions; rates null when there were no phone actions.
+CONTACT_SUMMARY_SQL = f"""
+with {PHONE_CALLS_CTE},
+counted as (
+    select
+        count(*) as count_phone_actions,
+        count(case when outcome = 'connected' then 1 end) as count_connected,
+        count(case when is_effective then 1 end) as count_effective
+    from phone_calls
+)
+select
+    count_phone_actions,
+    count_connected,
+    count_effective,
+    cast(count_connected as double) / nullif(count_phone_actions, 0) as contact_rate,
+    cast(count_effective as double) / nullif(count_phone_actions, 0) as effective_contact_rate
+from counted
+"""
+
+# reachability — one row per status, all five in order: each customer called in the
+# period gets the best status over all its calls (reached > third party > no answer >
+# switched off > unreachable number); customers and share of customers called (the shares
+# sum to 1; null when nobody was called). Calls with another outcome give no status.
+REACHABILITY_SQL = f"""
+with {PHONE_CALLS_CTE},
+statuses (status, rank) as (
+    values ('reached', 1), ('third_party', 2), ('no_answer', 3), ('switched_off', 4),
+           ('unreachable', 5)
+),
+best as (
+    select p.customer_id, min(s.rank) as best_rank
+    from phone_calls p
+    join statuses s on s.status = p.reachability
+    group by p.customer_id
+),
+counted as (
+    select s.status, s.rank, count(b.customer_id) as count_customers
+    from statuses s
+    left join best b on b.best_rank = s.rank
+    group by s.status, s.rank
+)
+select status, count_customers,
+    cast(count_customers as double) / nullif(sum(count_customers) over (), 0) as share
+from counted
+order by rank
+"""
+
+# best_time_to_call — one row per (weekday, hour) with phone actions: weekday 1 = Monday
+# .. 7 = Sunday, hour 0..23 of the local action time, phone actions, effective contacts
+# and the effective contact rate.
+BEST_TIME_TO_CALL_SQL = f"""
+with {PHONE_CALLS_CTE},
+final as (
+    select
+        isodow(action_at) as weekday,
+        hour(action_at) as hour,
+        count(*) as count_phone_actions,
+        count(case when is_effective then 1 end) as count_effective
+    from phone_calls
+    group by isodow(action_at), hour(action_at)
+)
+select weekday, hour, count_phone_actions, count_effective,
+    cast(count_effective as double) / count_phone_actions as effective_contact_rate
+from final
+order by weekday, hour
+"""
+
+
+def contact_summary(db: Path, filters: Filters) -> pl.DataFrame:
+    return query(db, CONTACT_SUMMARY_SQL, filters.params())
+
+
+def reachability(db: Path, filters: Filters) -> pl.DataFrame:
+    return query(db, REACHABILITY_SQL, filters.params())
+
+
+def best_time_to_call(db: Path, filters: Filters) -> pl.DataFrame:
+    return query(db, BEST_TIME_TO_CALL_SQL, filters.params())
