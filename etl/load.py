@@ -225,7 +225,7 @@ def _stage_and_insert(
     con.execute(verdict_sql(kind, mapped, make_ids=make_ids), params)
     con.execute("drop table staged_parsed")
     load_id = _next_id(con, "load_id")
-    rejected = _write_rejects(con, load_id, path.name, kind, mapped, read.structural_rejects)
+    rejected = _write_rejects(con, load_id, path.name, mapped, read.structural_rejects)
     replaced = _replace_earlier_rows(con, kind, batch_id)
     columns = ", ".join(c.name for c in kind.columns)
     typed = ", ".join(
@@ -269,21 +269,15 @@ def _write_rejects(
     con: duckdb.DuckDBPyConnection,
     load_id: int,
     file_name: str,
-    kind: FileKind,
     mapped: list[MappedColumn],
     structural: list[StructuralReject],
 ) -> int:
     con.execute("create or replace temp table header_map (column_name varchar, header varchar)")
     con.executemany("insert into header_map values (?, ?)", [(m.column, m.header) for m in mapped])
-    value = (
-        "case reject_column "
-        + " ".join(f"when '{c.name}' then {c.name}__text" for c in kind.columns)
-        + " end"
-    )
     con.execute(
-        f"""
+        """
         insert into rejected_rows
-        select $load_id, $file_name, s.source_line, s.reject_column, h.header, {value},
+        select $load_id, $file_name, s.source_line, s.reject_column, h.header, s.reject_value,
             s.reject_reason, s.reject_code, s.reject_detail
         from staged s left join header_map h on h.column_name = s.reject_column
         where s.reject_reason is not null

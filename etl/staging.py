@@ -1,8 +1,9 @@
-"""Staging: from the text table `raw` to typed, validated rows, in one SQL statement.
+"""Staging: from the text table `raw` to typed, validated rows, in two SQL statements.
 
-Each column of the contract gets a parse expression; each rule of the contract a
-condition that marks a row bad. A row is rejected for its first failing rule, with the
-column, the value as written and the reason; every other row goes on to be loaded.
+`parse_sql` gives each column of the contract its text as written and its parsed value;
+`verdict_sql` applies the contract's rules, each a condition that marks a row bad. A row is
+rejected for its first failing rule, with the column, the value as written and the reason;
+every other row goes on to be loaded.
 """
 
 from dataclasses import dataclass
@@ -31,6 +32,10 @@ class Check:
     @property
     def code_literal(self) -> str:
         return f"'{self.code}'"
+
+    @property
+    def value_as_written(self) -> str:
+        return f"{self.column}__text"
 
 
 def text_of(header: str) -> str:
@@ -260,7 +265,6 @@ def verdict_sql(kind: FileKind, mapped: list[MappedColumn], *, make_ids: bool) -
             if f.endswith(f" as {id_column}") else f
             for f in finals
         ]  # fmt: skip
-    text_columns = ", ".join(f"{c.name}__text" for c in kind.columns)
     return f"""
         create or replace temp table staged as
         with {_repeated_keys_cte(kind)},
@@ -282,7 +286,7 @@ def verdict_sql(kind: FileKind, mapped: list[MappedColumn], *, make_ids: bool) -
                 {by_rule("reason") if checks else "null"} as reject_reason,
                 {by_rule("code_literal") if checks else "null"} as reject_code,
                 {by_rule("detail") if checks else "null"} as reject_detail,
-                {text_columns},
+                {by_rule("value_as_written") if checks else "null"} as reject_value,
                 {", ".join(finals)}
             from ruled
         )
