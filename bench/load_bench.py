@@ -210,12 +210,26 @@ def machine_facts() -> dict:
     }
 
 
+def code_version() -> dict:
+    """The commit measured, and the files changed since: the tree may move between runs."""
+
+    def git(*arguments: str) -> str:
+        command = ["git", "-C", str(BENCH_DIR.parent), *arguments]
+        return subprocess.run(command, capture_output=True, text=True).stdout.strip()
+
+    if shutil.which("git") is None:
+        return {"commit": None, "modified_files": []}
+    modified = git("status", "--porcelain", "--untracked-files=no").splitlines()
+    return {"commit": git("rev-parse", "HEAD") or None, "modified_files": modified}
+
+
 def benchmark(data: Path) -> dict:
     from etl.load import expand
 
     files = expand([data])
     if not files:
         raise BenchmarkError(f"no data files in {data}: give --data a folder of demo files")
+    code = code_version()
     load_average_before = os.getloadavg()
     warm_page_cache(files)
     with tempfile.TemporaryDirectory(prefix="load-bench-", dir=data.parent) as folder:
@@ -241,6 +255,7 @@ def benchmark(data: Path) -> dict:
     return {
         "data": str(data),
         "measured_at": datetime.now().isoformat(timespec="seconds"),
+        "code": code,
         "machine": {
             **machine_facts(),
             "load_average_before": [round(x, 2) for x in load_average_before],
@@ -290,9 +305,13 @@ def markdown_table(result: dict) -> str:
     lines = ["| measure | value |", "|---|---|", *(f"| {k} | {v} |" for k, v in rows)]
     before = " / ".join(f"{x:.2f}" for x in machine["load_average_before"])
     after = " / ".join(f"{x:.2f}" for x in machine["load_average_after"])
+    code = result["code"]
+    commit = (code["commit"] or "unknown")[:10] + (
+        " with local changes" if code["modified_files"] else ""
+    )
     lines += [
         "",
-        f"{machine['cores']} cores, {machine['memory_gb']} GB memory, DuckDB "
+        f"Code {commit}; {machine['cores']} cores, {machine['memory_gb']} GB memory, DuckDB "
         f"{machine['duckdb_version']}, Python {machine['python_version']}; load average "
         f"(1/5/15 min) {before} before, {after} after. GB = 10^9 bytes; peak memory is the "
         "process's maximum resident set. GBK files transcoded to UTF-8 before the bare timer "

@@ -9,6 +9,7 @@ teams replace earlier rows with the same key.
 
 import importlib.resources
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -96,11 +97,18 @@ def load_files(
         con = rebuild.con
         prepare(con, settings)
         batch_id = _next_id(con, "batch_id")
-        for path in files:
-            outcome = load_one(con, path, kind, batch_id, settings)
-            outcomes.append(outcome)
-            if on_file:
-                on_file(outcome)
+        # Files are hashed in order in a thread (hashlib lets go of the GIL), ahead of the
+        # DuckDB work on the files before them.
+        hashing = ThreadPoolExecutor(max_workers=1)
+        try:
+            digests = {p: hashing.submit(file_digest, p) for p in files if p.is_file()}
+            for path in files:
+                outcome = load_one(con, path, kind, batch_id, settings, digests.get(path))
+                outcomes.append(outcome)
+                if on_file:
+                    on_file(outcome)
+        finally:
+            hashing.shutdown(cancel_futures=True)
         if any(o.status == "loaded" for o in outcomes):
             check_new_numbers(con)
             rebuild.keep = True
@@ -169,19 +177,24 @@ def _next_id(con: duckdb.DuckDBPyConnection, column: str) -> int:
 
 
 def load_one(
-    con: duckdb.DuckDBPyConnection, path: Path, kind: str | None, batch_id: int, settings: Settings
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    kind: str | None,
+    batch_id: int,
+    settings: Settings,
+    digest: Future[str] | None,
 ) -> FileOutcome:
     outcome = FileOutcome(file=path.name, kind=kind, status="refused")
     try:
         file_kind = FILE_KINDS[kind or kind_of(path)]
         outcome.kind = file_kind.name
-        if not path.is_file():
+        if digest is None:
             raise LoadError(path.name, "no such file")
-        digest = file_digest(path)
+        sha256 = digest.result()
         already = scalar(
             con,
             "select load_id from load_ledger where file_sha256 = $digest and status = 'loaded'",
-            {"digest": digest},
+            {"digest": sha256},
         )
         if already:
             outcome.status = "unchanged"
@@ -194,7 +207,7 @@ def load_one(
         con.execute("begin transaction")
         try:
             outcome.rows_loaded, outcome.rows_rejected = _stage_and_insert(
-                con, path, file_kind, read, mapped, digest, batch_id, settings
+                con, path, file_kind, read, mapped, sha256, batch_id, settings
             )
             con.execute("commit")
         except BaseException:

@@ -41,9 +41,12 @@ class ReadResult:
 
 def file_digest(path: Path) -> str:
     digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        while block := stream.read(CHUNK):
-            digest.update(block)
+    try:
+        with path.open("rb") as stream:
+            while block := stream.read(CHUNK):
+                digest.update(block)
+    except OSError as error:
+        raise UnreadableFile(path.name, f"cannot be read: {error.strerror}") from error
     return digest.hexdigest()
 
 

@@ -38,6 +38,7 @@ def test_the_report_has_every_field(bench: tuple[dict, str]) -> None:
     assert set(report) == {
         "data",
         "measured_at",
+        "code",
         "machine",
         "files",
         "ours",
