@@ -306,9 +306,8 @@ def markdown_table(result: dict) -> str:
     before = " / ".join(f"{x:.2f}" for x in machine["load_average_before"])
     after = " / ".join(f"{x:.2f}" for x in machine["load_average_after"])
     code = result["code"]
-    commit = (code["commit"] or "unknown")[:10] + (
-        " with local changes" if code["modified_files"] else ""
-    )
+    changed = " with local changes" if code["modified_files"] else ""
+    commit = f"{(code['commit'] or 'unknown')[:10]}{changed}"
     lines += [
         "",
         f"Code {commit}; {machine['cores']} cores, {machine['memory_gb']} GB memory, DuckDB "
