@@ -135,3 +135,65 @@ def reachability(db: Path, filters: Filters) -> pl.DataFrame:
 
 def best_time_to_call(db: Path, filters: Filters) -> pl.DataFrame:
     return query(db, BEST_TIME_TO_CALL_SQL, filters.params())
+
+
+# Customers of the period's book (active loans of its latest snapshot, under the filters)
+# and their numbers on file, as checked at load (view contact_numbers).
+NUMBERS_ON_FILE_CTE = """
+snapshot as (
+    select max(as_of_date) as as_of_date
+    from loan_snapshots
+    where as_of_date between $period_start and $period_end
+),
+customers as (
+    select distinct l.customer_id
+    from loan_snapshots l
+    join snapshot s on l.as_of_date = s.as_of_date
+    where l.status = 'active'
+      and ($branch is null or l.branch = $branch)
+      and ($product is null or l.product = $product)
+      and ($team is null or l.team = $team)
+      and ($collector is null or l.collector = $collector)
+),
+numbers as (
+    select n.*
+    from contact_numbers n
+    join customers c on c.customer_id = n.customer_id
+)"""
+
+# invalid_numbers_summary — one row: numbers on file checked, invalid ones, customers of
+# the book, and customers with no valid number at all (none on file counts as none valid).
+INVALID_NUMBERS_SUMMARY_SQL = f"""
+with {NUMBERS_ON_FILE_CTE},
+per_customer as (
+    select c.customer_id, count(case when n.is_valid then 1 end) as count_valid
+    from customers c
+    left join numbers n on n.customer_id = c.customer_id
+    group by c.customer_id
+)
+select
+    (select count(*) from numbers) as count_numbers_checked,
+    (select count(*) from numbers where not is_valid) as count_invalid,
+    (select count(*) from customers) as count_customers,
+    (select count(*) from per_customer where count_valid = 0)
+        as count_customers_without_valid_number
+"""
+
+# invalid_numbers_by_reason — one row per reason with invalid numbers on file: not a
+# number, wrong length, bad prefix, missing or wrong area code, service number, duplicate.
+INVALID_NUMBERS_BY_REASON_SQL = f"""
+with {NUMBERS_ON_FILE_CTE}
+select invalid_reason as reason, count(*) as count_numbers
+from numbers
+where not is_valid
+group by invalid_reason
+order by count_numbers desc, reason
+"""
+
+
+def invalid_numbers_summary(db: Path, filters: Filters) -> pl.DataFrame:
+    return query(db, INVALID_NUMBERS_SUMMARY_SQL, filters.params())
+
+
+def invalid_numbers_by_reason(db: Path, filters: Filters) -> pl.DataFrame:
+    return query(db, INVALID_NUMBERS_BY_REASON_SQL, filters.params())
