@@ -1,0 +1,114 @@
+"""Placed, recovery rate, cost and its interval by method, team and collector, on a tiny
+book worked out by hand below (attribution window 30 days)."""
+
+from decimal import Decimal as D
+from math import sqrt
+from pathlib import Path
+
+import pytest
+
+from queries.filters import Filters
+from queries.recovery import recovery_by
+from recovery.settings import Settings
+from tests.helpers import load, write_csv
+
+LOANS = [  # the September snapshot is the last one before every October action
+    ["2026-09-30", "L1", "C1", "1000.00", "10"],
+    ["2026-09-30", "L2", "C2", "2000.00", "40"],
+    ["2026-09-30", "L3", "C3", "500.00", "100"],
+    ["2026-10-31", "L1", "C1", "600.00", "20"],
+    ["2026-10-31", "L2", "C2", "1500.00", "50"],
+    ["2026-10-31", "L3", "C3", "500.00", "130"],
+]
+ACTIONS = [  # costs: phone 2.00, sms 0.10, visit 120.00 from the config unless given
+    ["A1", "L1", "2026-10-02 10:00:00", "phone", "T1", "c1", "no_answer", ""],
+    ["A2", "L1", "2026-10-10 10:00:00", "sms", "T1", "c1", "", ""],
+    ["A3", "L2", "2026-10-05 10:00:00", "phone", "T2", "c2", "connected", "3.00"],
+    ["A4", "L2", "2026-10-20 10:00:00", "visit", "T2", "c2", "met", ""],
+    ["A5", "L3", "2026-10-03 10:00:00", "phone", "T1", "c1", "connected", ""],
+]
+PAYMENTS = [
+    ["P1", "L1", "2026-10-12", "500.00"],  # → A2 (sms, T1, c1)
+    ["P2", "L2", "2026-10-08", "800.00"],  # → A3 (phone, T2, c2)
+    ["P3", "L2", "2026-10-25", "200.00"],  # → A4 (visit, T2, c2)
+    ["P4", "L3", "2026-10-04", "100.00"],  # → A5 (phone, T1, c1)
+]
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("rates")
+    settings = Settings(db=folder / "recovery.duckdb")
+    loans = [[*row[:3], "5000", "3000", row[3], row[4]] for row in LOANS]
+    outcomes = load(
+        settings,
+        write_csv(folder / "loans.csv", ["as_of_date", "loan_id", "customer_id", "principal",
+                  "outstanding_balance", "overdue_amount", "days_past_due"], loans),
+        write_csv(folder / "actions.csv", ["action_id", "loan_id", "action_at", "method", "team",
+                  "collector", "outcome", "cost"], ACTIONS),
+        write_csv(folder / "payments.csv", ["payment_id", "loan_id", "paid_at", "amount"],
+                  PAYMENTS),
+    )  # fmt: skip
+    assert all(o.rows_rejected == 0 for o in outcomes)
+    return settings.db
+
+
+def interval(placed: list[float], recovered: list[float]) -> tuple[float, float]:
+    rate = sum(recovered) / sum(placed)
+    squares = sum((r - rate * p) ** 2 for p, r in zip(placed, recovered, strict=True))
+    n = len(placed)
+    margin = 1.96 * sqrt(squares * n / (n - 1)) / sum(placed)
+    return rate - margin, rate + margin
+
+
+def test_recovery_by_method(db: Path) -> None:
+    rows = recovery_by(db, Filters("2026-10"), dimension="method", window_days=30).rows(named=True)
+    # phone worked L1 (placed 1000), L2 (2000), L3 (500) and recovered P2 800 + P4 100.
+    low, high = interval([1000, 2000, 500], [0, 800, 100])
+    assert rows[0] == {
+        "method": "phone", "count_loans": 3, "count_actions": 3, "placed": D("3500.00"),
+        "recovered": D("900.00"), "recovery_rate": pytest.approx(900 / 3500),
+        "rate_low": pytest.approx(low), "rate_high": pytest.approx(high), "cost": D("7.00"),
+        "cost_per_100_recovered": pytest.approx(7 / 900 * 100),
+    }  # fmt: skip
+    assert rows[1] == {
+        "method": "sms", "count_loans": 1, "count_actions": 1, "placed": D("1000.00"),
+        "recovered": D("500.00"), "recovery_rate": 0.5, "rate_low": None, "rate_high": None,
+        "cost": D("0.10"), "cost_per_100_recovered": pytest.approx(0.02),
+    }  # fmt: skip
+    assert rows[2] == {
+        "method": "visit", "count_loans": 1, "count_actions": 1, "placed": D("2000.00"),
+        "recovered": D("200.00"), "recovery_rate": 0.1, "rate_low": None, "rate_high": None,
+        "cost": D("120.00"), "cost_per_100_recovered": pytest.approx(60.0),
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("dimension", ["team", "collector"])
+def test_recovery_by_team_and_collector(db: Path, dimension: str) -> None:
+    result = recovery_by(db, Filters("2026-10"), dimension=dimension, window_days=30)
+    table = result.select(dimension, "count_loans", "count_actions", "placed", "recovered",
+                          "recovery_rate", "cost")  # fmt: skip
+    assert table.rows() == [
+        ("T1" if dimension == "team" else "c1", 2, 3, D("1500.00"), D("600.00"), 0.4, D("4.10")),
+        ("T2" if dimension == "team" else "c2", 1, 2, D("2000.00"), D("1000.00"), 0.5, D("123.00")),
+    ]
+    low, high = interval([1000, 500], [500, 100])
+    assert result.row(0, named=True)["rate_low"] == pytest.approx(low)
+    assert result.row(0, named=True)["rate_high"] == pytest.approx(high)
+
+
+def test_one_team_only(db: Path) -> None:
+    result = recovery_by(db, Filters("2026-10", team="T2"), dimension="method", window_days=30)
+    assert result.select("method", "placed", "recovered").rows() == [
+        ("phone", D("2000.00"), D("800.00")),
+        ("visit", D("2000.00"), D("200.00")),
+    ]
+
+
+def test_nothing_placed_no_rate(db: Path) -> None:
+    assert recovery_by(db, Filters("2026-08"), dimension="team", window_days=30).is_empty()
+
+
+def test_only_known_dimensions(db: Path) -> None:
+    with pytest.raises(ValueError, match="compare by one of method, team, collector"):
+        recovery_by(db, Filters("2026-10"), dimension="1; drop table actions", window_days=30)
