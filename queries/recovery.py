@@ -142,7 +142,8 @@ COMPARISON_DIMENSIONS = ("method", "team", "collector")
 #     cost_per_100_recovered = cost / recovered × 100 (null when nothing was recovered);
 #   count_loans: the loans behind the comparison; rate_low / rate_high: a 95 % interval of
 #     the recovery rate over loans (ratio estimator, linearised: rate ± 1.96 × standard
-#     error), so a manager can tell a real difference from noise (null with < 2 loans).
+#     error, the low end no less than 0), so a manager can tell a real difference from
+#     noise (null with fewer than 2 loans).
 RECOVERY_BY_SQL = """
 with {attributed},
 period_actions as (
@@ -230,9 +231,9 @@ final as (
         g.placed,
         g.recovered,
         g.recovery_rate,
-        case when g.count_loans > 1 then g.recovery_rate - 1.96 * sqrt(
+        case when g.count_loans > 1 then greatest(0, g.recovery_rate - 1.96 * sqrt(
             s.sum_squared_residuals * g.count_loans / (g.count_loans - 1)
-        ) / nullif(cast(g.placed as double), 0) end as rate_low,
+        ) / nullif(cast(g.placed as double), 0)) end as rate_low,
         case when g.count_loans > 1 then g.recovery_rate + 1.96 * sqrt(
             s.sum_squared_residuals * g.count_loans / (g.count_loans - 1)
         ) / nullif(cast(g.placed as double), 0) end as rate_high,

@@ -137,6 +137,73 @@ def rejects(
 
 
 @app.command()
+def kpis(
+    period: Annotated[str, typer.Option(help="month, YYYY-MM")],
+    branch: Annotated[str | None, typer.Option(help="only this branch")] = None,
+    product: Annotated[str | None, typer.Option(help="only this product")] = None,
+    team: Annotated[str | None, typer.Option(help="only this team")] = None,
+    collector: Annotated[str | None, typer.Option(help="only this collector")] = None,
+    method: Annotated[str | None, typer.Option(help="only this collection method")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+) -> None:
+    """The period's headline figures: portfolio, aging, recovery, contacts, promises."""
+    from queries.filters import Filters
+    from queries.kpis import kpi_report
+
+    settings = get_settings()
+    filters = Filters(period, branch, product, team, collector, method)
+    report = kpi_report(
+        settings.db,
+        filters,
+        window_days=settings.attribution_window_days,
+        grace_days=settings.promise_grace_days,
+    )
+    if as_json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+        return
+    _print_kpis(report)
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2%}"
+
+
+def _print_kpis(report: dict) -> None:
+    headline = Table("measure", "value", title=f"KPIs {report['period']}")
+    for label, value in [
+        ("snapshot date", report["snapshot_date"] or "—"),
+        ("outstanding", report["outstanding"]),
+        ("active loans", f"{report['active_loans']:,}"),
+        ("overdue ratio", _percent(report["overdue_ratio"])),
+        ("NPL ratio", _percent(report["npl_ratio"])),
+        ("recovered", report["recovered"]),
+        ("phone actions", f"{report['contact']['phone_actions']:,}"),
+        ("contact rate", _percent(report["contact"]["contact_rate"])),
+        ("effective contact rate", _percent(report["contact"]["effective_contact_rate"])),
+        ("promises due", f"{report['promises']['due']:,}"),
+        ("kept rate", _percent(report["promises"]["kept_rate"])),
+    ]:
+        headline.add_row(label, str(value))
+    console.print(headline)
+    aging = Table("bucket", "loans", "outstanding", "share", title="aging")
+    for row in report["aging"]:
+        aging.add_row(
+            row["bucket"], f"{row['loans']:,}", row["outstanding"], _percent(row["share"])
+        )
+    console.print(aging)
+    methods = Table("method", "loans", "placed", "recovered", "recovery rate", "95 % interval",
+                    "cost per 100", title="recovery by method")  # fmt: skip
+    for row in report["recovery_by_method"]:
+        interval = f"{_percent(row['rate_low'])} – {_percent(row['rate_high'])}"
+        cost = (
+            "—" if row["cost_per_100_recovered"] is None else f"{row['cost_per_100_recovered']:.2f}"
+        )
+        methods.add_row(row["method"], f"{row['loans']:,}", row["placed"], row["recovered"],
+                        _percent(row["recovery_rate"]), interval, cost)  # fmt: skip
+    console.print(methods)
+
+
+@app.command()
 def serve(
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="port to listen on")] = 8050,

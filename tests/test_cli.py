@@ -21,7 +21,7 @@ def run(*args: str, db: Path, check: bool = True) -> subprocess.CompletedProcess
     return result
 
 
-@pytest.mark.parametrize("command", ["", "generate", "load", "rejects", "serve"])
+@pytest.mark.parametrize("command", ["", "generate", "load", "rejects", "kpis", "serve"])
 def test_help_on_everything(tmp_path: Path, command: str) -> None:
     result = run(*filter(None, [command, "--help"]), db=tmp_path / "db.duckdb")
     assert "Usage: recovery" in result.stdout
@@ -99,3 +99,48 @@ def test_no_traceback_on_a_missing_path(tmp_path: Path) -> None:
     result = run("load", str(tmp_path / "loans_missing.csv"), db=tmp_path / "db", check=False)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr and "loans_missing.csv: no such file" in result.stderr
+
+
+def test_kpis_as_json(tmp_path: Path) -> None:
+    from tests.helpers import write_csv
+    from tests.test_queries_recovery_rates import ACTIONS, LOANS, PAYMENTS
+
+    loans = [[*row[:3], "5000", "3000", row[3], row[4]] for row in LOANS]
+    write_csv(tmp_path / "loans.csv", ["as_of_date", "loan_id", "customer_id", "principal",
+              "outstanding_balance", "overdue_amount", "days_past_due"], loans)  # fmt: skip
+    write_csv(tmp_path / "actions.csv", ["action_id", "loan_id", "action_at", "method", "team",
+              "collector", "outcome", "cost"], ACTIONS)  # fmt: skip
+    write_csv(tmp_path / "payments.csv", ["payment_id", "loan_id", "paid_at", "amount"], PAYMENTS)
+    db = tmp_path / "recovery.duckdb"
+    run("load", str(tmp_path), db=db)
+    report = json.loads(run("kpis", "--period", "2026-10", "--json", db=db).stdout)
+    assert {"period", "outstanding", "active_loans", "overdue_ratio", "npl_ratio", "aging",
+            "classification", "recovered", "recovery_by_method", "recovery_by_team", "contact",
+            "reachability", "invalid_numbers", "promises"} <= set(report)  # fmt: skip
+    # October: three active loans of 3000.00, all overdue (20, 50 and 130 days: L3 is
+    # substandard); payments 500 + 800 + 200 + 100.
+    assert (report["outstanding"], report["active_loans"]) == ("9000.00", 3)
+    assert (report["overdue_ratio"], report["npl_ratio"]) == (1.0, round(1 / 3, 6))
+    assert report["recovered"] == "1600.00"
+    assert [a["bucket"] for a in report["aging"]] == ["Current", "M1", "M2", "M3", "M4", "M5",
+                                                      "M6", "M7+"]  # fmt: skip
+    assert report["aging"][1] == {"bucket": "M1", "loans": 1, "outstanding": "3000.00",
+                                  "share": round(1 / 3, 6)}  # fmt: skip
+    assert report["recovery_by_team"][1] == {
+        "team": "T2", "loans": 1, "placed": "2000.00", "recovered": "1000.00",
+        "recovery_rate": 0.5, "rate_low": None, "rate_high": None, "cost": "123.00",
+        "cost_per_100_recovered": 12.3,
+    }  # fmt: skip
+    assert report["contact"] == {"phone_actions": 3, "contact_rate": round(2 / 3, 6),
+                                 "effective_contact_rate": round(2 / 3, 6)}  # fmt: skip
+    assert [r["status"] for r in report["reachability"]] == ["reached", "third_party",
+                                                             "no_answer", "switched_off",
+                                                             "unreachable"]  # fmt: skip
+    assert report["promises"]["kept_rate"] is None  # no promise was due
+    plain = run("kpis", "--period", "2026-10", db=db).stdout
+    assert "9000.00" in plain and "100.00%" in plain
+
+
+def test_kpis_refuses_a_bad_period(tmp_path: Path) -> None:
+    result = run("kpis", "--period", "2026-13", db=tmp_path / "db", check=False)
+    assert result.returncode != 0 and "YYYY-MM" in result.stderr

@@ -58,7 +58,7 @@ def interval(placed: list[float], recovered: list[float]) -> tuple[float, float]
     squares = sum((r - rate * p) ** 2 for p, r in zip(placed, recovered, strict=True))
     n = len(placed)
     margin = 1.96 * sqrt(squares * n / (n - 1)) / sum(placed)
-    return rate - margin, rate + margin
+    return max(0.0, rate - margin), rate + margin
 
 
 def test_recovery_by_method(db: Path) -> None:

@@ -1,0 +1,102 @@
+"""The headline figures of one period in one structure: what `recovery kpis --json` prints
+(keys documented in the README). Money is given as strings with exactly two decimals,
+rates as fractions rounded to 6 decimals, null where the denominator is zero."""
+
+from decimal import Decimal
+from pathlib import Path
+
+from queries.contacts import (
+    contact_summary,
+    invalid_numbers_by_reason,
+    invalid_numbers_summary,
+    reachability,
+)
+from queries.filters import Filters
+from queries.portfolio import aging, classification, portfolio_summary
+from queries.promises import promise_summary
+from queries.recovery import recovered, recovery_by
+
+
+def money(value: Decimal | None) -> str:
+    return f"{(value or Decimal(0)):.2f}"
+
+
+def rate(value: float | None) -> float | None:
+    return None if value is None else round(value, 6)
+
+
+def kpi_report(db: Path, filters: Filters, *, window_days: int, grace_days: int) -> dict:
+    summary = portfolio_summary(db, filters).row(0, named=True)
+    contact = contact_summary(db, filters).row(0, named=True)
+    numbers = invalid_numbers_summary(db, filters).row(0, named=True)
+    promises = promise_summary(db, filters, grace_days=grace_days).row(0, named=True)
+    return {
+        "period": filters.period,
+        "filters": {k: v for k, v in vars(filters).items() if k != "period" and v is not None},
+        "snapshot_date": summary["as_of_date"] and summary["as_of_date"].isoformat(),
+        "outstanding": money(summary["outstanding"]),
+        "active_loans": summary["count_active_loans"],
+        "overdue_ratio": rate(summary["overdue_ratio"]),
+        "npl_ratio": rate(summary["npl_ratio"]),
+        "aging": [
+            {
+                "bucket": r["bucket"],
+                "loans": r["count_loans"],
+                "outstanding": money(r["outstanding"]),
+                "share": rate(r["outstanding_share"]),
+            }
+            for r in aging(db, filters).iter_rows(named=True)
+        ],  # fmt: skip
+        "classification": [
+            {"tier": r["tier"], "loans": r["count_loans"], "outstanding": money(r["outstanding"])}
+            for r in classification(db, filters).iter_rows(named=True)
+        ],
+        "recovered": money(recovered(db, filters, window_days=window_days)["recovered"].item()),
+        "recovery_by_method": _comparison(db, filters, "method", window_days),
+        "recovery_by_team": _comparison(db, filters, "team", window_days),
+        "contact": {
+            "phone_actions": contact["count_phone_actions"],
+            "contact_rate": rate(contact["contact_rate"]),
+            "effective_contact_rate": rate(contact["effective_contact_rate"]),
+        },
+        "reachability": [
+            {"status": r["status"], "customers": r["count_customers"], "share": rate(r["share"])}
+            for r in reachability(db, filters).iter_rows(named=True)
+        ],
+        "invalid_numbers": {
+            "numbers_checked": numbers["count_numbers_checked"],
+            "invalid": numbers["count_invalid"],
+            "by_reason": {
+                r["reason"]: r["count_numbers"]
+                for r in invalid_numbers_by_reason(db, filters).iter_rows(named=True)
+            },
+            "customers_without_valid_number": numbers["count_customers_without_valid_number"],
+        },
+        "promises": {
+            "made": promises["count_made"],
+            "due": promises["count_due"],
+            "kept": promises["count_kept"],
+            "partly_kept": promises["count_partly_kept"],
+            "broken": promises["count_broken"],
+            "kept_rate": rate(promises["kept_rate"]),
+            "ptp_rate": rate(promises["ptp_rate"]),
+        },
+    }
+
+
+def _comparison(db: Path, filters: Filters, dimension: str, window_days: int) -> list[dict]:
+    frame = recovery_by(db, filters, dimension=dimension, window_days=window_days)
+    return [
+        {
+            dimension: r[dimension],
+            "loans": r["count_loans"],
+            "placed": money(r["placed"]),
+            "recovered": money(r["recovered"]),
+            "recovery_rate": rate(r["recovery_rate"]),
+            "rate_low": rate(r["rate_low"]),
+            "rate_high": rate(r["rate_high"]),
+            "cost": money(r["cost"]),
+            "cost_per_100_recovered": rate(r["cost_per_100_recovered"]),
+        }
+        for r in frame.iter_rows(named=True)
+    ]
