@@ -68,11 +68,12 @@ def number_of(text: str, noise: str, sql_type: str) -> str:
 
 def whole_number_of(text: str) -> str:
     """Whole numbers, also written `12.0` or `35天`; `3.5` is not one (a plain cast would
-    round it)."""
+    round it, so only text without a point is cast directly)."""
     plain = cleaned(text, INTEGER_NOISE)
     return (
+        f"coalesce(case when strpos({text}, '.') = 0 then try_cast({text} as bigint) end, "
         f"case when regexp_full_match({plain}, '-?[0-9]+(\\.0*)?') "
-        f"then try_cast(regexp_replace({plain}, '\\.0*$', '') as bigint) end"
+        f"then try_cast(regexp_replace({plain}, '\\.0*$', '') as bigint) end)"
     )
 
 
