@@ -91,7 +91,6 @@ class _Verdict(NamedTuple):
 
 _NOT_A_NUMBER = _Verdict(None, "unknown", "not_a_number")
 _VERDICT_SCHEMA = {
-    "dialled": pl.String,
     "phone_normalized": pl.String,
     "number_type": pl.String,
     "invalid_reason": pl.String,
@@ -104,16 +103,50 @@ def check_numbers(numbers: pl.DataFrame) -> pl.DataFrame:
     the number as on file, and `city`); columns and dtypes as in OUTPUT_SCHEMA, pairs in the
     order first seen."""
     pairs = numbers.select(pl.col("phone", "city").cast(pl.String))
-    # A filter keeps the first occurrence by definition and costs half of unique().
-    pairs = pairs.filter(pl.struct("phone", "city").is_first_distinct())
-    checked = _with_verdicts(_with_dialled_form(pairs))
-    return _apply_city(checked).select(
+    # Keeps the first occurrence of each pair by definition, and costs less than unique().
+    pairs = pairs.filter(pl.struct("phone", "city").is_first_distinct()).with_row_index("row")
+    # Nearly every row is a mobile written as 11 plain digits: settled by pattern before any
+    # cleaning. The other rows are split again by how they are judged, then put back in order.
+    plain_mobiles, others = _split(pairs, _is_plain_mobile(pl.col("phone")))
+    dialled = pl.col("dialled")
+    odd, shaped = _split(
+        _with_dialled_form(others),
+        dialled.is_null() | dialled.str.starts_with("+") | (dialled.str.len_chars() < MIN_DIGITS),
+    )
+    verdict_columns = ["row", "phone", "city", "phone_normalized", "number_type", "invalid_reason"]
+    checked = pl.concat(
+        [
+            plain_mobiles.with_columns(
+                phone_normalized="phone",
+                number_type=pl.lit("mobile"),
+                invalid_reason=pl.lit(None, pl.String),
+            ).select(verdict_columns),
+            _with_odd_verdicts(odd).select(verdict_columns),
+            _apply_city(_with_verdicts(shaped)).select(verdict_columns),
+        ]
+    )
+    return checked.sort("row").select(
         "phone",
         "city",
         "phone_normalized",
         "number_type",
         is_valid=pl.col("invalid_reason").is_null(),
         invalid_reason="invalid_reason",
+    )
+
+
+def _split(frame: pl.DataFrame, predicate: pl.Expr) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The rows where `predicate` is true, and the others (null counts as false)."""
+    frame = frame.with_columns(_is_in_first=predicate.fill_null(False))
+    return (
+        frame.filter("_is_in_first").drop("_is_in_first"),
+        frame.filter(~pl.col("_is_in_first")).drop("_is_in_first"),
+    )
+
+
+def _is_plain_mobile(number: pl.Expr) -> pl.Expr:
+    return number.str.contains(r"^1[0-9]{10}$") & number.str.slice(0, 4).is_in(
+        _valid_mobile_prefixes()
     )
 
 
@@ -145,119 +178,109 @@ def _with_dialled_form(pairs: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _with_odd_verdicts(odd: pl.DataFrame) -> pl.DataFrame:
+    """Verdicts of the few dialled forms the patterns do not judge, one by one: none at all,
+    foreign (phonenumbers' parser) or short (its short-number data)."""
+    verdicts = pl.DataFrame(
+        [_judge_odd(dialled) for dialled in odd.get_column("dialled")],
+        schema=_VERDICT_SCHEMA,
+        orient="row",
+    )
+    return pl.concat([odd, verdicts], how="horizontal")
+
+
+def _judge_odd(dialled: str | None) -> _Verdict:
+    if dialled is None:
+        return _NOT_A_NUMBER
+    if dialled.startswith("+"):
+        return _judge_foreign(dialled)
+    if len(dialled) <= MAX_SHORT_NUMBER_DIGITS and _is_short_service_number(dialled):
+        return _Verdict(dialled, "service", "service_number")
+    return _NOT_A_NUMBER
+
+
+def _judge_foreign(text: str) -> _Verdict:
+    try:
+        parsed = phonenumbers.parse(text, "CN")
+    except phonenumbers.NumberParseException:
+        return _NOT_A_NUMBER
+    # +86 never gets here: it is taken off before, so this is another country's number.
+    return _Verdict(str(parsed.national_number), "unknown", "bad_prefix")
+
+
 def _with_verdicts(pairs: pl.DataFrame) -> pl.DataFrame:
-    """Add the verdict columns of _Verdict. Judged row by row with vectorised expressions: a
-    join from distinct numbers back to the pairs would cost more than judging every row."""
+    """Add the columns of _Verdict to dialled forms of at least MIN_DIGITS digits, the rules
+    of the module docstring as vectorised expressions."""
     dialled = pl.col("dialled")
-    national = pl.col("national")
+    national = pl.col("phone_normalized")
     kind = pl.col("kind")
-    is_odd = dialled.str.starts_with("+") | (dialled.str.len_chars() < MIN_DIGITS)
-    is_local = ~dialled.str.contains(r"^[01]") & dialled.str.len_chars().is_in(LOCAL_NUMBER_LENGTHS)
-    # Written with a leading 1, or 0 then 1 but not 010 (Beijing): judged as a mobile.
-    is_mobile_shaped = dialled.str.contains(r"^(?:1|01[1-9])")
-    checked = pairs.with_columns(
-        national=pl.when(~is_odd).then(dialled.str.strip_prefix("0")),
-        is_odd=is_odd.fill_null(False),
-        is_local=is_local,
-        is_mobile_shaped=is_mobile_shaped,
+    length = national.str.len_chars()
+    judged = pairs.with_columns(
+        # The trunk 0 is dropped: what is left is the national significant number.
+        phone_normalized=dialled.str.strip_prefix("0"),
+        # A leading 1, or 0 then 1 but not 010 (Beijing): judged as a mobile.
+        is_mobile_shaped=dialled.str.contains(r"^(?:1|01[1-9])"),
+        is_local=dialled.str.contains(r"^[2-9]")
+        & dialled.str.len_chars().is_in(LOCAL_NUMBER_LENGTHS),
     ).with_columns(
-        is_plain_mobile=_is_plain_mobile(national).fill_null(False),
+        kind=_kind_of(national),
         area_code=pl.when(national.str.contains(r"^[12]"))
         .then(national.str.slice(0, 2))
         .otherwise(national.str.slice(0, 3)),
     )
-    checked = checked.with_columns(
-        # The patterns are the slowest part: plain mobiles (nearly every row) skip them, as
-        # null costs nothing to match.
-        kind=pl.when("is_plain_mobile")
-        .then(pl.lit("mobile"))
-        .otherwise(_kind_of(pl.when(~pl.col("is_local")).then(national))),
-        local_length=national.str.len_chars() - pl.col("area_code").str.len_chars(),
+    judged = judged.join(
+        _local_lengths_of_area_codes(judged), on="area_code", how="left", maintain_order="left"
     )
-    checked = checked.join(
-        _odd_verdicts(checked), on="dialled", how="left", maintain_order="left"
-    ).join(_landline_lengths(checked), on="area_code", how="left", maintain_order="left")
-    is_odd = pl.col("is_odd")
-    is_local = pl.col("is_local")
     is_mobile_shaped = pl.col("is_mobile_shaped")
-    is_service_prefix = national.str.starts_with(SERVICE_PREFIXES[0]) | national.str.starts_with(
-        SERVICE_PREFIXES[1]
-    )
-    lengths = pl.col("local_lengths")
+    is_local = pl.col("is_local")
+    is_service_prefix = national.str.contains(f"^(?:{'|'.join(SERVICE_PREFIXES)})")
+    local_lengths = pl.col("local_lengths")
     landline_failure = (
-        pl.when((lengths.list.len() > 0) & ~lengths.list.contains(pl.col("local_length")))
+        pl.when(
+            (local_lengths.list.len() > 0)
+            & ~local_lengths.list.contains(length - pl.col("area_code").str.len_chars())
+        )
         .then(pl.lit("wrong_length"))
         .otherwise(pl.lit("bad_prefix"))
     )
-    return checked.select(
-        pl.exclude(
-            "national",
-            "kind",
-            "is_odd",
-            "is_local",
-            "is_mobile_shaped",
-            "local_length",
-            "local_lengths",
-            "area_code",
-            "odd_phone_normalized",
-            "odd_number_type",
-            "odd_invalid_reason",
-        ),
-        phone_normalized=pl.when(is_odd).then("odd_phone_normalized").otherwise(national),
-        number_type=pl.when(is_odd)
-        .then("odd_number_type")
-        .when(dialled.is_null())
-        .then(pl.lit("unknown"))
-        .when(is_local)
+    return judged.with_columns(
+        number_type=pl.when(is_local)
         .then(pl.lit("landline"))
         .when(kind == "service")
         .then(pl.lit("service"))
         .when(is_mobile_shaped | (kind == "mobile"))
         .then(pl.lit("mobile"))
-        .when(kind == "landline")
+        .when((kind == "landline") | ~is_service_prefix)
         .then(pl.lit("landline"))
-        .when(is_service_prefix)
-        .then(pl.lit("service"))
-        .otherwise(pl.lit("landline")),
-        invalid_reason=pl.when(is_odd)
-        .then("odd_invalid_reason")
-        .when(dialled.is_null())
-        .then(pl.lit("not_a_number"))
-        .when(is_local)
+        .otherwise(pl.lit("service")),
+        invalid_reason=pl.when(is_local)
         .then(pl.lit("missing_area_code"))
         .when(kind == "service")
         .then(pl.lit("service_number"))
-        .when(kind == "mobile")
+        .when((kind == "mobile") | ((kind == "landline") & ~is_mobile_shaped))
         .then(pl.lit(None, pl.String))
         .when(is_mobile_shaped)
         .then(
-            pl.when(national.str.len_chars() == MOBILE_LENGTH)
+            pl.when(length == MOBILE_LENGTH)
             .then(pl.lit("bad_prefix"))
             .otherwise(pl.lit("wrong_length"))
         )
-        .when(kind == "landline")
-        .then(pl.lit(None, pl.String))
         .when(is_service_prefix)
         .then(
-            pl.when(national.str.len_chars() != SERVICE_NUMBER_LENGTH)
-            .then(pl.lit("wrong_length"))
-            .otherwise(pl.lit("bad_prefix"))
+            pl.when(length == SERVICE_NUMBER_LENGTH)
+            .then(pl.lit("bad_prefix"))
+            .otherwise(pl.lit("wrong_length"))
         )
         .otherwise(landline_failure),
-        area_code=pl.when(~is_odd & ~is_mobile_shaped & (kind == "landline")).then("area_code"),
-    )
-
-
-def _is_plain_mobile(national: pl.Expr) -> pl.Expr:
-    return national.str.contains(r"^1[0-9]{10}$") & national.str.slice(0, 4).is_in(
-        _valid_mobile_prefixes()
+        # Only a valid landline is judged against its city.
+        area_code=pl.when(~is_local & ~is_mobile_shaped & (kind == "landline")).then("area_code"),
     )
 
 
 def _kind_of(national: pl.Expr) -> pl.Expr:
-    """phonenumbers.number_type of a Chinese national number as "service", "landline",
-    "mobile", or null when not valid: the same patterns tried in the same order as
-    phonenumbers' _number_type_helper, but vectorised."""
+    """phonenumbers.number_type of Chinese national numbers as "service", "landline",
+    "mobile", or null when not valid: the patterns of its metadata, tried in the same order
+    as its _number_type_helper, in one vectorised expression."""
     metadata = PhoneMetadata.metadata_for_region("CN")
     service_descs = (
         metadata.premium_rate,
@@ -270,6 +293,7 @@ def _kind_of(national: pl.Expr) -> pl.Expr:
         metadata.voicemail,
     )
     return (
+        # _type_of: a leading 0 is a trunk prefix, never part of a national number.
         pl.when(national.str.starts_with("0") | ~_matches(national, metadata.general_desc))
         .then(pl.lit(None, pl.String))
         .when(pl.any_horizontal(_matches(national, desc) for desc in service_descs))
@@ -283,38 +307,22 @@ def _kind_of(national: pl.Expr) -> pl.Expr:
 
 
 def _matches(national: pl.Expr, desc: PhoneNumberDesc | None) -> pl.Expr:
-    """phonenumbers' _is_number_matching_desc: a possible length and a full pattern match."""
+    """phonenumbers' _is_number_matching_desc: a possible length, then a full match."""
     if desc is None or not desc.national_number_pattern:
         return pl.lit(False)
-    matched = national.str.contains(f"^(?:{desc.national_number_pattern})$")
+    matches = national.str.contains(f"^(?:{desc.national_number_pattern})$")
     if desc.possible_length:
-        matched &= national.str.len_chars().is_in(desc.possible_length)
-    return matched
+        matches &= national.str.len_chars().is_in(desc.possible_length)
+    return matches
 
 
-def _odd_verdicts(checked: pl.DataFrame) -> pl.DataFrame:
-    """Verdicts of the few numbers the patterns cannot judge: foreign ones (phonenumbers'
-    parser) and short ones (its short-number data), one by one."""
-    odd = checked.filter("is_odd").get_column("dialled").unique()
-    return pl.DataFrame(
-        [(dialled, *_judge_odd(dialled)[:3]) for dialled in odd],
-        schema={
-            "dialled": pl.String,
-            "odd_phone_normalized": pl.String,
-            "odd_number_type": pl.String,
-            "odd_invalid_reason": pl.String,
-        },
-        orient="row",
-    )
-
-
-def _landline_lengths(checked: pl.DataFrame) -> pl.DataFrame:
-    """Valid local lengths of the area codes of invalid landlines, to tell a wrong length from
-    a bad prefix."""
-    area_codes = checked.filter(
+def _local_lengths_of_area_codes(judged: pl.DataFrame) -> pl.DataFrame:
+    """Valid local lengths of the area codes of invalid landlines: a wrong length or a bad
+    prefix?"""
+    is_invalid_landline = (
         pl.col("kind").is_null() & ~pl.col("is_local") & ~pl.col("is_mobile_shaped")
     )
-    area_codes = area_codes.get_column("area_code").drop_nulls().unique()
+    area_codes = judged.filter(is_invalid_landline).get_column("area_code").unique()
     return pl.DataFrame(
         {
             "area_code": area_codes,
@@ -336,23 +344,6 @@ def _valid_mobile_prefixes() -> frozenset[str]:
             for rest in ("0000000", "1234567", "5555555", "9999999")
         )
     )
-
-
-def _judge_odd(dialled: str) -> _Verdict:
-    if dialled.startswith("+"):
-        return _judge_foreign(dialled)
-    if len(dialled) <= MAX_SHORT_NUMBER_DIGITS and _is_short_service_number(dialled):
-        return _Verdict(dialled, "service", "service_number")
-    return _NOT_A_NUMBER
-
-
-def _judge_foreign(text: str) -> _Verdict:
-    try:
-        parsed = phonenumbers.parse(text, "CN")
-    except phonenumbers.NumberParseException:
-        return _NOT_A_NUMBER
-    # +86 never gets here: it is taken off before, so this is another country's number.
-    return _Verdict(str(parsed.national_number), "unknown", "bad_prefix")
 
 
 @functools.cache

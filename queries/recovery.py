@@ -144,8 +144,8 @@ COMPARISON_DIMENSIONS = ("method", "team", "collector")
 #     the recovery rate over loans (ratio estimator, linearised: rate ± 1.96 × standard
 #     error, the low end no less than 0), so a manager can tell a real difference from
 #     noise (null with fewer than 2 loans).
-RECOVERY_BY_SQL = """
-with {attributed},
+PER_LOAN_CTE = """
+{attributed},
 period_actions as (
     select a.action_id, a.loan_id, a.action_at, a.method, a.team, a.collector,
         coalesce(a.cost, m.cost_per_action, 0) as cost
@@ -177,9 +177,9 @@ worked as (
     group by a.{dimension}, a.loan_id
 ),
 placements as (
-    select group_value, loan_id, count_actions, cost, overdue_amount
+    select group_value, loan_id, count_actions, cost, overdue_amount, days_past_due
     from (
-        select w.*, l.overdue_amount,
+        select w.*, l.overdue_amount, l.days_past_due,
             row_number() over (
                 partition by w.group_value, w.loan_id order by l.as_of_date desc
             ) as recency
@@ -202,11 +202,19 @@ per_loan as (
         coalesce(p.overdue_amount, 0) as placed,
         coalesce(r.recovered, 0) as recovered,
         coalesce(p.cost, 0) as cost,
-        coalesce(p.count_actions, 0) as count_actions
+        coalesce(p.count_actions, 0) as count_actions,
+        coalesce(b.bucket, 'not_placed') as bucket_at_placement,
+        coalesce(b.sort_order, 1000) as bucket_order
     from placements p
     full outer join recoveries r
         on r.group_value = p.group_value and r.loan_id = p.loan_id
-),
+    left join aging_buckets b
+        on p.days_past_due >= b.min_days
+       and (b.max_days is null or p.days_past_due <= b.max_days)
+)"""
+
+RECOVERY_BY_SQL = """
+with {per_loan},
 per_group as (
     select group_value, count(*) as count_loans, sum(count_actions) as count_actions,
         sum(placed) as placed, sum(recovered) as recovered, sum(cost) as cost,
@@ -250,5 +258,57 @@ select * from final order by {dimension}
 def recovery_by(db: Path, filters: Filters, *, dimension: str, window_days: int) -> pl.DataFrame:
     if dimension not in COMPARISON_DIMENSIONS:
         raise ValueError(f"compare by one of {', '.join(COMPARISON_DIMENSIONS)}, not {dimension!r}")
-    sql = RECOVERY_BY_SQL.format(attributed=ATTRIBUTED_PAYMENTS_CTE, dimension=dimension)
+    per_loan = PER_LOAN_CTE.format(attributed=ATTRIBUTED_PAYMENTS_CTE, dimension=dimension)
+    sql = RECOVERY_BY_SQL.format(per_loan=per_loan, dimension=dimension)
     return query(db, sql, _params(filters, window_days))
+
+
+# recovery_by_stage — the method × aging-bucket matrix: one row per method and aging
+# bucket of the loan when the method first worked it in the period (its days past due at
+# that placement snapshot): loans, placed, recovered and recovery rate (null when nothing
+# was placed). Which method works at which stage. Recoveries on loans a method did not
+# place in the period fall in bucket `not_placed`.
+RECOVERY_BY_STAGE_SQL = """
+with {per_loan},
+final as (
+    select group_value as method, bucket_at_placement as bucket, count(*) as count_loans,
+        sum(placed) as placed, sum(recovered) as recovered,
+        cast(sum(recovered) as double) / nullif(cast(sum(placed) as double), 0)
+            as recovery_rate,
+        min(bucket_order) as bucket_order
+    from per_loan
+    group by group_value, bucket_at_placement
+)
+select method, bucket, count_loans, placed, recovered, recovery_rate
+from final
+order by method, bucket_order
+"""
+
+# recovery_by_age — recovery by days past due at placement, all methods together: one
+# row per aging bucket (practitioners: the age of a debt matters more than its amount).
+# A loan counts once per method that worked it, as in the method comparison.
+RECOVERY_BY_AGE_SQL = """
+with {per_loan},
+final as (
+    select bucket_at_placement as bucket, count(distinct loan_id) as count_loans,
+        sum(placed) as placed, sum(recovered) as recovered,
+        cast(sum(recovered) as double) / nullif(cast(sum(placed) as double), 0)
+            as recovery_rate,
+        min(bucket_order) as bucket_order
+    from per_loan
+    group by bucket_at_placement
+)
+select bucket, count_loans, placed, recovered, recovery_rate
+from final
+order by bucket_order
+"""
+
+
+def recovery_by_stage(db: Path, filters: Filters, *, window_days: int) -> pl.DataFrame:
+    per_loan = PER_LOAN_CTE.format(attributed=ATTRIBUTED_PAYMENTS_CTE, dimension="method")
+    return query(db, RECOVERY_BY_STAGE_SQL.format(per_loan=per_loan), _params(filters, window_days))
+
+
+def recovery_by_age(db: Path, filters: Filters, *, window_days: int) -> pl.DataFrame:
+    per_loan = PER_LOAN_CTE.format(attributed=ATTRIBUTED_PAYMENTS_CTE, dimension="method")
+    return query(db, RECOVERY_BY_AGE_SQL.format(per_loan=per_loan), _params(filters, window_days))

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from queries.filters import Filters
-from queries.recovery import recovery_by
+from queries.recovery import recovery_by, recovery_by_age, recovery_by_stage
 from recovery.settings import Settings
 from tests.helpers import load, write_csv
 
@@ -112,3 +112,25 @@ def test_nothing_placed_no_rate(db: Path) -> None:
 def test_only_known_dimensions(db: Path) -> None:
     with pytest.raises(ValueError, match="compare by one of method, team, collector"):
         recovery_by(db, Filters("2026-10"), dimension="1; drop table actions", window_days=30)
+
+
+def test_method_by_stage_matrix(db: Path) -> None:
+    # At placement (the September snapshot) L1 is 10 days past due (M1), L2 40 (M2), L3 100
+    # (M4).
+    assert recovery_by_stage(db, Filters("2026-10"), window_days=30).rows() == [
+        ("phone", "M1", 1, D("1000.00"), D("0.00"), 0.0),
+        ("phone", "M2", 1, D("2000.00"), D("800.00"), 0.4),
+        ("phone", "M4", 1, D("500.00"), D("100.00"), 0.2),
+        ("sms", "M1", 1, D("1000.00"), D("500.00"), 0.5),
+        ("visit", "M2", 1, D("2000.00"), D("200.00"), 0.1),
+    ]
+
+
+def test_recovery_by_age_at_placement(db: Path) -> None:
+    # M1: L1 placed by phone and by sms (1000 each), 500 recovered by sms; M2: L2 placed by
+    # phone and visit (2000 each), 800 + 200 recovered; M4: L3, 500 placed, 100 recovered.
+    assert recovery_by_age(db, Filters("2026-10"), window_days=30).rows() == [
+        ("M1", 1, D("2000.00"), D("500.00"), 0.25),
+        ("M2", 1, D("4000.00"), D("1000.00"), 0.25),
+        ("M4", 1, D("500.00"), D("100.00"), 0.2),
+    ]
