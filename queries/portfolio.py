@@ -311,3 +311,64 @@ def roll_rates(db: Path, filters: Filters) -> pl.DataFrame:
 
 def cure_rate(db: Path, filters: Filters) -> pl.DataFrame:
     return query(db, CURE_RATE_SQL, filters.params())
+
+
+# vintage_curves — for each disbursement month (vintage) of the 24 months up to the
+# period's end, and each month on book (0 = the disbursement month) with a snapshot: the
+# share of the vintage's principal that is 30+ and 90+ days past due on that month's
+# latest snapshot. Written-off loans count as 30+ and 90+; settled ones as neither. The
+# vintage's principal is the sum of principal over its loans. Filters as for the book.
+VINTAGE_CURVES_SQL = """
+with snapshots as (
+    select max(as_of_date) as as_of_date
+    from loan_snapshots
+    where as_of_date <= $period_end
+    group by date_trunc('month', as_of_date)
+),
+vintage_loans as (
+    select l.loan_id, l.as_of_date, l.principal, l.days_past_due, l.status,
+        cast(date_trunc('month', l.disbursed_on) as date) as vintage
+    from loan_snapshots l
+    join snapshots s on s.as_of_date = l.as_of_date
+    where l.disbursed_on is not null
+      and l.disbursed_on > $period_end - interval 24 month
+      and ($branch is null or l.branch = $branch)
+      and ($product is null or l.product = $product)
+      and ($team is null or l.team = $team)
+      and ($collector is null or l.collector = $collector)
+),
+vintage_principal as (
+    select vintage, sum(principal) as principal
+    from (select vintage, loan_id, max(principal) as principal
+          from vintage_loans group by vintage, loan_id) loans
+    group by vintage
+),
+on_book as (
+    select
+        vintage,
+        (year(as_of_date) * 12 + month(as_of_date)) - (year(vintage) * 12 + month(vintage))
+            as months_on_book,
+        sum(case when status = 'written_off' or (status = 'active' and days_past_due >= 30)
+            then principal else 0 end) as principal_30_plus,
+        sum(case when status = 'written_off' or (status = 'active' and days_past_due >= 90)
+            then principal else 0 end) as principal_90_plus
+    from vintage_loans
+    where as_of_date >= vintage
+    group by vintage, as_of_date
+),
+final as (
+    select o.vintage, o.months_on_book, o.principal_30_plus, o.principal_90_plus,
+        v.principal as vintage_principal,
+        cast(o.principal_30_plus as double) / nullif(cast(v.principal as double), 0)
+            as share_30_plus,
+        cast(o.principal_90_plus as double) / nullif(cast(v.principal as double), 0)
+            as share_90_plus
+    from on_book o
+    join vintage_principal v on v.vintage = o.vintage
+)
+select * from final order by vintage, months_on_book
+"""
+
+
+def vintage_curves(db: Path, filters: Filters) -> pl.DataFrame:
+    return query(db, VINTAGE_CURVES_SQL, filters.params())

@@ -16,6 +16,7 @@ from queries.portfolio import (
     portfolio_summary,
     portfolio_trend,
     roll_rates,
+    vintage_curves,
 )
 from recovery.settings import Settings
 from tests.helpers import load, write_csv
@@ -241,3 +242,36 @@ def test_cure_rate(rolls_db: Path) -> None:
     # Overdue in September: R3, R4, R5, R6, R7, R8 = 6; current in October: R4 only.
     assert cure_rate(rolls_db, Filters("2026-10")).row(0) == (6, 1, 1 / 6)
     assert cure_rate(rolls_db, Filters("2026-09")).row(0) == (0, 0, None)
+
+
+VINTAGES = [  # snapshot, loan, disbursed, principal, days past due, status
+    ("2026-08-31", "V1", "2026-08-05", "1000", 0, "active"),
+    ("2026-08-31", "V2", "2026-08-20", "3000", 0, "active"),
+    ("2026-09-30", "V1", "2026-08-05", "1000", 30, "active"),
+    ("2026-09-30", "V2", "2026-08-20", "3000", 0, "active"),
+    ("2026-09-30", "V3", "2026-09-10", "2000", 0, "active"),
+    ("2026-10-31", "V1", "2026-08-05", "1000", 60, "active"),
+    ("2026-10-31", "V2", "2026-08-20", "3000", 95, "active"),
+    ("2026-10-31", "V3", "2026-09-10", "2000", 40, "written_off"),
+]
+
+
+def test_vintage_curves(tmp_path: Path) -> None:
+    settings = Settings(db=tmp_path / "recovery.duckdb")
+    rows = [[s, loan, "C" + loan, disbursed, principal, "100", str(dpd), status]
+            for s, loan, disbursed, principal, dpd, status in VINTAGES]  # fmt: skip
+    header = ["as_of_date", "loan_id", "customer_id", "disbursed_on", "principal",
+              "outstanding_balance", "days_past_due", "status"]  # fmt: skip
+    load(settings, write_csv(tmp_path / "loans.csv", header, rows))
+    curves = vintage_curves(settings.db, Filters("2026-10"))
+    # August's 4000: V1 (1000) 30+ from September, V2 (3000) 90+ in October. September's
+    # 2000: V3 written off in October counts as 30+ and 90+.
+    assert curves.select(
+        "vintage", "months_on_book", "vintage_principal", "share_30_plus", "share_90_plus"
+    ).rows() == [
+        (date(2026, 8, 1), 0, D("4000.00"), 0.0, 0.0),
+        (date(2026, 8, 1), 1, D("4000.00"), 0.25, 0.0),
+        (date(2026, 8, 1), 2, D("4000.00"), 1.0, 0.75),
+        (date(2026, 9, 1), 0, D("2000.00"), 0.0, 0.0),
+        (date(2026, 9, 1), 1, D("2000.00"), 1.0, 1.0),
+    ]
