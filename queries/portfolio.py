@@ -372,3 +372,48 @@ select * from final order by vintage, months_on_book
 
 def vintage_curves(db: Path, filters: Filters) -> pl.DataFrame:
     return query(db, VINTAGE_CURVES_SQL, filters.params())
+
+
+# aging_trend — one row per month of the 12 ending with the period that has a snapshot,
+# and per aging bucket: the month's latest snapshot date, loans and outstanding of the
+# book in that bucket (every bucket listed, empty ones with 0).
+AGING_TREND_SQL = """
+with snapshots as (
+    select max(as_of_date) as as_of_date
+    from loan_snapshots
+    where as_of_date between $trend_start and $period_end
+    group by date_trunc('month', as_of_date)
+),
+book as (
+    select l.as_of_date, l.loan_id, l.days_past_due, l.outstanding_balance
+    from loan_snapshots l
+    join snapshots s on l.as_of_date = s.as_of_date
+    where l.status = 'active'
+      and ($branch is null or l.branch = $branch)
+      and ($product is null or l.product = $product)
+      and ($team is null or l.team = $team)
+      and ($collector is null or l.collector = $collector)
+),
+grid as (
+    select s.as_of_date, b.bucket, b.min_days, b.max_days, b.sort_order
+    from snapshots s
+    cross join aging_buckets b
+),
+final as (
+    select g.as_of_date, g.bucket, count(l.loan_id) as count_loans,
+        coalesce(sum(l.outstanding_balance), 0) as outstanding, g.sort_order
+    from grid g
+    left join book l
+        on l.as_of_date = g.as_of_date
+       and l.days_past_due >= g.min_days
+       and (g.max_days is null or l.days_past_due <= g.max_days)
+    group by g.as_of_date, g.bucket, g.sort_order
+)
+select as_of_date, bucket, count_loans, outstanding
+from final
+order by as_of_date, sort_order
+"""
+
+
+def aging_trend(db: Path, filters: Filters) -> pl.DataFrame:
+    return query(db, AGING_TREND_SQL, filters.params())

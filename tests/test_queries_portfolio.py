@@ -11,6 +11,7 @@ from polars.testing import assert_frame_equal
 from queries.filters import BadPeriod, Filters, previous_period
 from queries.portfolio import (
     aging,
+    aging_trend,
     classification,
     cure_rate,
     portfolio_summary,
@@ -274,4 +275,16 @@ def test_vintage_curves(tmp_path: Path) -> None:
         (date(2026, 8, 1), 2, D("4000.00"), 1.0, 0.75),
         (date(2026, 9, 1), 0, D("2000.00"), 0.0, 0.0),
         (date(2026, 9, 1), 1, D("2000.00"), 1.0, 1.0),
+    ]
+
+
+def test_aging_trend(db: Path) -> None:
+    trend = aging_trend(db, Filters("2026-10"))
+    assert trend.height == 2 * 8  # two months with a snapshot, every bucket
+    assert trend.filter(pl.col("count_loans") > 0).rows() == [
+        (date(2026, 9, 30), "Current", 1, D("1100.00")),
+        (date(2026, 10, 31), "Current", 1, D("1000.10")),
+        (date(2026, 10, 31), "M1", 1, D("2000.20")),
+        (date(2026, 10, 31), "M4", 1, D("3000.30")),
+        (date(2026, 10, 31), "M7+", 1, D("4000.40")),
     ]
