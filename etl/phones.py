@@ -62,18 +62,6 @@ MAX_SHORT_NUMBER_DIGITS = 6
 MAX_NATIONAL_DIGITS = 17
 SERVICE_NUMBER_LENGTH = 10
 SERVICE_PREFIXES = ("400", "800")
-SERVICE_TYPES = frozenset(
-    {
-        PhoneNumberType.TOLL_FREE,
-        PhoneNumberType.SHARED_COST,
-        PhoneNumberType.PREMIUM_RATE,
-        PhoneNumberType.UAN,
-        PhoneNumberType.VOIP,
-        PhoneNumberType.PERSONAL_NUMBER,
-        PhoneNumberType.PAGER,
-        PhoneNumberType.VOICEMAIL,
-    }
-)
 LANDLINE_TYPES = frozenset({PhoneNumberType.FIXED_LINE, PhoneNumberType.FIXED_LINE_OR_MOBILE})
 # Beijing (10) and 20-29 have two-digit area codes; every other area code has three digits.
 AREA_CODE_CANDIDATES = ("10", *(f"2{d}" for d in range(10)), *(str(n) for n in range(310, 1000)))
@@ -145,6 +133,7 @@ def _split(frame: pl.DataFrame, predicate: pl.Expr) -> tuple[pl.DataFrame, pl.Da
 
 
 def _is_plain_mobile(number: pl.Expr) -> pl.Expr:
+    """11 digits in a block where phonenumbers accepts every number as a mobile."""
     return number.str.contains(r"^1[0-9]{10}$") & number.str.slice(0, 4).is_in(
         _valid_mobile_prefixes()
     )
@@ -153,12 +142,16 @@ def _is_plain_mobile(number: pl.Expr) -> pl.Expr:
 def _with_dialled_form(pairs: pl.DataFrame) -> pl.DataFrame:
     """Add `dialled`: the digits as dialled inside China (trunk 0 kept), "+..." for a foreign
     number, null when not a number. Step by step so that no step is computed twice."""
+    phone = pl.col("phone")
     text = pl.col("text")
     after_country_code = pl.col("after_country_code")
     return (
         pairs.with_columns(
-            text=pl.col("phone")
-            .str.normalize("NFKC")  # full-width digits, ＋, （） and ideographic spaces
+            # NFKC for full-width digits, ＋, （） and ideographic spaces; it leaves ASCII
+            # unchanged, so it is skipped for ASCII text (most rows, a third of the time).
+            text=pl.when(phone.str.len_bytes() == phone.str.len_chars())
+            .then(phone)
+            .otherwise(phone.str.normalize("NFKC"))
             .str.replace(EXTENSION, "")
             .str.replace_all(SEPARATORS, "")
             .str.replace(r"^00", "+")
@@ -209,28 +202,15 @@ def _judge_foreign(text: str) -> _Verdict:
 
 
 def _with_verdicts(pairs: pl.DataFrame) -> pl.DataFrame:
-    """Add the columns of _Verdict to dialled forms of at least MIN_DIGITS digits, the rules
+    """Add the columns of _Verdict to dialled forms of at least MIN_DIGITS digits: the rules
     of the module docstring as vectorised expressions."""
-    dialled = pl.col("dialled")
+    shaped = _with_shape(pairs)
+    shaped = shaped.join(
+        _local_lengths_of_area_codes(shaped), on="area_code", how="left", maintain_order="left"
+    )
     national = pl.col("phone_normalized")
-    kind = pl.col("kind")
     length = national.str.len_chars()
-    judged = pairs.with_columns(
-        # The trunk 0 is dropped: what is left is the national significant number.
-        phone_normalized=dialled.str.strip_prefix("0"),
-        # A leading 1, or 0 then 1 but not 010 (Beijing): judged as a mobile.
-        is_mobile_shaped=dialled.str.contains(r"^(?:1|01[1-9])"),
-        is_local=dialled.str.contains(r"^[2-9]")
-        & dialled.str.len_chars().is_in(LOCAL_NUMBER_LENGTHS),
-    ).with_columns(
-        kind=_kind_of(national),
-        area_code=pl.when(national.str.contains(r"^[12]"))
-        .then(national.str.slice(0, 2))
-        .otherwise(national.str.slice(0, 3)),
-    )
-    judged = judged.join(
-        _local_lengths_of_area_codes(judged), on="area_code", how="left", maintain_order="left"
-    )
+    kind = pl.col("kind")
     is_mobile_shaped = pl.col("is_mobile_shaped")
     is_local = pl.col("is_local")
     is_service_prefix = national.str.contains(f"^(?:{'|'.join(SERVICE_PREFIXES)})")
@@ -243,7 +223,7 @@ def _with_verdicts(pairs: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit("wrong_length"))
         .otherwise(pl.lit("bad_prefix"))
     )
-    return judged.with_columns(
+    return shaped.with_columns(
         number_type=pl.when(is_local)
         .then(pl.lit("landline"))
         .when(kind == "service")
@@ -274,6 +254,26 @@ def _with_verdicts(pairs: pl.DataFrame) -> pl.DataFrame:
         .otherwise(landline_failure),
         # Only a valid landline is judged against its city.
         area_code=pl.when(~is_local & ~is_mobile_shaped & (kind == "landline")).then("area_code"),
+    )
+
+
+def _with_shape(pairs: pl.DataFrame) -> pl.DataFrame:
+    """Add what the verdict depends on: the national number (as `phone_normalized`), how it
+    is written (`is_mobile_shaped`, `is_local`), phonenumbers' `kind` and the `area_code`."""
+    dialled = pl.col("dialled")
+    national = pl.col("phone_normalized")
+    return pairs.with_columns(
+        # Without the trunk 0, what is left is the national significant number.
+        phone_normalized=dialled.str.strip_prefix("0"),
+        # A leading 1, or 0 then 1 but not 010 (Beijing): judged as a mobile.
+        is_mobile_shaped=dialled.str.contains(r"^(?:1|01[1-9])"),
+        is_local=dialled.str.contains(r"^[2-9]")
+        & dialled.str.len_chars().is_in(LOCAL_NUMBER_LENGTHS),
+    ).with_columns(
+        kind=_kind_of(national),
+        area_code=pl.when(national.str.contains(r"^[12]"))
+        .then(national.str.slice(0, 2))
+        .otherwise(national.str.slice(0, 3)),
     )
 
 

@@ -1,12 +1,14 @@
 """etl.phones.check_numbers: expected verdicts written out by hand, compared whole."""
 
+import phonenumbers
 import polars as pl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from phonenumbers import PhoneNumber, PhoneNumberType
 from polars.testing import assert_frame_equal
 
-from etl.phones import check_numbers
+from etl.phones import _kind_of, check_numbers
 
 INPUT_SCHEMA = {"phone": pl.String, "city": pl.String}
 OUTPUT_SCHEMA = {
@@ -69,6 +71,14 @@ CASES = {
     "extension ext": (
         ("027-87654321 ext 12", "武汉"),
         ("2787654321", "landline", True, None),
+    ),
+    "mobile with a trunk 0": (
+        ("013812345678", None),
+        ("13812345678", "mobile", True, None),
+    ),
+    "mobile with a trunk 0, missing a digit": (
+        ("0131234567", None),
+        ("131234567", "mobile", False, "wrong_length"),
     ),
     "mobile missing a digit is not the Beijing landline 010-27876543": (
         ("1027876543", None),
@@ -150,6 +160,10 @@ CASES = {
         ("87654321", "武汉"),
         ("2787654321", "landline", False, "missing_area_code"),
     ),
+    "7-digit local number, city known": (
+        ("8765432", "深圳"),
+        ("7558765432", "landline", False, "missing_area_code"),
+    ),
     "local number, no city": (
         ("87654321", None),
         ("87654321", "landline", False, "missing_area_code"),
@@ -173,6 +187,18 @@ CASES = {
     "800 number": (
         ("800-810-8888", None),
         ("8008108888", "service", False, "service_number"),
+    ),
+    "premium-rate 168 number": (
+        ("16812345", None),
+        ("16812345", "service", False, "service_number"),
+    ),
+    "shared-cost number behind an area code": (
+        ("027-96123", "武汉"),
+        ("2796123", "service", False, "service_number"),
+    ),
+    "400 number with a digit too many": (
+        ("40081231234", None),
+        ("40081231234", "service", False, "wrong_length"),
     ),
     "400 number missing a digit": (
         ("400-812-312", None),
@@ -247,3 +273,32 @@ def test_any_text_gives_one_verdict_per_distinct_pair(given_rows: list[tuple]) -
         checked["phone_normalized"].is_null().to_list()
         == (checked["invalid_reason"] == "not_a_number").fill_null(False).to_list()
     )
+
+
+PHONENUMBERS_KINDS = {
+    PhoneNumberType.FIXED_LINE: "landline",
+    PhoneNumberType.FIXED_LINE_OR_MOBILE: "landline",
+    PhoneNumberType.MOBILE: "mobile",
+    PhoneNumberType.UNKNOWN: None,
+}
+# National numbers near the patterns: mobile blocks, area codes with the local parts that
+# make shared-cost (96...) or other service numbers, 400/800/950, all lengths around valid.
+near_valid = st.from_regex(
+    r"(?:1[0-9]?|2[0-9]|[3-9][0-9]{2})(?:96|95|10|00|[0-9])?[0-9]{3,9}", fullmatch=True
+)
+
+
+@settings(max_examples=200)
+@given(
+    st.lists(st.one_of(near_valid, st.from_regex(r"[1-9][0-9]{5,12}", fullmatch=True)), max_size=50)
+)
+def test_vectorised_kind_is_phonenumbers_number_type(nationals: list[str]) -> None:
+    expected = [
+        PHONENUMBERS_KINDS.get(
+            phonenumbers.number_type(PhoneNumber(country_code=86, national_number=int(number))),
+            "service",
+        )
+        for number in nationals
+    ]
+    kinds = pl.DataFrame({"national": nationals}, schema={"national": pl.String})
+    assert kinds.select(_kind_of(pl.col("national"))).to_series().to_list() == expected
