@@ -9,12 +9,14 @@ from pathlib import Path
 
 import polars as pl
 
+from queries.common import latest_loan_facts
 from queries.filters import Filters
 from recovery.database import query
 
 # The period's phone actions under the filters, with the loan's customer, each call's
 # reachability status and whether it was an effective contact.
-PHONE_CALLS_CTE = """
+PHONE_CALLS_CTE = (
+    """
 calls as (
     select a.action_id, a.loan_id, a.action_at, a.outcome, a.contact_relation, a.team,
         a.collector
@@ -24,17 +26,9 @@ calls as (
       and ($team is null or a.team = $team)
       and ($collector is null or a.collector = $collector)
 ),
-loan_facts as (
-    select loan_id, customer_id, branch, product
-    from (
-        select l.loan_id, l.customer_id, l.branch, l.product,
-            row_number() over (partition by l.loan_id order by l.as_of_date desc) as recency
-        from loan_snapshots l
-        where l.as_of_date <= $period_end
-          and l.loan_id in (select loan_id from calls)
-    ) ranked
-    where recency = 1
-),
+"""
+    + latest_loan_facts("loan_facts", "calls")
+    + """,
 phone_calls as (
     select
         c.*,
@@ -54,6 +48,7 @@ phone_calls as (
     where ($branch is null or f.branch = $branch)
       and ($product is null or f.product = $product)
 )"""
+)
 
 # contact_summary — one row: phone actions, connected calls, effective contacts, contact
 # rate (接通率) = connected / phone actions and effective contact rate (有效联系率) =

@@ -12,12 +12,14 @@ from pathlib import Path
 
 import polars as pl
 
+from queries.common import latest_loan_facts
 from queries.filters import Filters
 from recovery.database import query
 
 # Every promise under the filters, with its due date and its verdict when due by the
 # period's end. Grain: one row per promise (action).
-PROMISES_CTE = """
+PROMISES_CTE = (
+    """
 promise_actions as (
     select a.action_id, a.loan_id, a.action_at, a.method, a.promised_amount, a.promised_date,
         a.promised_date + cast($grace_days as integer) as due_on
@@ -26,17 +28,9 @@ promise_actions as (
       and ($team is null or a.team = $team)
       and ($collector is null or a.collector = $collector)
 ),
-loan_facts as (
-    select loan_id, customer_id, branch, product
-    from (
-        select l.loan_id, l.customer_id, l.branch, l.product,
-            row_number() over (partition by l.loan_id order by l.as_of_date desc) as recency
-        from loan_snapshots l
-        where l.as_of_date <= $period_end
-          and l.loan_id in (select loan_id from promise_actions)
-    ) ranked
-    where recency = 1
-),
+"""
+    + latest_loan_facts("loan_facts", "promise_actions")
+    + """,
 promises as (
     select p.*, f.customer_id
     from promise_actions p
@@ -64,6 +58,7 @@ judged as (
     from promises p
     left join paid d on d.action_id = p.action_id
 )"""
+)
 
 # promise_summary — one row: promises made in the period, PTP rate (phone actions with a
 # promise / effective contacts of the period, null when there were none), promises due in

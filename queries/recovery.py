@@ -15,29 +15,23 @@ from pathlib import Path
 
 import polars as pl
 
+from queries.common import latest_loan_facts
 from queries.filters import Filters
 from recovery.database import query
 
 # attributed payments of the period, one row per payment: the payment, and the action
 # (method, team, collector) it is attributed to, or nulls for "no action". Reversals
 # (negative amounts) are attributed like any payment, so they net off where they belong.
-ATTRIBUTED_PAYMENTS_CTE = """
+ATTRIBUTED_PAYMENTS_CTE = (
+    """
 period_payments as (
     select p.payment_id, p.loan_id, p.paid_at, p.amount
     from payments p
     where cast(p.paid_at as date) between $period_start and $period_end
 ),
-loan_facts as (
-    select loan_id, branch, product
-    from (
-        select l.loan_id, l.branch, l.product,
-            row_number() over (partition by l.loan_id order by l.as_of_date desc) as recency
-        from loan_snapshots l
-        where l.as_of_date <= $period_end
-          and l.loan_id in (select loan_id from period_payments)
-    ) ranked
-    where recency = 1
-),
+"""
+    + latest_loan_facts("loan_facts", "period_payments")
+    + """,
 candidates as (
     select
         p.payment_id,
@@ -79,6 +73,7 @@ filtered as (
       and ($collector is null or collector = $collector)
       and ($method is null or method = $method)
 )"""
+)
 
 # recovered — one row: recovered (回收金额) = sum of the period's payments, reversals
 # netting off; the number of payments and of reversals; the part attributed to an action
@@ -144,7 +139,8 @@ COMPARISON_DIMENSIONS = ("method", "team", "collector")
 #     the recovery rate over loans (ratio estimator, linearised: rate ± 1.96 × standard
 #     error, the low end no less than 0), so a manager can tell a real difference from
 #     noise (null with fewer than 2 loans).
-PER_LOAN_CTE = """
+PER_LOAN_CTE = (
+    """
 {attributed},
 period_actions as (
     select a.action_id, a.loan_id, a.action_at, a.method, a.team, a.collector,
@@ -156,17 +152,9 @@ period_actions as (
       and ($collector is null or a.collector = $collector)
       and ($method is null or a.method = $method)
 ),
-action_loans as (
-    select loan_id, branch, product
-    from (
-        select l.loan_id, l.branch, l.product,
-            row_number() over (partition by l.loan_id order by l.as_of_date desc) as recency
-        from loan_snapshots l
-        where l.as_of_date <= $period_end
-          and l.loan_id in (select loan_id from period_actions)
-    ) ranked
-    where recency = 1
-),
+"""
+    + latest_loan_facts("action_loans", "period_actions")
+    + """,
 worked as (
     select a.{dimension} as group_value, a.loan_id, min(a.action_at) as first_action_at,
         count(*) as count_actions, sum(a.cost) as cost
@@ -212,6 +200,7 @@ per_loan as (
         on p.days_past_due >= b.min_days
        and (b.max_days is null or p.days_past_due <= b.max_days)
 )"""
+)
 
 RECOVERY_BY_SQL = """
 with {per_loan},
