@@ -15,3 +15,10 @@ def latest_loan_facts(name: str, loans_in: str) -> str:
     ) ranked
     where recency = 1
 )"""
+
+
+# The dimension filters on a loans snapshot aliased `l`: a filter left null keeps all.
+LOAN_FILTERS = """($branch is null or l.branch = $branch)
+      and ($product is null or l.product = $product)
+      and ($team is null or l.team = $team)
+      and ($collector is null or l.collector = $collector)"""

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import polars as pl
 
-from queries.common import latest_loan_facts
+from queries.common import LOAN_FILTERS, latest_loan_facts
 from queries.filters import Filters
 from recovery.database import query
 
@@ -134,7 +134,7 @@ def best_time_to_call(db: Path, filters: Filters) -> pl.DataFrame:
 
 # Customers of the period's book (active loans of its latest snapshot, under the filters)
 # and their numbers on file, as checked at load (view contact_numbers).
-NUMBERS_ON_FILE_CTE = """
+NUMBERS_ON_FILE_CTE = f"""
 snapshot as (
     select max(as_of_date) as as_of_date
     from loan_snapshots
@@ -145,10 +145,7 @@ customers as (
     from loan_snapshots l
     join snapshot s on l.as_of_date = s.as_of_date
     where l.status = 'active'
-      and ($branch is null or l.branch = $branch)
-      and ($product is null or l.product = $product)
-      and ($team is null or l.team = $team)
-      and ($collector is null or l.collector = $collector)
+      and {LOAN_FILTERS}
 ),
 numbers as (
     select n.*

@@ -9,13 +9,14 @@ from pathlib import Path
 
 import polars as pl
 
+from queries.common import LOAN_FILTERS
 from queries.filters import Filters
 from recovery.database import query
 
 # The latest snapshot on or before the period's end that falls in the period, and its
 # active loans under the filters. Shared by the measures below (a CTE, not a view, so
 # each measure's SQL reads on its own).
-BOOK_CTE = """
+BOOK_CTE = f"""
 snapshot as (
     select max(as_of_date) as as_of_date
     from loan_snapshots
@@ -26,10 +27,7 @@ book as (
     from loan_snapshots l
     join snapshot s on l.as_of_date = s.as_of_date
     where l.status = 'active'
-      and ($branch is null or l.branch = $branch)
-      and ($product is null or l.product = $product)
-      and ($team is null or l.team = $team)
-      and ($collector is null or l.collector = $collector)
+      and {LOAN_FILTERS}
 )"""
 
 # portfolio_summary — one row: the snapshot date, active loans, outstanding (贷款余额,
@@ -138,7 +136,7 @@ def classification(db: Path, filters: Filters) -> pl.DataFrame:
 
 # portfolio_trend — one row per month of the 12 ending with the period that has a
 # snapshot: the month's latest snapshot date and the same figures as portfolio_summary.
-PORTFOLIO_TREND_SQL = """
+PORTFOLIO_TREND_SQL = f"""
 with snapshots as (
     select max(as_of_date) as as_of_date
     from loan_snapshots
@@ -150,10 +148,7 @@ book as (
     from loan_snapshots l
     join snapshots s on l.as_of_date = s.as_of_date
     where l.status = 'active'
-      and ($branch is null or l.branch = $branch)
-      and ($product is null or l.product = $product)
-      and ($team is null or l.team = $team)
-      and ($collector is null or l.collector = $collector)
+      and {LOAN_FILTERS}
 ),
 per_month as (
     select
@@ -189,7 +184,7 @@ select * from final order by as_of_date
 # To: its aging bucket at t+1 if still active, else `settled` or `written_off`, or
 # `not_reported` when t+1 does not list it. roll_rate = loans / loans in from_bucket, so
 # each row of the matrix sums to 1 (null when the bucket was empty at t).
-ROLL_RATES_SQL = """
+ROLL_RATES_SQL = f"""
 with snapshot_pair as (
     select
         (select max(as_of_date) from loan_snapshots
@@ -212,10 +207,7 @@ start_book as (
         on l.days_past_due >= b.min_days
        and (b.max_days is null or l.days_past_due <= b.max_days)
     where l.status = 'active'
-      and ($branch is null or l.branch = $branch)
-      and ($product is null or l.product = $product)
-      and ($team is null or l.team = $team)
-      and ($collector is null or l.collector = $collector)
+      and {LOAN_FILTERS}
 ),
 end_book as (
     select
@@ -263,7 +255,7 @@ order by from_order, to_order
 # cure_rate — one row: loans overdue (days_past_due > 0, active) at the previous month's
 # latest snapshot, how many of them are current (active, 0 days past due) at the period's
 # latest snapshot, and the cure rate = cured / overdue (null when none were overdue).
-CURE_RATE_SQL = """
+CURE_RATE_SQL = f"""
 with snapshot_pair as (
     select
         (select max(as_of_date) from loan_snapshots
@@ -277,10 +269,7 @@ overdue_before as (
     from loan_snapshots l
     join snapshot_pair p on l.as_of_date = p.from_date
     where l.status = 'active' and l.days_past_due > 0
-      and ($branch is null or l.branch = $branch)
-      and ($product is null or l.product = $product)
-      and ($team is null or l.team = $team)
-      and ($collector is null or l.collector = $collector)
+      and {LOAN_FILTERS}
 ),
 current_after as (
     select l.loan_id
@@ -318,7 +307,7 @@ def cure_rate(db: Path, filters: Filters) -> pl.DataFrame:
 # share of the vintage's principal that is 30+ and 90+ days past due on that month's
 # latest snapshot. Written-off loans count as 30+ and 90+; settled ones as neither. The
 # vintage's principal is the sum of principal over its loans. Filters as for the book.
-VINTAGE_CURVES_SQL = """
+VINTAGE_CURVES_SQL = f"""
 with snapshots as (
     select max(as_of_date) as as_of_date
     from loan_snapshots
@@ -332,10 +321,7 @@ vintage_loans as (
     join snapshots s on s.as_of_date = l.as_of_date
     where l.disbursed_on is not null
       and l.disbursed_on > $period_end - interval 24 month
-      and ($branch is null or l.branch = $branch)
-      and ($product is null or l.product = $product)
-      and ($team is null or l.team = $team)
-      and ($collector is null or l.collector = $collector)
+      and {LOAN_FILTERS}
 ),
 vintage_principal as (
     select vintage, sum(principal) as principal
@@ -377,7 +363,7 @@ def vintage_curves(db: Path, filters: Filters) -> pl.DataFrame:
 # aging_trend — one row per month of the 12 ending with the period that has a snapshot,
 # and per aging bucket: the month's latest snapshot date, loans and outstanding of the
 # book in that bucket (every bucket listed, empty ones with 0).
-AGING_TREND_SQL = """
+AGING_TREND_SQL = f"""
 with snapshots as (
     select max(as_of_date) as as_of_date
     from loan_snapshots
@@ -389,10 +375,7 @@ book as (
     from loan_snapshots l
     join snapshots s on l.as_of_date = s.as_of_date
     where l.status = 'active'
-      and ($branch is null or l.branch = $branch)
-      and ($product is null or l.product = $product)
-      and ($team is null or l.team = $team)
-      and ($collector is null or l.collector = $collector)
+      and {LOAN_FILTERS}
 ),
 grid as (
     select s.as_of_date, b.bucket, b.min_days, b.max_days, b.sort_order
