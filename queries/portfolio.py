@@ -178,6 +178,16 @@ final as (
 select * from final order by as_of_date
 """
 
+# The previous month's latest snapshot (from_date, t) and the period's (to_date, t+1).
+SNAPSHOT_PAIR_CTE = """snapshot_pair as (
+    select
+        (select max(as_of_date) from loan_snapshots
+         where as_of_date between $previous_start and $period_start - interval 1 day)
+            as from_date,
+        (select max(as_of_date) from loan_snapshots
+         where as_of_date between $period_start and $period_end) as to_date
+)"""
+
 # roll_rates — the roll-rate matrix from the previous month's latest snapshot (t) to the
 # period's latest snapshot (t+1). Grain: one row per (from_bucket, to_state) pair, every
 # pair listed. From: the aging bucket of each loan active at t (under the filters, as of t).
@@ -185,14 +195,7 @@ select * from final order by as_of_date
 # `not_reported` when t+1 does not list it. roll_rate = loans / loans in from_bucket, so
 # each row of the matrix sums to 1 (null when the bucket was empty at t).
 ROLL_RATES_SQL = f"""
-with snapshot_pair as (
-    select
-        (select max(as_of_date) from loan_snapshots
-         where as_of_date between $previous_start and $period_start - interval 1 day)
-            as from_date,
-        (select max(as_of_date) from loan_snapshots
-         where as_of_date between $period_start and $period_end) as to_date
-),
+with {SNAPSHOT_PAIR_CTE},
 states as (
     select bucket as state, sort_order from aging_buckets
     union all select 'settled', 1001
@@ -256,14 +259,7 @@ order by from_order, to_order
 # latest snapshot, how many of them are current (active, 0 days past due) at the period's
 # latest snapshot, and the cure rate = cured / overdue (null when none were overdue).
 CURE_RATE_SQL = f"""
-with snapshot_pair as (
-    select
-        (select max(as_of_date) from loan_snapshots
-         where as_of_date between $previous_start and $period_start - interval 1 day)
-            as from_date,
-        (select max(as_of_date) from loan_snapshots
-         where as_of_date between $period_start and $period_end) as to_date
-),
+with {SNAPSHOT_PAIR_CTE},
 overdue_before as (
     select l.loan_id
     from loan_snapshots l
