@@ -1,0 +1,1 @@
+"""Scheduled PDF reports: rendering, schedules and e-mail."""
