@@ -1,0 +1,215 @@
+"""The loans behind a bar or a cell: the rows a measure adds up, so a manager can see who
+they are. Each list is capped at `$limit` rows; `count_total` on every row tells how many
+there are in all. Customer names are masked before they leave this module.
+
+Each list uses the same CTEs as the measure it opens, so its rows add up to the figure.
+"""
+
+from pathlib import Path
+
+import polars as pl
+
+from queries.common import LOAN_FILTERS
+from queries.filters import Filters
+from queries.portfolio import BOOK_CTE, SNAPSHOT_PAIR_CTE
+from queries.promises import PROMISES_CTE
+from queries.recovery import ATTRIBUTED_PAYMENTS_CTE, COMPARISON_DIMENSIONS, PER_LOAN_CTE
+from recovery.database import query
+from recovery.masking import mask_name
+
+DRILL_ROW_LIMIT = 5000
+
+# loans_in_bucket — one row per loan of the book (aging measure) whose days past due fall
+# in $bucket: its customer, where it sits, days past due, outstanding and overdue amount.
+LOANS_IN_BUCKET_SQL = f"""
+with {BOOK_CTE},
+final as (
+    select l.loan_id, l.customer_id, l.customer_name, l.branch, l.product, l.team,
+        l.collector, l.days_past_due, l.outstanding_balance, l.overdue_amount,
+        l.classification
+    from book l
+    join aging_buckets b
+        on b.bucket = $bucket
+       and l.days_past_due >= b.min_days
+       and (b.max_days is null or l.days_past_due <= b.max_days)
+)
+select *, count(*) over () as count_total
+from final
+order by days_past_due desc, loan_id
+limit $limit
+"""
+
+# loans_in_tier — one row per loan of the book in five-tier classification $tier.
+LOANS_IN_TIER_SQL = f"""
+with {BOOK_CTE},
+final as (
+    select l.loan_id, l.customer_id, l.customer_name, l.branch, l.product, l.team,
+        l.collector, l.days_past_due, l.outstanding_balance, l.overdue_amount,
+        l.classification
+    from book l
+    where l.classification = $tier
+)
+select *, count(*) over () as count_total
+from final
+order by days_past_due desc, loan_id
+limit $limit
+"""
+
+# loans_rolled — one row per loan behind a cell of the roll-rate matrix: active in
+# $from_bucket at the previous month's latest snapshot (t, under the filters as of t) and
+# in $to_state at the period's latest snapshot (t+1): a bucket, settled, written_off or
+# not_reported. Days past due and outstanding at t and at t+1.
+LOANS_ROLLED_SQL = f"""
+with {SNAPSHOT_PAIR_CTE},
+start_book as (
+    select l.*
+    from loan_snapshots l
+    join snapshot_pair p on l.as_of_date = p.from_date
+    join aging_buckets b
+        on b.bucket = $from_bucket
+       and l.days_past_due >= b.min_days
+       and (b.max_days is null or l.days_past_due <= b.max_days)
+    where l.status = 'active'
+      and {LOAN_FILTERS}
+),
+end_book as (
+    select l.loan_id, l.days_past_due, l.outstanding_balance,
+        case when l.status = 'active' then b.bucket else l.status end as to_state
+    from loan_snapshots l
+    join snapshot_pair p on l.as_of_date = p.to_date
+    left join aging_buckets b
+        on l.days_past_due >= b.min_days
+       and (b.max_days is null or l.days_past_due <= b.max_days)
+),
+final as (
+    select s.loan_id, s.customer_id, s.customer_name, s.branch, s.product, s.team,
+        s.collector, s.days_past_due as days_past_due_before,
+        e.days_past_due as days_past_due_after,
+        s.outstanding_balance as outstanding_before,
+        e.outstanding_balance as outstanding_after,
+        coalesce(e.to_state, 'not_reported') as to_state
+    from start_book s
+    left join end_book e on e.loan_id = s.loan_id
+)
+select *, count(*) over () as count_total
+from final
+where to_state = $to_state
+order by days_past_due_before desc, loan_id
+limit $limit
+"""
+
+# loans_worked — one row per loan behind a method's, team's or collector's recovery
+# figures (recovery_by and recovery_by_stage, same per-loan CTE): placed (overdue amount
+# at placement), recovered (attributed to its actions), actions and their cost, and the
+# aging bucket at placement; narrowed to one bucket when $bucket is given. The customer
+# and branch as on the loan's latest snapshot on or before the period's end.
+LOANS_WORKED_SQL = """
+with {per_loan},
+loan_names as (
+    select loan_id, customer_id, customer_name, branch, product
+    from (
+        select l.loan_id, l.customer_id, l.customer_name, l.branch, l.product,
+            row_number() over (partition by l.loan_id order by l.as_of_date desc) as recency
+        from loan_snapshots l
+        where l.as_of_date <= $period_end
+          and l.loan_id in (select loan_id from per_loan where group_value = $value)
+    ) ranked
+    where recency = 1
+),
+final as (
+    select p.loan_id, n.customer_id, n.customer_name, n.branch, n.product,
+        p.group_value as {dimension}, p.bucket_at_placement, p.placed, p.recovered,
+        p.count_actions, p.cost
+    from per_loan p
+    left join loan_names n on n.loan_id = p.loan_id
+    where p.group_value = $value
+      and ($bucket is null or p.bucket_at_placement = $bucket)
+)
+select *, count(*) over () as count_total
+from final
+order by recovered desc, placed desc, loan_id
+limit $limit
+"""
+
+# promises_with_verdict — one row per promise due in the period (promised date + grace
+# within it) judged $verdict (kept, partly_kept, broken), as counted by promise_summary:
+# who took it, the amount and date promised, and what was paid by the due date.
+PROMISES_WITH_VERDICT_SQL = f"""
+with {PROMISES_CTE},
+customer_names as (
+    select customer_id, customer_name
+    from (
+        select customer_id, customer_name,
+            row_number() over (partition by customer_id order by as_of_date desc) as recency
+        from loan_snapshots
+        where as_of_date <= $period_end
+    ) ranked
+    where recency = 1
+),
+final as (
+    select j.action_id, j.loan_id, j.customer_id, n.customer_name, a.team, a.collector,
+        cast(j.action_at as date) as promised_on, j.promised_amount, j.promised_date,
+        j.due_on, j.paid_amount, j.verdict
+    from judged j
+    join actions a on a.action_id = j.action_id
+    left join customer_names n on n.customer_id = j.customer_id
+    where j.due_on between $period_start and $period_end
+      and j.verdict = $verdict
+)
+select *, count(*) over () as count_total
+from final
+order by promised_date, action_id
+limit $limit
+"""
+
+
+def _masked(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.with_columns(
+        pl.Series("customer_name", [mask_name(n) for n in frame["customer_name"]], pl.String)
+    )
+
+
+def loans_in_bucket(
+    db: Path, filters: Filters, *, bucket: str, limit: int = DRILL_ROW_LIMIT
+) -> pl.DataFrame:
+    params = {**filters.params(), "bucket": bucket, "limit": limit}
+    return _masked(query(db, LOANS_IN_BUCKET_SQL, params))
+
+
+def loans_in_tier(
+    db: Path, filters: Filters, *, tier: str, limit: int = DRILL_ROW_LIMIT
+) -> pl.DataFrame:
+    params = {**filters.params(), "tier": tier, "limit": limit}
+    return _masked(query(db, LOANS_IN_TIER_SQL, params))
+
+
+def loans_rolled(
+    db: Path, filters: Filters, *, from_bucket: str, to_state: str, limit: int = DRILL_ROW_LIMIT
+) -> pl.DataFrame:
+    params = {**filters.params(), "from_bucket": from_bucket, "to_state": to_state}
+    return _masked(query(db, LOANS_ROLLED_SQL, {**params, "limit": limit}))
+
+
+def loans_worked(
+    db: Path,
+    filters: Filters,
+    *,
+    dimension: str,
+    value: str,
+    window_days: int,
+    bucket: str | None = None,
+    limit: int = DRILL_ROW_LIMIT,
+) -> pl.DataFrame:
+    if dimension not in COMPARISON_DIMENSIONS:
+        raise ValueError(f"drill by one of {', '.join(COMPARISON_DIMENSIONS)}, not {dimension!r}")
+    per_loan = PER_LOAN_CTE.format(attributed=ATTRIBUTED_PAYMENTS_CTE, dimension=dimension)
+    sql = LOANS_WORKED_SQL.format(per_loan=per_loan, dimension=dimension)
+    params = {**filters.params(), "window_days": window_days, "value": value, "bucket": bucket}
+    return _masked(query(db, sql, {**params, "limit": limit}))
+
+
+def promises_with_verdict(
+    db: Path, filters: Filters, *, verdict: str, grace_days: int, limit: int = DRILL_ROW_LIMIT
+) -> pl.DataFrame:
+    params = {**filters.params(), "grace_days": grace_days, "verdict": verdict}
+    return _masked(query(db, PROMISES_WITH_VERDICT_SQL, {**params, "limit": limit}))

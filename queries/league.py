@@ -1,0 +1,71 @@
+"""Per team and per collector contact and promise figures for the league tables, beside
+`recovery_by` (recovered, placed, recovery rate, actions). Same definitions as the period's
+contact and promise measures, grouped by who acted."""
+
+from pathlib import Path
+
+import polars as pl
+
+from queries.contacts import PHONE_CALLS_CTE
+from queries.filters import Filters
+from queries.promises import PROMISES_CTE
+from recovery.database import query
+
+# Who a league table ranks (an allow-list: the name becomes an identifier in the SQL).
+LEAGUE_DIMENSIONS = ("team", "collector")
+
+# contacts_by_{dimension} — one row per team or collector with phone actions in the
+# period: phone actions, effective contacts, effective contact rate (有效联系率) =
+# effective / phone actions (as contact_summary).
+CONTACTS_BY_SQL = """
+with {phone_calls},
+final as (
+    select {dimension}, count(*) as count_phone_actions,
+        count(case when is_effective then 1 end) as count_effective
+    from phone_calls
+    group by {dimension}
+)
+select {dimension}, count_phone_actions, count_effective,
+    cast(count_effective as double) / count_phone_actions as effective_contact_rate
+from final
+order by {dimension}
+"""
+
+# promises_by_{dimension} — one row per team or collector whose promises fell due in the
+# period (date + grace within it), as recorded on the action that took the promise: due,
+# kept, and kept rate = kept / due (as promise_summary).
+PROMISES_BY_SQL = """
+with {promises},
+due as (
+    select a.{dimension}, j.verdict
+    from judged j
+    join actions a on a.action_id = j.action_id
+    where j.due_on between $period_start and $period_end
+),
+final as (
+    select {dimension}, count(*) as count_due,
+        count(case when verdict = 'kept' then 1 end) as count_kept
+    from due
+    group by {dimension}
+)
+select {dimension}, count_due, count_kept,
+    cast(count_kept as double) / count_due as kept_rate
+from final
+order by {dimension}
+"""
+
+
+def _checked(dimension: str) -> str:
+    if dimension not in LEAGUE_DIMENSIONS:
+        raise ValueError(f"rank by one of {', '.join(LEAGUE_DIMENSIONS)}, not {dimension!r}")
+    return dimension
+
+
+def contacts_by(db: Path, filters: Filters, *, dimension: str) -> pl.DataFrame:
+    sql = CONTACTS_BY_SQL.format(phone_calls=PHONE_CALLS_CTE, dimension=_checked(dimension))
+    return query(db, sql, filters.params())
+
+
+def promises_by(db: Path, filters: Filters, *, dimension: str, grace_days: int) -> pl.DataFrame:
+    sql = PROMISES_BY_SQL.format(promises=PROMISES_CTE, dimension=_checked(dimension))
+    return query(db, sql, {**filters.params(), "grace_days": grace_days})
