@@ -6,11 +6,15 @@ working directory, if present), then the defaults below.
 """
 
 import os
+import re
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, Field, field_validator
+from croniter import croniter
+from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -61,6 +65,88 @@ DEFAULT_METHOD_COST = {
 }
 
 
+class SmtpSettings(BaseModel):
+    """The mail server reports are sent through; with no host, nothing is sent."""
+
+    host: str | None = Field(None, description="SMTP server name or address")
+    port: int = Field(25, description="SMTP port: 25, 587 with starttls, 465 with ssl")
+    sender: str = Field("recovery@localhost", description="From address of report mails")
+    starttls: bool = Field(False, description="upgrade the connection with STARTTLS")
+    ssl: bool = Field(False, description="connect over TLS from the start (port 465)")
+    username: str | None = Field(None, description="login name, if the server asks for one")
+    password: SecretStr | None = Field(
+        None, description="login password: set it as RECOVERY_SMTP__PASSWORD, not in the file"
+    )
+    timeout_seconds: float = Field(30, description="give up on the server after this long")
+
+
+_REPORT_PERIOD = re.compile(r"last_month|month_to_date|\d{4}-(0[1-9]|1[0-2])")
+
+
+class ReportJob(BaseModel):
+    """One scheduled report: what to render, for whom, when, and who gets it by mail."""
+
+    name: str = Field(description="unique name of the job, used in the run log")
+    template: Literal["executive", "manager"] = Field(description="which report")
+    period: str = Field(
+        "last_month",
+        description="last_month, month_to_date (the month of the day before the run) or YYYY-MM",
+    )
+    lang: Literal["zh", "en"] = Field("zh", description="language of the report")
+    team: str | None = Field(
+        None, description="one team; '*' for one report per team; none for all teams together"
+    )
+    branch: str | None = Field(None, description="only this branch")
+    product: str | None = Field(None, description="only this product")
+    cron: str = Field(description="when, as a crontab expression: '0 8 1 * *' is 08:00 on the 1st")
+    timezone: str = Field("Asia/Shanghai", description="zone the cron expression is read in")
+    email_to: list[str] = Field(default_factory=list, description="mail the report to these")
+
+    @field_validator("period")
+    @classmethod
+    def _known_period(cls, period: str) -> str:
+        if not _REPORT_PERIOD.fullmatch(period):
+            raise ValueError(f"period {period!r}: use last_month, month_to_date or YYYY-MM")
+        return period
+
+    @field_validator("cron")
+    @classmethod
+    def _valid_cron(cls, cron: str) -> str:
+        if len(cron.split()) != 5 or not croniter.is_valid(cron):
+            raise ValueError(
+                f"cron {cron!r} is not a crontab expression of 5 fields "
+                "(minute hour day-of-month month day-of-week), e.g. '0 8 * * 1'"
+            )
+        return cron
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, zone: str) -> str:
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown time zone {zone!r}, e.g. Asia/Shanghai") from error
+        return zone
+
+
+class ScheduleSettings(BaseModel):
+    """The jobs `recovery schedule` runs, and how it retries a failing one."""
+
+    jobs: list[ReportJob] = Field(default_factory=list, description="the scheduled reports")
+    retries: int = Field(2, description="times a failing job is tried again")
+    retry_delay_seconds: float = Field(60, description="wait before the first retry; doubles")
+    poll_seconds: float = Field(30, description="longest sleep between two looks at the clock")
+
+    @field_validator("jobs")
+    @classmethod
+    def _unique_names(cls, jobs: list[ReportJob]) -> list[ReportJob]:
+        names = [job.name for job in jobs]
+        repeated = sorted({name for name in names if names.count(name) > 1})
+        if repeated:
+            raise ValueError(f"job names must be unique: {', '.join(repeated)} appear twice")
+        return jobs
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="RECOVERY_", env_nested_delimiter="__", extra="forbid"
@@ -87,6 +173,11 @@ class Settings(BaseSettings):
         default_factory=dict,
         description="extra enumeration values: {method: {催收电话: phone}}",
     )
+    report_dir: Path = Field(
+        Path("data/reports"), description="folder scheduled reports and their run log go to"
+    )
+    smtp: SmtpSettings = Field(default_factory=SmtpSettings)
+    schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
 
     @field_validator("method_cost")
     @classmethod
