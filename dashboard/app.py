@@ -1,5 +1,5 @@
-"""The Dash shell: pages registered from `dashboard/pages`, a navigation bar, a language
-switch kept in the URL (`?lang=zh|en`)."""
+"""The Dash shell: pages registered from `dashboard/pages` with Dash's pages mechanism;
+each page draws the shared frame (navigation, language switch, filter bar) from the URL."""
 
 from pathlib import Path
 

@@ -39,7 +39,7 @@ def test_data_page_in_both_languages(dashboard: str) -> None:
         errors: list[str] = []
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(f"{dashboard}/?lang=zh")
+        page.goto(f"{dashboard}/data?lang=zh")
         page.wait_for_selector("#data-history")
         assert page.locator("h1").first.inner_text() == "催收回收分析"
         history = page.locator("#data-history").inner_text()
@@ -61,7 +61,7 @@ def test_no_personal_value_reaches_the_browser(dashboard: str) -> None:
         page = browser.new_page()
         bodies: list[str] = []
         page.on("response", lambda r: bodies.append(r.text()) if "_dash" in r.url else None)
-        page.goto(f"{dashboard}/?lang=en")
+        page.goto(f"{dashboard}/data?lang=en")
         page.wait_for_selector("#data-rejects")
         page.wait_for_load_state("networkidle")
         seen = page.content() + "".join(bodies)

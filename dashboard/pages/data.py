@@ -5,14 +5,16 @@ from decimal import Decimal
 
 import dash
 import polars as pl
-from dash import dcc, html
+from dash import html
 
+from dashboard import data
+from dashboard.components.frame import no_database, page_frame, view_from_query
 from dashboard.i18n import language, t
+from dashboard.view import View
 from queries.data_status import count_rejected_rows, freshness, load_history, rejected_rows
-from recovery.database import DatabaseMissing
-from recovery.settings import get_settings
 
-dash.register_page(__name__, path="/", name="Data")
+PATH = "/data"
+dash.register_page(__name__, path=PATH, name="Data", order=7, nav_key="nav.data")
 
 TRANSLATED_VALUES = {"kind": "kind", "status": "status"}
 
@@ -52,29 +54,39 @@ def translated_rejects(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
     )
 
 
-def layout(lang: str | None = None, **_query: str) -> html.Div:
-    lang = language(lang)
-    other = "en" if lang == "zh" else "zh"
-    top = html.Div(
-        [
-            html.H1(t("app.title", lang)),
-            dcc.Link(t("lang.switch", lang), href=f"/?lang={other}", id="lang-switch"),
-        ],
-        className="top",
-    )
-    db = get_settings().db
-    try:
-        body = [
-            html.H2(t("data.freshness", lang)),
-            frame_table(freshness(db), lang, "data-freshness"),
-            html.H2(t("data.history", lang)),
-            frame_table(load_history(db), lang, "data-history"),
-            html.H2(t("data.rejects", lang)),
-            html.P(t("data.rejects_total", lang, count=f"{count_rejected_rows(db):,}")),
-            frame_table(
-                translated_rejects(rejected_rows(db, limit=200), lang), lang, "data-rejects"
-            ),
-        ]
-    except DatabaseMissing:
-        body = [html.P(t("data.empty", lang), className="empty", id="data-empty")]
-    return html.Div([top, html.H1(t("data.title", lang)), *body], lang=lang)
+def layout(**query: str) -> html.Div:
+    view = view_from_query(query)
+    if view is None:
+        return no_database(language(str(query.get("lang"))))
+    return page_frame(PATH, view, "data.title", body(view), with_filters=False)
+
+
+def body(view: View) -> list:
+    lang = view.lang
+    history = data.measure(load_history)
+    if history.is_empty():
+        return [html.P(t("data.empty", lang), className="empty", id="data-empty")]
+    rejects = data.measure(rejected_rows, limit=200)
+    return [
+        html.Section(
+            [
+                html.H2(t("data.freshness", lang)),
+                frame_table(data.measure(freshness), lang, "data-freshness"),
+            ],
+            className="panel",
+        ),
+        html.Section(
+            [html.H2(t("data.history", lang)), frame_table(history, lang, "data-history")],
+            className="panel",
+        ),
+        html.Section(
+            [
+                html.H2(t("data.rejects", lang)),
+                html.P(
+                    t("data.rejects_total", lang, count=f"{data.measure(count_rejected_rows):,}")
+                ),
+                frame_table(translated_rejects(rejects, lang), lang, "data-rejects"),
+            ],
+            className="panel",
+        ),
+    ]

@@ -1,0 +1,53 @@
+"""A chart panel: a title, a loading indicator and the graph a callback fills."""
+
+from collections.abc import Callable
+
+import plotly.graph_objects as go
+from dash import Input, Output, callback, dcc, html
+
+from dashboard.figures.common import empty_figure
+from dashboard.i18n import t
+from dashboard.view import View
+from recovery.database import DatabaseMissing
+
+GRAPH_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
+
+
+def drill_id(chart: str) -> dict[str, str]:
+    """The id of a graph whose bars or cells open the loans behind them."""
+    return {"type": "drill-source", "chart": chart}
+
+
+def chart_panel(
+    graph_id: str | dict, title_key: str, lang: str, *, hint_key: str | None = None
+) -> html.Section:
+    hint = [html.Span(t(hint_key, lang), className="hint")] if hint_key else []
+    return html.Section(
+        [
+            html.Header([html.H2(t(title_key, lang)), *hint], className="panel-head"),
+            dcc.Loading(
+                dcc.Graph(id=graph_id, config=GRAPH_CONFIG, className="graph"),
+                type="dot",
+                delay_show=150,
+            ),
+        ],
+        className="panel",
+    )
+
+
+def figure_callback(graph_id: str | dict, build: Callable[[View], go.Figure]) -> Callable:
+    """Fills a graph from the page's view whenever the view changes."""
+
+    @callback(Output(graph_id, "figure"), Input("view", "data"))
+    def update(data: dict) -> go.Figure:
+        return figure_for(build, data)
+
+    return update
+
+
+def figure_for(build: Callable[[View], go.Figure], data: dict) -> go.Figure:
+    view = View.from_data(data)
+    try:
+        return build(view)
+    except DatabaseMissing:
+        return empty_figure(view.lang)

@@ -1,0 +1,105 @@
+"""The drill-down panel: a click on a bar or cell opens the table of loans behind it,
+with CSV and XLSX downloads of exactly the rows and columns shown."""
+
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
+
+from dashboard import downloads
+from dashboard.components.tables import column_defs, grid, grid_rows, rows_note
+from dashboard.drill import drill_frame, drill_title, file_name, spec_from_click
+from dashboard.i18n import t
+from dashboard.view import View
+
+SOURCE = {"type": "drill-source", "chart": ALL}
+
+
+def drill_panel(lang: str) -> html.Div:
+    return html.Div(
+        [
+            html.Div(
+                [
+                    html.H2(id="drill-title"),
+                    html.Span(id="drill-count", className="hint"),
+                    html.Button(t("drill.csv", lang), id="drill-csv", className="button"),
+                    html.Button(t("drill.xlsx", lang), id="drill-xlsx", className="button"),
+                    html.Button(t("drill.close", lang), id="drill-close", className="button"),
+                ],
+                className="drill-head",
+            ),
+            dcc.Loading(grid("drill-grid", lang, height=360), type="dot", delay_show=150),
+            dcc.Download(id="drill-download"),
+            dcc.Store(id="drill-spec"),
+        ],
+        id="drill-panel",
+        className="drill-panel",
+        hidden=True,
+    )
+
+
+@callback(
+    Output("drill-spec", "data"),
+    Input(SOURCE, "clickData"),
+    prevent_initial_call=True,
+)
+def on_click(clicks: list) -> dict:
+    triggered = ctx.triggered_id
+    if not isinstance(triggered, dict):
+        return no_update
+    click = next((c["value"] for c in ctx.inputs_list[0] if c["id"] == triggered), None)
+    spec = spec_from_click(triggered["chart"], click)
+    return spec if spec is not None else no_update
+
+
+@callback(
+    Output("drill-panel", "hidden"),
+    Output("drill-title", "children"),
+    Output("drill-count", "children"),
+    Output("drill-grid", "rowData"),
+    Output("drill-grid", "columnDefs"),
+    Input("drill-spec", "data"),
+    State("view", "data"),
+    prevent_initial_call=True,
+)
+def open_drill(spec: dict | None, view_data: dict) -> tuple:
+    if not spec:
+        return True, "", "", [], []
+    view = View.from_data(view_data)
+    frame = drill_frame(spec, view)
+    total = frame["count_total"].max() if "count_total" in frame.columns and len(frame) else 0
+    shown = frame.drop("count_total", strict=False)
+    return (
+        False,
+        drill_title(spec, view.lang),
+        rows_note(len(shown), total or 0, view.lang),
+        grid_rows(shown, view.lang),
+        column_defs(shown, view.lang),
+    )
+
+
+@callback(
+    Output("drill-panel", "hidden", allow_duplicate=True),
+    Input("drill-close", "n_clicks"),
+    prevent_initial_call=True,
+)
+def close_drill(_clicks: int) -> bool:
+    return True
+
+
+@callback(
+    Output("drill-download", "data"),
+    Input("drill-csv", "n_clicks"),
+    Input("drill-xlsx", "n_clicks"),
+    State("drill-grid", "virtualRowData"),
+    State("drill-grid", "columnDefs"),
+    State("drill-spec", "data"),
+    prevent_initial_call=True,
+)
+def download(_csv: int, _xlsx: int, rows: list | None, defs: list, spec: dict) -> dict:
+    """The rows as the grid shows them (its sort order), in its columns, with its labels."""
+    if not spec or not defs:
+        return no_update
+    columns = [(d["field"], d["headerName"]) for d in defs]
+    rows = rows or []
+    if ctx.triggered_id == "drill-xlsx":
+        content = downloads.xlsx_bytes(rows, columns, sheet=spec["kind"])
+        return dcc.send_bytes(content, file_name(spec, "xlsx"))
+    return dcc.send_bytes(downloads.csv_bytes(rows, columns), file_name(spec, "csv"))

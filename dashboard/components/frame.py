@@ -1,0 +1,115 @@
+"""The frame around every page: the title, the navigation, the language switch, the filter
+bar, the view store the page's callbacks read, and the drill-down panel."""
+
+from collections.abc import Callable, Mapping, Sequence
+
+import dash
+from dash import dcc, html
+
+from dashboard import data
+from dashboard.components.drill_panel import drill_panel
+from dashboard.components.filter_bar import filter_bar
+from dashboard.formatting import zoned_moment
+from dashboard.i18n import language, t
+from dashboard.view import View
+from queries import dimensions
+from recovery.database import DatabaseMissing
+
+
+def view_from_query(query: Mapping[str, object]) -> View | None:
+    """The view the URL asks for, or None when nothing is loaded yet."""
+    try:
+        periods = data.measure(dimensions.periods)
+    except DatabaseMissing:
+        return None
+    default_period = periods[0] if periods else "2000-01"
+    return View.from_query(
+        query,
+        default_period=default_period,
+        default_window=data.settings().attribution_window_days,
+    )
+
+
+def navigation(path: str, view: View) -> html.Nav:
+    pages = sorted(
+        (p for p in dash.page_registry.values() if "nav_key" in p), key=lambda p: p["order"]
+    )
+    links = [
+        dcc.Link(
+            t(page["nav_key"], view.lang),
+            href=page["path"] + view.search(),
+            className="nav-link active" if page["path"] == path else "nav-link",
+            id=f"nav-{page['nav_key'].removeprefix('nav.')}",
+        )
+        for page in pages
+    ]
+    return html.Nav(links, className="nav")
+
+
+def header(path: str, view: View) -> html.Header:
+    other = "en" if view.lang == "zh" else "zh"
+    settings = data.settings()
+    as_of = t(
+        "app.data_as_of",
+        view.lang,
+        moment=zoned_moment(data.database_modified_at(settings.db), settings.timezone),
+    )
+    return html.Header(
+        [
+            html.Div(
+                [
+                    html.H1(t("app.title", view.lang), className="brand"),
+                    html.Span(as_of, className="as-of", id="data-as-of"),
+                    dcc.Link(
+                        t("lang.switch", view.lang),
+                        href=path + view.search(lang=other),
+                        id="lang-switch",
+                        className="lang-switch",
+                        title=t("lang.label", view.lang),
+                    ),
+                ],
+                className="top",
+            ),
+            navigation(path, view),
+        ],
+        className="masthead",
+    )
+
+
+def page_frame(
+    path: str, view: View, title_key: str, body: Sequence, *, with_filters: bool = True
+) -> html.Div:
+    return html.Div(
+        [
+            header(path, view),
+            filter_bar(view) if with_filters else html.Div(),
+            dcc.Store(id="view", data=view.as_data()),
+            html.H1(t(title_key, view.lang), className="page-title"),
+            *body,
+            drill_panel(view.lang),
+        ],
+        lang=view.lang,
+        className="page",
+    )
+
+
+def no_database(lang: str) -> html.Div:
+    return html.Div(
+        [
+            html.Header(html.H1(t("app.title", lang), className="brand"), className="top"),
+            html.P(t("empty.no_database", lang), className="empty", id="no-database"),
+        ],
+        lang=lang,
+        className="page",
+    )
+
+
+def render(
+    path: str, title_key: str, query: Mapping[str, object], body: Callable[[View], Sequence]
+) -> html.Div:
+    """A page's layout for the URL's query: its body in the frame, or the note that
+    nothing is loaded yet."""
+    view = view_from_query(query)
+    if view is None:
+        return no_database(language(str(query.get("lang"))))
+    return page_frame(path, view, title_key, body(view))

@@ -1,0 +1,150 @@
+"""Tables a person reads: AG Grid, sortable, with values in the reader's language and
+numbers formatted as the page formats them."""
+
+from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal
+
+import dash_ag_grid as dag
+import polars as pl
+from dash import Input, Output, callback, html
+
+from dashboard.formatting import count
+from dashboard.i18n import t, value_label
+from dashboard.view import View
+from recovery.database import DatabaseMissing
+
+MONEY = {
+    "outstanding_balance", "overdue_amount", "outstanding_before", "outstanding_after",
+    "placed", "recovered", "cost", "promised_amount", "paid_amount",
+}  # fmt: skip
+RATES = {"recovery_rate", "effective_contact_rate", "kept_rate", "quota_share"}
+DECIMALS = {"cost_per_100_recovered"}
+# Columns whose values the catalogue translates, and under which group.
+TRANSLATED = {
+    "classification": "tier",
+    "method": "method",
+    "to_state": "bucket",
+    "bucket_at_placement": "bucket",
+    "verdict": "verdict",
+}
+
+NULL_OR = "params.value == null ? '—' : "
+FORMATTERS = {
+    "money": NULL_OR + "d3.format(',.2f')(params.value)",
+    "rate": NULL_OR + "d3.format('.1%')(params.value)",
+    "decimal": NULL_OR + "d3.format(',.2f')(params.value)",
+    "count": NULL_OR + "d3.format(',')(params.value)",
+}
+
+
+def _kind(column: str, dtype: pl.DataType) -> str | None:
+    if column in MONEY:
+        return "money"
+    if column in RATES:
+        return "rate"
+    if column in DECIMALS:
+        return "decimal"
+    if dtype.is_integer() and not column.endswith("_id"):
+        return "count"
+    return None
+
+
+def column_defs(frame: pl.DataFrame, lang: str) -> list[dict]:
+    defs = []
+    for column, dtype in frame.schema.items():
+        kind = _kind(column, dtype)
+        definition: dict = {"field": column, "headerName": t(f"col.{column}", lang)}
+        if kind:
+            definition["type"] = "numericColumn"
+            definition["valueFormatter"] = {"function": FORMATTERS[kind]}
+        defs.append(definition)
+    return defs
+
+
+def _cell(column: str, value: object, lang: str) -> object:
+    if value is None:
+        return None
+    if column in TRANSLATED:
+        return value_label(TRANSLATED[column], value, lang)
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def grid_rows(frame: pl.DataFrame, lang: str) -> list[dict]:
+    return [
+        {column: _cell(column, value, lang) for column, value in row.items()}
+        for row in frame.iter_rows(named=True)
+    ]
+
+
+def grid(grid_id: str, lang: str, *, height: int = 420) -> dag.AgGrid:
+    return dag.AgGrid(
+        id=grid_id,
+        rowData=[],
+        columnDefs=[],
+        defaultColDef={"sortable": True, "resizable": True, "minWidth": 90},
+        columnSize="responsiveSizeToFit",
+        dashGridOptions={
+            "localeText": {"noRowsToShow": t("grid.no_rows", lang)},
+            "animateRows": False,
+            "tooltipShowDelay": 300,
+        },
+        className="ag-theme-quartz grid",
+        style={"height": f"{height}px", "width": "100%"},
+    )
+
+
+def table_panel(grid_id: str, title_key: str, lang: str, *, height: int = 420) -> html.Section:
+    return html.Section(
+        [
+            html.Header(
+                [
+                    html.H2(t(title_key, lang)),
+                    html.Span(id=f"{grid_id}-count", className="hint"),
+                ],
+                className="panel-head",
+            ),
+            grid(grid_id, lang, height=height),
+        ],
+        className="panel",
+    )
+
+
+def rows_note(shown: int, total: int, lang: str) -> str:
+    if total > shown:
+        return t("table.rows_capped", lang, total=count(total), count=count(shown))
+    return t("table.rows", lang, count=count(shown))
+
+
+def table_callback(grid_id: str, build: Callable[[View], pl.DataFrame]) -> Callable:
+    """Fills a table panel's grid from the page's view whenever the view changes."""
+
+    @callback(
+        Output(grid_id, "rowData"),
+        Output(grid_id, "columnDefs"),
+        Output(f"{grid_id}-count", "children"),
+        Input("view", "data"),
+    )
+    def update(data: dict) -> tuple[list[dict], list[dict], str]:
+        return table_for(build, data)
+
+    return update
+
+
+def table_for(build: Callable[[View], pl.DataFrame], data: dict) -> tuple:
+    view = View.from_data(data)
+    try:
+        frame = build(view)
+    except DatabaseMissing:
+        return [], [], t("empty.no_database", view.lang)
+    return (
+        grid_rows(frame, view.lang),
+        column_defs(frame, view.lang),
+        rows_note(len(frame), len(frame), view.lang),
+    )

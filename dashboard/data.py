@@ -1,0 +1,139 @@
+"""The dashboard's one way to the measures: `queries` functions called with the page's
+filters, their answers kept in a bounded in-memory cache.
+
+An answer is keyed by the database file's identity (a load swaps a new file in with
+os.replace, so the inode and modification time change), the measure and its arguments.
+Nothing is read from the database again while the same answer is cached, and an answer
+computed for one request is shared with the requests waiting for it.
+"""
+
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from queries.filters import Filters, previous_period
+from recovery.database import DatabaseMissing
+from recovery.settings import Settings, get_settings
+
+CACHE_ENTRIES = 2048
+TREND_MONTHS = 12
+
+
+@dataclass
+class CacheStats:
+    hits: int = 0
+    misses: int = 0
+
+
+class AnswerCache:
+    """Least recently used answers, at most `max_entries` of them."""
+
+    def __init__(self, max_entries: int) -> None:
+        self.max_entries = max_entries
+        self.stats = CacheStats()
+        self._entries: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+        self._computing: dict[Hashable, threading.Lock] = {}
+
+    def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        with self._lock:
+            if key in self._entries:
+                self._entries.move_to_end(key)
+                self.stats.hits += 1
+                return self._entries[key]
+            key_lock = self._computing.setdefault(key, threading.Lock())
+        with key_lock:  # one computation per key; others wait for it and share it
+            with self._lock:
+                if key in self._entries:
+                    self.stats.hits += 1
+                    return self._entries[key]
+                self.stats.misses += 1
+            value = compute()
+            with self._lock:
+                self._entries[key] = value
+                while len(self._entries) > self.max_entries:
+                    self._entries.popitem(last=False)
+                self._computing.pop(key, None)
+            return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self.stats = CacheStats()
+
+
+@cache
+def answers() -> AnswerCache:
+    return AnswerCache(CACHE_ENTRIES)
+
+
+def settings() -> Settings:
+    return get_settings()
+
+
+def database_identity(db: Path) -> tuple[str, int, int, int]:
+    try:
+        status = os.stat(db)
+    except FileNotFoundError:
+        raise DatabaseMissing(db) from None
+    return (str(db), status.st_ino, status.st_mtime_ns, status.st_size)
+
+
+def database_modified_at(db: Path) -> float:
+    return os.stat(db).st_mtime
+
+
+def has_database() -> bool:
+    return settings().db.exists()
+
+
+def _name(fn: Callable) -> str:
+    return f"{fn.__module__}.{fn.__qualname__}"
+
+
+def measure(fn: Callable[..., Any], filters: Filters | None = None, **options: Hashable) -> Any:
+    """`fn(db, filters, **options)` (or `fn(db, **options)` without filters), cached."""
+    db = settings().db
+    key = (database_identity(db), _name(fn), filters, tuple(sorted(options.items())))
+    if filters is None:
+        return answers().get(key, lambda: fn(db, **options))
+    return answers().get(key, lambda: fn(db, filters, **options))
+
+
+def trend_periods(period: str, months: int = TREND_MONTHS) -> list[str]:
+    """The `months` months ending with `period`, oldest first."""
+    found = [period]
+    while len(found) < months:
+        found.insert(0, previous_period(found[0]))
+    return found
+
+
+def monthly(
+    fn: Callable[..., pl.DataFrame], filters: Filters, available: list[str], **options: Hashable
+) -> pl.DataFrame:
+    """A one-row measure for each month of the trend window that has data (`available`),
+    stacked with a `period` column in front; each month is cached on its own."""
+    frames = [
+        measure(fn, _for_period(filters, period), **options).with_columns(
+            pl.lit(period).alias("period")
+        )
+        for period in trend_periods(filters.period)
+        if period in available
+    ]
+    if not frames:
+        return pl.DataFrame({"period": []}, schema={"period": pl.String})
+    stacked = pl.concat(frames, how="diagonal_relaxed")
+    return stacked.select("period", pl.exclude("period"))
+
+
+def _for_period(filters: Filters, period: str) -> Filters:
+    return Filters(
+        period, filters.branch, filters.product, filters.team, filters.collector, filters.method
+    )

@@ -1,0 +1,232 @@
+"""Portfolio figures: sparklines, recovered trend, aging over time, five-tier
+classification, roll-rate matrix, cure-rate trend and vintage curves.
+
+Drillable figures carry their keys first in each point's customdata (documented per
+builder); the exact figure for the tooltip comes last.
+"""
+
+import plotly.graph_objects as go
+import polars as pl
+
+from dashboard.figures.common import (
+    empty_figure,
+    finish,
+    in_unit,
+    is_empty,
+    labels,
+    money_title,
+    money_unit,
+    scaled_money,
+)
+from dashboard.figures.theme import (
+    GOOD,
+    MUTED,
+    PRIMARY,
+    SEQUENTIAL,
+    SPARKLINE_HEIGHT,
+    TIERS,
+    bucket_colour,
+    series_colour,
+)
+from dashboard.formatting import count, exact_amount, period_label, rate
+from dashboard.i18n import t
+
+
+def sparkline(frame: pl.DataFrame, lang: str, *, is_money: bool) -> go.Figure:
+    """frame: period, value — a KPI's last months as a small line."""
+    if frame.is_empty() or frame["value"].null_count() == len(frame):
+        return empty_figure(lang, height=SPARKLINE_HEIGHT)
+    shown = [exact_amount(v) if is_money else rate(v, 2) for v in frame["value"]]
+    hover = [f"{period_label(p, lang)}: {s}" for p, s in zip(frame["period"], shown, strict=True)]
+    values = [None if v is None else float(v) for v in frame["value"]]
+    figure = go.Figure(
+        go.Scatter(
+            x=frame["period"].to_list(),
+            y=values,
+            mode="lines+markers",
+            line={"color": PRIMARY, "width": 2},
+            marker={"size": 3},
+            customdata=hover,
+            hovertemplate="%{customdata}<extra></extra>",
+            connectgaps=False,
+        )
+    )
+    figure.update_xaxes(visible=False)
+    figure.update_yaxes(visible=False)
+    figure.update_layout(margin={"l": 2, "r": 2, "t": 2, "b": 2}, showlegend=False)
+    return finish(figure, height=SPARKLINE_HEIGHT)
+
+
+def recovered_trend(frame: pl.DataFrame, lang: str) -> go.Figure:
+    """frame: period, attributed_recovered, unattributed_recovered — stacked monthly bars.
+    customdata: [period, exact amount]."""
+    if is_empty(frame, "attributed_recovered", "unattributed_recovered"):
+        return empty_figure(lang)
+    periods = frame["period"].to_list()
+    divisor, unit = money_unit(
+        [*frame["attributed_recovered"], *frame["unattributed_recovered"]], lang
+    )
+    figure = go.Figure()
+    for column, key, colour in (
+        ("attributed_recovered", "series.attributed", PRIMARY),
+        ("unattributed_recovered", "series.no_action", MUTED),
+    ):
+        figure.add_bar(
+            name=t(key, lang),
+            x=[period_label(p, lang) for p in periods],
+            y=in_unit(frame[column], divisor),
+            marker_color=colour,
+            customdata=[[p, exact_amount(v)] for p, v in zip(periods, frame[column], strict=True)],
+            hovertemplate=f"{t(key, lang)}<br>%{{x}}: %{{customdata[1]}}<extra></extra>",
+        )
+    figure.update_layout(barmode="stack")
+    figure.update_yaxes(title=money_title("axis.recovered", unit, lang))
+    return finish(figure)
+
+
+def aging_trend(frame: pl.DataFrame, lang: str, *, value: str) -> go.Figure:
+    """frame: as_of_date, bucket, count_loans, outstanding (aging_trend) — stacked bars
+    of `value` (count_loans or outstanding) per month and bucket.
+    customdata: [period, bucket, exact figure]."""
+    if is_empty(frame, value):
+        return empty_figure(lang)
+    frame = frame.with_columns(period=pl.col("as_of_date").dt.strftime("%Y-%m"))
+    is_money = value == "outstanding"
+    scaled, unit = scaled_money(frame[value], lang) if is_money else (frame[value].to_list(), "")
+    frame = frame.with_columns(pl.Series("shown", scaled, pl.Float64))
+    figure = go.Figure()
+    for position, bucket in enumerate(frame["bucket"].unique(maintain_order=True)):
+        rows = frame.filter(pl.col("bucket") == bucket)
+        name = labels("bucket", [bucket], lang)[0]
+        exact = [exact_amount(v) if is_money else count(v) for v in rows[value]]
+        figure.add_bar(
+            name=name,
+            x=[period_label(p, lang) for p in rows["period"]],
+            y=rows["shown"].to_list(),
+            marker_color=bucket_colour(position),
+            customdata=[[p, bucket, e] for p, e in zip(rows["period"], exact, strict=True)],
+            hovertemplate=f"{name}<br>%{{x}}: %{{customdata[2]}}<extra></extra>",
+        )
+    figure.update_layout(barmode="stack")
+    title = money_title("axis.outstanding", unit, lang) if is_money else t("axis.loans", lang)
+    figure.update_yaxes(title=title)
+    return finish(figure)
+
+
+def classification(frame: pl.DataFrame, lang: str) -> go.Figure:
+    """frame: tier, count_loans, outstanding, outstanding_share, is_non_performing —
+    outstanding per tier. customdata: [tier, exact amount, loans, share]."""
+    if is_empty(frame, "outstanding"):
+        return empty_figure(lang)
+    scaled, unit = scaled_money(frame["outstanding"], lang)
+    tiers = frame["tier"].to_list()
+    figure = go.Figure(
+        go.Bar(
+            x=labels("tier", tiers, lang),
+            y=scaled,
+            marker_color=[TIERS.get(tier, MUTED) for tier in tiers],
+            customdata=[
+                [tier, exact_amount(o), count(n), rate(s)]
+                for tier, o, n, s in frame.select(
+                    "tier", "outstanding", "count_loans", "outstanding_share"
+                ).iter_rows()
+            ],
+            hovertemplate=(
+                f"%{{x}}<br>{t('axis.outstanding', lang)}: %{{customdata[1]}}"
+                f"<br>{t('axis.loans', lang)}: %{{customdata[2]}}"
+                f"<br>{t('axis.share', lang)}: %{{customdata[3]}}<extra></extra>"
+            ),
+        )
+    )
+    figure.update_yaxes(title=money_title("axis.outstanding", unit, lang))
+    return finish(figure)
+
+
+def roll_matrix(frame: pl.DataFrame, lang: str) -> go.Figure:
+    """frame: from_bucket, to_state, count_loans, roll_rate — the roll-rate matrix as a
+    heatmap, rows from, columns to. customdata: [from_bucket, to_state, loans, rate]."""
+    if is_empty(frame, "count_loans"):
+        return empty_figure(lang)
+    sources = frame["from_bucket"].unique(maintain_order=True).to_list()
+    targets = frame["to_state"].unique(maintain_order=True).to_list()
+    cells = {(r["from_bucket"], r["to_state"]): r for r in frame.iter_rows(named=True)}
+    z, text, custom = [], [], []
+    for source in sources:
+        row = [cells[(source, target)] for target in targets]
+        z.append([r["roll_rate"] for r in row])
+        text.append([rate(r["roll_rate"]) if r["count_loans"] else "" for r in row])
+        custom.append(
+            [[source, r["to_state"], count(r["count_loans"]), rate(r["roll_rate"], 2)] for r in row]
+        )
+    figure = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=labels("bucket", targets, lang),
+            y=labels("bucket", sources, lang),
+            text=text,
+            texttemplate="%{text}",
+            customdata=custom,
+            colorscale=SEQUENTIAL,
+            zmin=0,
+            zmax=1,
+            colorbar={"tickformat": ".0%", "thickness": 10},
+            hovertemplate=(
+                f"{t('axis.from', lang)}: %{{y}}<br>{t('axis.to', lang)}: %{{x}}"
+                f"<br>{t('axis.loans', lang)}: %{{customdata[2]}}"
+                f"<br>{t('axis.roll_rate', lang)}: %{{customdata[3]}}<extra></extra>"
+            ),
+        )
+    )
+    figure.update_yaxes(title=t("axis.from", lang), autorange="reversed")
+    figure.update_xaxes(title=t("axis.to", lang), side="top")
+    return finish(figure, height=380)
+
+
+def cure_trend(frame: pl.DataFrame, lang: str) -> go.Figure:
+    """frame: period, count_overdue_before, count_cured, cure_rate — a line per month."""
+    if is_empty(frame, "count_overdue_before"):
+        return empty_figure(lang)
+    hover = [
+        f"{rate(r, 2)} ({count(c)} / {count(o)})"
+        for r, c, o in frame.select("cure_rate", "count_cured", "count_overdue_before").iter_rows()
+    ]
+    figure = go.Figure(
+        go.Scatter(
+            x=[period_label(p, lang) for p in frame["period"]],
+            y=frame["cure_rate"].to_list(),
+            mode="lines+markers",
+            line={"color": GOOD, "width": 2},
+            customdata=hover,
+            hovertemplate=f"%{{x}}<br>{t('axis.cure_rate', lang)}: %{{customdata}}<extra></extra>",
+        )
+    )
+    figure.update_yaxes(title=t("axis.cure_rate", lang), tickformat=".0%", rangemode="tozero")
+    return finish(figure)
+
+
+def vintage_curves(frame: pl.DataFrame, lang: str, *, share: str) -> go.Figure:
+    """frame: vintage, months_on_book, share_30_plus, share_90_plus, … — one line per
+    disbursement month: `share` by months on book."""
+    if is_empty(frame, share):
+        return empty_figure(lang)
+    figure = go.Figure()
+    vintages = frame["vintage"].unique(maintain_order=True).to_list()
+    for position, vintage in enumerate(vintages):
+        rows = frame.filter(pl.col("vintage") == vintage)
+        name = period_label(vintage.strftime("%Y-%m"), lang)
+        figure.add_scatter(
+            name=name,
+            x=rows["months_on_book"].to_list(),
+            y=rows[share].to_list(),
+            mode="lines",
+            line={"color": series_colour(position), "width": 1.5},
+            customdata=[rate(v, 2) for v in rows[share]],
+            hovertemplate=(
+                f"{name}<br>{t('axis.months_on_book', lang)}: %{{x}}"
+                f"<br>{t(f'axis.{share}', lang)}: %{{customdata}}<extra></extra>"
+            ),
+        )
+    figure.update_xaxes(title=t("axis.months_on_book", lang), dtick=3)
+    figure.update_yaxes(title=t(f"axis.{share}", lang), tickformat=".0%", rangemode="tozero")
+    figure.update_layout(legend={"orientation": "v", "y": 1, "x": 1.02, "yanchor": "top"})
+    return finish(figure)

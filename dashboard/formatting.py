@@ -1,0 +1,95 @@
+"""Numbers, dates and times as each language writes them: 万 and 亿 in Chinese, thousands
+separators in English, rates as percentages, and "—" where a rate has no denominator."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+NO_VALUE = "—"
+Number = int | float | Decimal
+
+# Chinese groups large amounts by 10^4 (万) and 10^8 (亿); English by thousands.
+ZH_UNITS = ((Decimal(10) ** 8, "亿"), (Decimal(10) ** 4, "万"))
+EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def amount(value: Number | None, lang: str) -> str:
+    """A money amount as a card or a table shows it: 1.23亿 / 4,567.89万 in Chinese,
+    123,456,789 in English (whole units; the exact figure is in `exact_amount`)."""
+    if value is None:
+        return NO_VALUE
+    number = Decimal(str(value))
+    if lang == "zh":
+        for size, unit in ZH_UNITS:
+            if abs(number) >= size:
+                return f"{number / size:,.2f}{unit}"
+        return f"{number:,.2f}"
+    return f"{number:,.0f}"
+
+
+def exact_amount(value: Number | None) -> str:
+    """The exact figure, to the cent, for tooltips and tables."""
+    return NO_VALUE if value is None else f"{Decimal(str(value)):,.2f}"
+
+
+def count(value: int | None) -> str:
+    return NO_VALUE if value is None else f"{value:,}"
+
+
+def rate(value: float | None, decimals: int = 1) -> str:
+    return NO_VALUE if value is None else f"{value * 100:.{decimals}f}%"
+
+
+def rate_change(value: float | None, lang: str) -> str:
+    """A change of a rate, in percentage points."""
+    if value is None:
+        return NO_VALUE
+    points = f"{value * 100:+.1f}"
+    return f"{points} 个百分点" if lang == "zh" else f"{points} pp"
+
+
+def relative_change(value: float | None) -> str:
+    return NO_VALUE if value is None else f"{value * 100:+.1f}%"
+
+
+def period_label(period: str, lang: str) -> str:
+    """A month written YYYY-MM as a reader says it: 2026年10月 / Oct 2026."""
+    year, month = period.split("-")
+    if lang == "zh":
+        return f"{year}年{int(month)}月"
+    return f"{EN_MONTHS[int(month) - 1]} {year}"
+
+
+def day(value: date | None) -> str:
+    return NO_VALUE if value is None else value.isoformat()
+
+
+def moment(value: datetime | None) -> str:
+    """A local time as recorded (the data's times are in the configured zone)."""
+    return NO_VALUE if value is None else value.strftime("%Y-%m-%d %H:%M")
+
+
+def zoned_moment(timestamp: float, zone: str) -> str:
+    """A POSIX time (e.g. a file's modification time) in the configured zone."""
+    local = datetime.fromtimestamp(timestamp, ZoneInfo(zone))
+    return f"{local.strftime('%Y-%m-%d %H:%M')} ({zone})"
+
+
+def money_axis_unit(largest: Number | None, lang: str) -> tuple[Decimal, str]:
+    """The unit a money axis is drawn in, from the largest value on it: (divisor, unit
+    word). Chinese reports give amounts in 元, 万元 or 亿元; English in units, thousands,
+    millions or billions."""
+    size = abs(Decimal(str(largest or 0)))
+    if lang == "zh":
+        for divisor, unit in ZH_UNITS:
+            if size >= divisor:
+                return divisor, f"{unit}元"
+        return Decimal(1), "元"
+    for divisor, unit in (
+        (Decimal(10) ** 9, "billions"),
+        (Decimal(10) ** 6, "millions"),
+        (Decimal(10) ** 3, "thousands"),
+    ):
+        if size >= divisor:
+            return divisor, unit
+    return Decimal(1), ""
