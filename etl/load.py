@@ -22,7 +22,7 @@ from etl.errors import LoadError, SchemaMismatch, UnknownFileKind
 from etl.headers import MappedColumn, map_headers
 from etl.phones import check_numbers
 from etl.readers import SUFFIXES, ReadResult, StructuralReject, file_digest, read_into_raw
-from etl.staging import missing_ids_sql, parse_sql, verdict_sql
+from etl.staging import good_rows_sql, missing_ids_sql, rejects_sql, repeats_sql, stage_sql
 from recovery.database import rebuilding, scalar
 from recovery.settings import Settings
 
@@ -232,14 +232,14 @@ def _stage_and_insert(
     params = {}
     if kind.name == "loans":
         params = settings.classification.model_dump()
-    con.execute(parse_sql(kind, mapped, read.line_sql))
+    con.execute(stage_sql(kind, mapped, read.line_sql))
+    con.execute(repeats_sql(kind))
     count_missing_ids = missing_ids_sql(kind)
     make_ids = count_missing_ids is not None and scalar(con, count_missing_ids) > 0
-    con.execute(verdict_sql(kind, mapped, make_ids=make_ids), params)
-    con.execute("drop table staged_parsed")
+    good = good_rows_sql(kind, make_ids=make_ids)
     load_id = _next_id(con, "load_id")
-    rejected = _write_rejects(con, load_id, path.name, mapped, read.structural_rejects)
-    replaced = _replace_earlier_rows(con, kind, batch_id)
+    rejected = _write_rejects(con, kind, load_id, path.name, mapped, read.structural_rejects)
+    replaced = _replace_earlier_rows(con, kind, good, batch_id, params)
     columns = ", ".join(c.name for c in kind.columns)
     typed = ", ".join(
         f"cast({c.name} as {SQL_TYPES[c.type]})" if c.type in SQL_TYPES else c.name
@@ -249,10 +249,11 @@ def _stage_and_insert(
         con,
         f"""
         insert into {kind.table} ({columns}, load_id, source_line)
-        select {typed}, $load_id, source_line from staged where reject_reason is null
+        select {typed}, $load_id, source_line from ({good})
         """,
-        {"load_id": load_id},
+        {**params, "load_id": load_id},
     )
+    con.execute("drop table repeats; drop table staged")
     con.execute(
         """
         insert into load_ledger values (
@@ -280,6 +281,7 @@ def _stage_and_insert(
 
 def _write_rejects(
     con: duckdb.DuckDBPyConnection,
+    kind: FileKind,
     load_id: int,
     file_name: str,
     mapped: list[MappedColumn],
@@ -287,13 +289,13 @@ def _write_rejects(
 ) -> int:
     con.execute("create or replace temp table header_map (column_name varchar, header varchar)")
     con.executemany("insert into header_map values (?, ?)", [(m.column, m.header) for m in mapped])
-    con.execute(
-        """
+    rejected = scalar(
+        con,
+        f"""
         insert into rejected_rows
         select $load_id, $file_name, s.source_line, s.reject_column, h.header, s.reject_value,
             s.reject_reason, s.reject_code, s.reject_detail
-        from staged s left join header_map h on h.column_name = s.reject_column
-        where s.reject_reason is not null
+        from ({rejects_sql(kind)}) s left join header_map h on h.column_name = s.reject_column
         """,
         {"load_id": load_id, "file_name": file_name},
     )
@@ -302,31 +304,33 @@ def _write_rejects(
             "insert into rejected_rows values (?, ?, ?, null, null, ?, ?, 'malformed_row', ?)",
             [(load_id, file_name, r.line, r.text[:1000], r.reason, r.reason) for r in structural],
         )
-    rejected = scalar(con, "select count(*) from staged where reject_reason is not null")
     return rejected + len(structural)
 
 
-def _replace_earlier_rows(con: duckdb.DuckDBPyConnection, kind: FileKind, batch_id: int) -> int:
+def _replace_earlier_rows(
+    con: duckdb.DuckDBPyConnection, kind: FileKind, good: str, batch_id: int, params: dict
+) -> int:
     """Deletes the rows this file replaces; returns how many."""
     if kind.name == "loans":
         # A snapshot date arriving again replaces the rows earlier calls loaded for it;
         # files loaded in the same call add up (a snapshot exported in parts).
         return scalar(
             con,
-            """
+            f"""
             delete from loan_snapshots
-            where as_of_date in (select as_of_date from staged where reject_reason is null)
+            where as_of_date in (select as_of_date from ({good}))
               and load_id not in (select load_id from load_ledger where batch_id = $batch_id)
             """,
-            {"batch_id": batch_id},
+            {**params, "batch_id": batch_id},
         )
     same_key = " and ".join(f"s.{k} = t.{k}" for k in kind.key)
     return scalar(
         con,
         f"""
         delete from {kind.table} t
-        where exists (select 1 from staged s where s.reject_reason is null and {same_key})
+        where exists (select 1 from ({good}) s where {same_key})
         """,
+        params,
     )
 
 

@@ -1,9 +1,9 @@
 """Staging: from the text table `raw` to typed, validated rows, in two SQL statements.
 
-`parse_sql` gives each column of the contract its text as written and its parsed value;
-`verdict_sql` applies the contract's rules, each a condition that marks a row bad. A row is
-rejected for its first failing rule, with the column, the value as written and the reason;
-every other row goes on to be loaded.
+`stage_sql` parses each column of the contract and applies the rules a row is judged by on
+its own, each a condition that marks the row bad; `repeats_sql` finds keys given twice. A
+row is rejected for its first failing rule, with the column, the value as written and the
+reason; every other row goes on to be loaded (`good_rows_sql`).
 """
 
 from dataclasses import dataclass
@@ -94,7 +94,7 @@ def parse_expression(column: Column, mapped: MappedColumn) -> str:
         case ColumnType.INTEGER:
             return whole_number_of(text)
         case ColumnType.ENUM:
-            return f"alias_{column.name}.canonical"
+            return f"{column.name}__canonical"
 
 
 def parse_checks(column: Column, mapped: MappedColumn) -> list[Check]:
@@ -198,9 +198,12 @@ CONTENT_IDS = {"actions": "action_id", "payments": "payment_id"}
 UNIQUE_IN_FILE = {"loans", "actions", "payments", "teams"}
 
 
-def parse_sql(kind: FileKind, mapped: list[MappedColumn], line_sql: str) -> str:
-    """Temp table `staged_parsed`: `source_line`, and for every column of the kind the text
-    as written (`<column>__text`, null when absent or blank) and the parsed value."""
+def stage_sql(kind: FileKind, mapped: list[MappedColumn], line_sql: str) -> str:
+    """Temp table `staged`: one row per row of `raw`, with `source_line`, every column of
+    the kind parsed (null when absent or blank), and for a row that breaks a rule of its
+    own `failed_rule`, `reject_column`, `reject_value` (as written), `reject_reason`
+    (English), `reject_code` and `reject_detail`. The texts as written are worked on in
+    the CTEs and never stored, so the table holds little more than the typed row."""
     by_name = {m.column: m for m in mapped}
     texts, parsed, joins = [f"{line_sql} as source_line"], [], []
     for column in kind.columns:
@@ -212,32 +215,55 @@ def parse_sql(kind: FileKind, mapped: list[MappedColumn], line_sql: str) -> str:
         texts.append(f"{text_of(mapping.header)} as {column.name}__text")
         parsed.append(f"{parse_expression(column, mapping)} as {column.name}")
         if column.type is ColumnType.ENUM:
+            texts.append(f"alias_{column.name}.canonical as {column.name}__canonical")
             joins.append(
                 f"left join value_aliases alias_{column.name} "
                 f"on alias_{column.name}.domain = '{column.domain}' "
                 f"and alias_{column.name}.spelling = lower({text_of(mapping.header)})"
             )
-    # Parse expressions read the `<column>__text` aliases of the same select list.
+    checks = row_checks(kind, mapped)
+    failed_rule = (
+        "case " + " ".join(f"when {c.is_bad} then {i}" for i, c in enumerate(checks)) + " end"
+        if checks
+        else "cast(null as integer)"
+    )
+    verdict = [
+        f"{_by_rule(checks, attribute)} as reject_{name}"
+        for name, attribute in REJECT_FIELDS.items()
+    ]
     return f"""
-        create or replace temp table staged_parsed as
-        select {", ".join(texts + parsed)}
-        from raw {" ".join(joins)}
+        create or replace temp table staged as
+        with texts as (
+            select {", ".join(texts)}
+            from raw {" ".join(joins)}
+        ),
+        parsed as (
+            select *, {", ".join(parsed)}
+            from texts
+        ),
+        ruled as (
+            select *, {failed_rule} as failed_rule
+            from parsed
+        )
+        select source_line, {", ".join(c.name for c in kind.columns)}, failed_rule,
+            {", ".join(verdict)}
+        from ruled
     """
 
 
-def missing_ids_sql(kind: FileKind) -> str | None:
-    """Counts the rows that need an id made for them (None: the kind has ids of its own)."""
-    id_column = CONTENT_IDS.get(kind.name)
-    if id_column is None:
-        return None
-    return f"select count(*) from staged_parsed where {id_column} is null"
+# The reject fields of `staged`, each from the attribute of the failing Check.
+REJECT_FIELDS = {
+    "column": "column_literal",
+    "value": "value_as_written",
+    "reason": "reason",
+    "code": "code_literal",
+    "detail": "detail",
+}
 
 
-def verdict_sql(kind: FileKind, mapped: list[MappedColumn], *, make_ids: bool) -> str:
-    """Temp table `staged` from `staged_parsed`: every column of the kind, typed and with
-    derived values filled in, its text as written, and for a bad row `reject_column`,
-    `reject_reason` (English), `reject_code` and `reject_detail`. One pass: each rule is
-    a condition of one CASE, and the first that holds decides."""
+def row_checks(kind: FileKind, mapped: list[MappedColumn]) -> list[Check]:
+    """The rules a row is judged by on its own, in order: the parsing of each column
+    given, then the kind's rules."""
     by_name = {m.column: m for m in mapped}
     checks = [
         check
@@ -245,18 +271,76 @@ def verdict_sql(kind: FileKind, mapped: list[MappedColumn], *, make_ids: bool) -
         if c.name in by_name
         for check in parse_checks(c, by_name[c.name])
     ]
-    checks.extend(RULES[kind.name])
-    if kind.name in UNIQUE_IN_FILE:
-        checks.append(_repeat_check(kind))
-    failed_rule = "case " + " ".join(f"when {c.is_bad} then {i}" for i, c in enumerate(checks))
+    return checks + RULES[kind.name]
 
-    def by_rule(attribute: str) -> str:
+
+def _by_rule(checks: list[Check], attribute: str) -> str:
+    if not checks:
+        return "cast(null as varchar)"
+    cases = " ".join(f"when {i} then {getattr(c, attribute)}" for i, c in enumerate(checks))
+    return f"case failed_rule {cases} end"
+
+
+def missing_ids_sql(kind: FileKind) -> str | None:
+    """Counts the rows that need an id made for them (None: the kind has ids of its own)."""
+    id_column = CONTENT_IDS.get(kind.name)
+    if id_column is None:
+        return None
+    return f"select count(*) from staged where {id_column} is null"
+
+
+def repeats_sql(kind: FileKind) -> str:
+    """Temp table `repeats`: rows of `staged` that pass their own rules but repeat the
+    key of an earlier row of the file, with the line of its first occurrence (found by
+    grouping the keys only: cheap). Made ids never repeat."""
+    if kind.name not in UNIQUE_IN_FILE:
         return (
-            "case failed_rule "
-            + " ".join(f"when {i} then {getattr(c, attribute)}" for i, c in enumerate(checks))
-            + " end"
+            "create or replace temp table repeats as "
+            "select cast(null as bigint) as source_line, cast(null as bigint) as first_line "
+            "where false"
         )
+    keys = ", ".join(kind.key)
+    present = " and ".join(f"{k} is not null" for k in kind.key)
+    return f"""
+        create or replace temp table repeats as
+        with repeated_keys as (
+            select {keys}, min(source_line) as first_line
+            from staged
+            where {present}
+            group by {keys}
+            having count(*) > 1
+        )
+        select s.source_line, r.first_line
+        from staged s
+        join repeated_keys r
+            on {" and ".join(f"s.{k} = r.{k}" for k in kind.key)}
+           and s.source_line > r.first_line
+        where s.failed_rule is null
+    """
 
+
+def rejects_sql(kind: FileKind) -> str:
+    """The rejected rows of `staged`: those failing a rule of their own, then the repeats
+    (the key's last column named, with the line of the first occurrence)."""
+    last_key = kind.key[-1]
+    scope = f" for this {kind.key[0]}" if len(kind.key) > 1 else ""
+    return f"""
+        select source_line, reject_column, reject_value, reject_reason, reject_code,
+            reject_detail
+        from staged
+        where failed_rule is not null
+        union all
+        select s.source_line, '{last_key}', cast(s.{last_key} as varchar),
+            '{last_key} appears twice{scope} (first at line ' || r.first_line || ')',
+            'repeated_key', cast(r.first_line as varchar)
+        from staged s
+        join repeats r on r.source_line = s.source_line
+    """
+
+
+def good_rows_sql(kind: FileKind, *, make_ids: bool) -> str:
+    """The rows that pass every rule, with `source_line` and every
+    column of the kind, derived values filled in and ids made where the file has none."""
     derived = DERIVED.get(kind.name, {})
     finals = [f"{derived.get(c.name, c.name)} as {c.name}" for c in kind.columns]
     id_column = CONTENT_IDS.get(kind.name)
@@ -267,31 +351,10 @@ def verdict_sql(kind: FileKind, mapped: list[MappedColumn], *, make_ids: bool) -
             for f in finals
         ]  # fmt: skip
     return f"""
-        create or replace temp table staged as
-        with {_repeated_keys_cte(kind)},
-        verdicts as (
-            select p.*, r.first_line as repeat_first_line
-            from staged_parsed p
-            left join repeated_keys r
-                on {" and ".join(f"p.{k} = r.{k}" for k in kind.key)}
-               and p.source_line > r.first_line
-        ),
-        ruled as (
-            select *, {failed_rule + " end" if checks else "cast(null as integer)"} as failed_rule
-            from verdicts
-        ),
-        final as (
-            select
-                source_line,
-                {by_rule("column_literal") if checks else "null"} as reject_column,
-                {by_rule("reason") if checks else "null"} as reject_reason,
-                {by_rule("code_literal") if checks else "null"} as reject_code,
-                {by_rule("detail") if checks else "null"} as reject_detail,
-                {by_rule("value_as_written") if checks else "null"} as reject_value,
-                {", ".join(finals)}
-            from ruled
-        )
-        select * from final
+        select source_line, {", ".join(finals)}
+        from staged s
+        where failed_rule is null
+          and not exists (select 1 from repeats r where r.source_line = s.source_line)
     """
 
 
@@ -313,33 +376,3 @@ def _made_id(kind: FileKind, id_column: str) -> str:
     )
     occurrence = f"row_number() over (partition by {content} order by source_line)"
     return f"'h' || substr(md5(concat_ws('|', {content}, cast({occurrence} as varchar))), 1, 24)"
-
-
-def _repeated_keys_cte(kind: FileKind) -> str:
-    """Keys given more than once in the file, with the line of their first occurrence
-    (found by grouping the keys only: cheap). Made ids never repeat."""
-    keys = ", ".join(kind.key)
-    if kind.name not in UNIQUE_IN_FILE:
-        nothing = ", ".join(f"cast(null as varchar) as {k}" for k in kind.key)
-        return (
-            f"repeated_keys as (select {nothing}, cast(null as bigint) as first_line where false)"
-        )
-    present = " and ".join(f"{k} is not null" for k in kind.key)
-    return f"""repeated_keys as (
-            select {keys}, min(source_line) as first_line
-            from staged_parsed
-            where {present}
-            group by {keys}
-            having count(*) > 1
-        )"""
-
-
-def _repeat_check(kind: FileKind) -> Check:
-    scope = f" for this {kind.key[0]}" if len(kind.key) > 1 else ""
-    return Check(
-        kind.key[-1],
-        "repeat_first_line is not null",
-        f"'{kind.key[-1]} appears twice{scope} (first at line ' || repeat_first_line || ')'",
-        "repeated_key",
-        "cast(repeat_first_line as varchar)",
-    )
