@@ -11,7 +11,7 @@ import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from typing import Any
 import polars as pl
 
 from queries.filters import Filters, previous_period
+from queries.people import with_customer_names
 from recovery.database import DatabaseMissing
 from recovery.settings import Settings, get_settings
 
@@ -107,6 +108,15 @@ def measure(fn: Callable[..., Any], filters: Filters | None = None, **options: H
     return answers().get(key, lambda: fn(db, filters, **options))
 
 
+def with_names(fn: Callable[..., pl.DataFrame], filters: Filters, **options: Hashable):
+    """`fn`'s list of customers with their masked names beside the ids, cached whole."""
+    db = settings().db
+    key = (database_identity(db), "named", _name(fn), filters, tuple(sorted(options.items())))
+    return answers().get(
+        key, lambda: with_customer_names(db, filters, measure(fn, filters, **options))
+    )
+
+
 def trend_periods(period: str, months: int = TREND_MONTHS) -> list[str]:
     """The `months` months ending with `period`, oldest first."""
     found = [period]
@@ -134,6 +144,4 @@ def monthly(
 
 
 def _for_period(filters: Filters, period: str) -> Filters:
-    return Filters(
-        period, filters.branch, filters.product, filters.team, filters.collector, filters.method
-    )
+    return replace(filters, period=period)

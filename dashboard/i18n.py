@@ -284,7 +284,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "{period} 到期的承诺 · {verdict}",
         "en": "{period} promises due · {verdict}",
     },
-    "grid.no_rows": {"zh": "没有数据", "en": "No rows to show"},
     # Axes and series
     "axis.recovered": {"zh": "回收金额", "en": "Recovered"},
     "axis.outstanding": {"zh": "贷款余额", "en": "Outstanding"},

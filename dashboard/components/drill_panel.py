@@ -25,7 +25,9 @@ def drill_panel(lang: str) -> html.Div:
                 ],
                 className="drill-head",
             ),
-            dcc.Loading(grid("drill-grid", lang, height=360), type="dot", delay_show=150),
+            dcc.Loading(
+                grid("drill-grid", lang, height=360, fit=False), type="dot", delay_show=150
+            ),
             dcc.Download(id="drill-download"),
             dcc.Store(id="drill-spec"),
         ],

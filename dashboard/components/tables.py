@@ -29,6 +29,9 @@ TRANSLATED = {
     "verdict": "verdict",
 }
 
+# Longer lists are cut here, and the table says how many rows there are in all.
+TABLE_ROW_LIMIT = 5000
+
 NULL_OR = "params.value == null ? '—' : "
 FORMATTERS = {
     "money": NULL_OR + "d3.format(',.2f')(params.value)",
@@ -83,29 +86,39 @@ def grid_rows(frame: pl.DataFrame, lang: str) -> list[dict]:
     ]
 
 
-def grid(grid_id: str, lang: str, *, height: int = 420) -> dag.AgGrid:
+def grid(grid_id: str, lang: str, *, height: int = 420, fit: bool = True) -> dag.AgGrid:
+    """A sortable grid; `fit` spreads the columns over the width, else each column is as
+    wide as its content (for wide tables, which then scroll sideways)."""
     return dag.AgGrid(
         id=grid_id,
         rowData=[],
         columnDefs=[],
-        defaultColDef={"sortable": True, "resizable": True, "minWidth": 90},
-        columnSize="responsiveSizeToFit",
+        defaultColDef={"sortable": True, "resizable": True, "minWidth": 110},
+        columnSize="responsiveSizeToFit" if fit else "autoSize",
         dashGridOptions={
-            "localeText": {"noRowsToShow": t("grid.no_rows", lang)},
+            "localeText": {"noRowsToShow": t("empty.table", lang)},
             "animateRows": False,
-            "tooltipShowDelay": 300,
+            "rowHeight": 30,
+            "headerHeight": 34,
         },
         className="ag-theme-quartz grid",
         style={"height": f"{height}px", "width": "100%"},
     )
 
 
-def table_panel(grid_id: str, title_key: str, lang: str, *, height: int = 420) -> html.Section:
+def table_panel(
+    grid_id: str,
+    title_key: str,
+    lang: str,
+    *,
+    height: int = 420,
+    title_values: dict[str, object] | None = None,
+) -> html.Section:
     return html.Section(
         [
             html.Header(
                 [
-                    html.H2(t(title_key, lang)),
+                    html.H2(t(title_key, lang, **(title_values or {}))),
                     html.Span(id=f"{grid_id}-count", className="hint"),
                 ],
                 className="panel-head",

@@ -97,18 +97,20 @@ def cost_per_100(frame: pl.DataFrame, lang: str, *, dimension: str) -> go.Figure
             ),
         )
     )
-    figure.update_yaxes(title=t("axis.cost_per_100", lang), type="log")
+    figure.update_yaxes(title=t("axis.cost_per_100", lang), rangemode="tozero")
     return finish(figure)
 
 
-def stage_heatmap(frame: pl.DataFrame, lang: str) -> go.Figure:
+def stage_heatmap(frame: pl.DataFrame, lang: str, *, bucket_order: list[str]) -> go.Figure:
     """frame: recovery_by_stage — recovery rate per method (rows) and aging bucket at
-    placement (columns). customdata: [method, bucket, rate, loans, placed, recovered]."""
+    placement (columns, in `bucket_order`, the config's aging order).
+    customdata: [method, bucket, rate, loans, placed, recovered]."""
     frame = frame.filter(pl.col("bucket") != "not_placed")
     if is_empty(frame, "placed"):
         return empty_figure(lang)
     methods = frame["method"].unique(maintain_order=True).to_list()
-    buckets = frame["bucket"].unique(maintain_order=True).to_list()
+    present = set(frame["bucket"])
+    buckets = [b for b in bucket_order if b in present]
     cells = {(r["method"], r["bucket"]): r for r in frame.iter_rows(named=True)}
     z, text, custom = [], [], []
     for method in methods:
