@@ -1,6 +1,8 @@
 """KPI cards: the figure, its change against the previous month, a 12-month sparkline,
 and the KPI's definition on hover."""
 
+from collections.abc import Callable
+
 from dash import Input, Output, callback, dcc, html
 
 from dashboard.components.charts import GRAPH_CONFIG
@@ -51,7 +53,7 @@ def kpi_row(page: str, names: tuple[str, ...], lang: str) -> html.Div:
     return html.Div([kpi_card(page, n, lang) for n in names], className="kpi-row")
 
 
-def kpi_callback(page: str, name: str) -> None:
+def kpi_callback(page: str, name: str) -> Callable:
     kpi = KPI_BY_NAME[name]
 
     @callback(
@@ -73,3 +75,5 @@ def kpi_callback(page: str, name: str) -> None:
             f"kpi-change {figures.direction}",
             sparkline(figures.series, view.lang, is_money=kpi.is_money),
         )
+
+    return update

@@ -36,6 +36,5 @@ def recovered_figure(view: View) -> go.Figure:
     return recovered_trend(monthly, view.lang)
 
 
-for _kpi in KPIS:
-    kpi_callback("overview", _kpi.name)
+KPI_CALLBACKS = {kpi.name: kpi_callback("overview", kpi.name) for kpi in KPIS}
 figure_callback("overview-recovered-trend", recovered_figure)

@@ -1,0 +1,258 @@
+"""The dashboard's pure parts: number formats, the URL view, safe downloads, the catalogue,
+the answer cache, empty states of the figure builders and drill-down specs."""
+
+import csv
+import io
+import re
+from datetime import date
+from decimal import Decimal as D
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from dashboard import data, downloads, drill, formatting
+from dashboard.figures import contacts, portfolio, promises, recovery
+from dashboard.i18n import CATALOGUE, LANGUAGES, t, value_label
+from dashboard.view import View
+from queries.filters import Filters
+
+CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
+
+
+@pytest.mark.parametrize(
+    ("value", "lang", "shown"),
+    [
+        (D("273237319.45"), "zh", "2.73亿"),
+        (D("904512.00"), "zh", "90.45万"),
+        (D("9999.99"), "zh", "9,999.99"),
+        (D("-123456"), "zh", "-12.35万"),
+        (D("273237319.45"), "en", "273,237,319"),
+        (0, "en", "0"),
+        (None, "zh", "—"),
+        (None, "en", "—"),
+    ],
+)
+def test_amounts_in_each_language(value: object, lang: str, shown: str) -> None:
+    assert formatting.amount(value, lang) == shown
+
+
+def test_rates_and_changes() -> None:
+    assert formatting.rate(0.12345) == "12.3%"
+    assert formatting.rate(None) == "—"  # a zero denominator is never 0 %
+    assert formatting.rate(0.0) == "0.0%"
+    assert formatting.rate_change(-0.008, "zh") == "-0.8 个百分点"
+    assert formatting.rate_change(0.0123, "en") == "+1.2 pp"
+    assert formatting.relative_change(2.188) == "+218.8%"
+    assert formatting.exact_amount(D("1234567.5")) == "1,234,567.50"
+    assert formatting.period_label("2026-10", "zh") == "2026年10月"
+    assert formatting.period_label("2026-03", "en") == "Mar 2026"
+    assert formatting.zoned_moment(0, "Asia/Shanghai") == "1970-01-01 08:00 (Asia/Shanghai)"
+
+
+@pytest.mark.parametrize(
+    ("largest", "lang", "unit"),
+    [(D("5e8"), "zh", (D(10) ** 8, "亿元")), (D("5e5"), "zh", (D(10) ** 4, "万元")),
+     (D("500"), "zh", (D(1), "元")), (D("5e8"), "en", (D(10) ** 6, "millions")),
+     (D("5e3"), "en", (D(10) ** 3, "thousands"))],
+)  # fmt: skip
+def test_money_axis_units(largest: D, lang: str, unit: tuple) -> None:
+    assert formatting.money_axis_unit(largest, lang) == unit
+
+
+def test_the_view_round_trips_through_the_url() -> None:
+    query = {"period": "2026-09", "team": "总部电催一组", "lang": "en", "window": "14"}
+    view = View.from_query(query, default_period="2026-10", default_window=30)
+    assert view == View(Filters("2026-09", team="总部电催一组"), "en", 14)
+    again = View.from_query(
+        dict(pair.split("=") for pair in view.search()[1:].split("&")),
+        default_period="2026-10",
+        default_window=30,
+    )
+    assert again.filters.period == "2026-09" and again.lang == "en" and again.window_days == 14
+    assert View.from_data(view.as_data()) == view
+    assert "team" not in view.search(team=None)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"period": "2026-13"}, {"period": "last month"}, {"lang": "fr"}, {"window": "-3"},
+     {"window": "abc"}, {}],
+)  # fmt: skip
+def test_a_bad_url_falls_back_to_the_defaults(query: dict) -> None:
+    view = View.from_query(query, default_period="2026-10", default_window=30)
+    assert view == View(Filters("2026-10"), "zh", 30)
+
+
+FORMULAS = ["=1+2", "+cmd", "-2+3", "@SUM(A1)", "\t=x", "\r=y"]
+
+
+@pytest.mark.parametrize("text", FORMULAS)
+def test_formula_cells_are_neutralised(text: str) -> None:
+    assert downloads.neutralised(text) == "'" + text
+
+
+def test_plain_cells_and_numbers_are_kept() -> None:
+    assert downloads.neutralised("张*") == "张*"
+    assert downloads.neutralised(-5) == -5
+    assert downloads.neutralised(12.5) == 12.5
+    assert downloads.neutralised(None) is None
+
+
+COLUMNS = [("loan_id", "Loan"), ("note", "=Note"), ("amount", "Amount")]
+ROWS = [
+    {"loan_id": "L1", "note": '=HYPERLINK("http://x")', "amount": 1234.5},
+    {"loan_id": "L2", "note": "王*", "amount": -5.0},
+    {"loan_id": "L3", "note": None, "amount": None},
+]
+
+
+def test_csv_download_is_exactly_the_table_and_inert() -> None:
+    content = downloads.csv_bytes(ROWS, COLUMNS)
+    assert content.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    assert rows == [
+        ["Loan", "'=Note", "Amount"],
+        ["L1", '\'=HYPERLINK("http://x")', "1234.5"],
+        ["L2", "王*", "-5.0"],
+        ["L3", "", ""],
+    ]
+
+
+def test_xlsx_download_is_exactly_the_table_and_inert() -> None:
+    content = downloads.xlsx_bytes(ROWS, COLUMNS, sheet="loans")
+    frame = pl.read_excel(io.BytesIO(content), engine="calamine", has_header=False)
+    assert frame.rows() == [
+        ("Loan", "'=Note", "Amount"),
+        ("L1", '\'=HYPERLINK("http://x")', "1234.5"),
+        ("L2", "王*", "-5"),
+        ("L3", None, None),
+    ]
+
+
+# The language switch names the other language in its own words (中文 on an English page).
+OTHER_LANGUAGE_NAME = "lang.switch"
+
+
+def test_every_label_has_both_languages() -> None:
+    for key, texts in CATALOGUE.items():
+        assert set(texts) == set(LANGUAGES), key
+        assert all(texts.values()), key
+        if key != OTHER_LANGUAGE_NAME:
+            assert not CJK.search(texts["en"]), f"{key}: Chinese in the English label"
+        assert set(re.findall(r"\{(\w+)\}", texts["zh"])) == set(
+            re.findall(r"\{(\w+)\}", texts["en"])
+        ), f"{key}: placeholders differ"
+
+
+def test_values_are_translated_when_the_catalogue_knows_them() -> None:
+    assert value_label("method", "visit", "zh") == "外访"
+    assert value_label("method", "visit", "en") == "Field visit"
+    assert value_label("bucket", "M3", "zh") == "M3"  # a bucket name from the config
+    assert value_label("team", "总部法务组", "en") == "总部法务组"  # data, as written
+    assert value_label("tier", None, "en") == "—"
+
+
+def test_the_cache_answers_once_per_key_and_stays_bounded() -> None:
+    cache = data.AnswerCache(max_entries=2)
+    calls: list[str] = []
+
+    def compute(key: str):
+        return lambda: calls.append(key) or key.upper()
+
+    assert cache.get("a", compute("a")) == "A"
+    assert cache.get("a", compute("a")) == "A"
+    assert calls == ["a"] and cache.stats.hits == 1 and cache.stats.misses == 1
+    cache.get("b", compute("b"))
+    cache.get("c", compute("c"))  # evicts a, the least recently used
+    cache.get("a", compute("a"))
+    assert calls == ["a", "b", "c", "a"]
+
+
+def test_a_new_database_file_is_a_new_key(tmp_path: Path) -> None:
+    db = tmp_path / "book.duckdb"
+    db.write_bytes(b"one")
+    first = data.database_identity(db)
+    replacement = tmp_path / "book.duckdb.loading"
+    replacement.write_bytes(b"two")
+    replacement.replace(db)  # as a load swaps a new file in
+    assert data.database_identity(db) != first
+
+
+def test_trend_periods_cross_the_year() -> None:
+    assert data.trend_periods("2026-02", 4) == ["2025-11", "2025-12", "2026-01", "2026-02"]
+
+
+EMPTY_FIGURES = [
+    lambda lang: portfolio.recovered_trend(
+        pl.DataFrame({"period": [], "attributed_recovered": [], "unattributed_recovered": []}),
+        lang,
+    ),
+    lambda lang: portfolio.aging_trend(
+        pl.DataFrame(schema={"as_of_date": pl.Date, "bucket": pl.String, "count_loans": pl.Int64,
+                             "outstanding": pl.Decimal(18, 2)}),
+        lang, value="count_loans",
+    ),
+    lambda lang: portfolio.roll_matrix(
+        pl.DataFrame({"from_bucket": ["M1"], "to_state": ["M2"], "count_loans": [0],
+                      "roll_rate": [None]}), lang,
+    ),
+    lambda lang: portfolio.cure_trend(
+        pl.DataFrame({"period": [], "count_overdue_before": [], "count_cured": [],
+                      "cure_rate": []}), lang,
+    ),
+    lambda lang: recovery.recovery_rates(
+        pl.DataFrame({"method": [], "placed": [], "recovered": []}), lang, dimension="method"
+    ),
+    lambda lang: contacts.best_time(
+        pl.DataFrame({"weekday": [], "hour": [], "count_phone_actions": []}), lang
+    ),
+    lambda lang: promises.promise_outcomes(
+        pl.DataFrame({"period": ["2026-10"], "count_made": [0], "count_due": [0]}), lang
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("build", EMPTY_FIGURES)
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_figures_say_when_there_is_no_data(build, lang: str) -> None:
+    figure = build(lang)
+    assert [a.text for a in figure.layout.annotations] == [t("empty.figure", lang)]
+    assert figure.data == ()
+
+
+def test_figures_label_in_the_readers_language() -> None:
+    frame = pl.DataFrame(
+        {
+            "tier": ["normal", "loss"],
+            "count_loans": [3, 1],
+            "outstanding": [D("300.00"), D("120000.00")],
+            "outstanding_share": [0.0025, 0.9975],
+            "is_non_performing": [False, True],
+        }
+    )
+    zh = portfolio.classification(frame, "zh")
+    en = portfolio.classification(frame, "en")
+    assert list(zh.data[0].x) == ["正常", "损失"] and list(en.data[0].x) == ["Normal", "Loss"]
+    assert zh.layout.yaxis.title.text == "贷款余额（万元）"
+    assert en.layout.yaxis.title.text == "Outstanding (thousands)"
+    assert zh.data[0].customdata[1][1] == "120,000.00"  # the exact figure in the tooltip
+
+
+def test_a_click_becomes_a_drill_spec() -> None:
+    drill.register("test-chart", "worked", ("value", "bucket"), dimension="method")
+    click = {"points": [{"customdata": ["phone", "M2", "12.0%"]}]}
+    assert drill.spec_from_click("test-chart", click) == {
+        "kind": "worked", "dimension": "method", "value": "phone", "bucket": "M2",
+    }  # fmt: skip
+    assert drill.spec_from_click("test-chart", {"points": []}) is None
+    assert drill.spec_from_click("no-such-chart", click) is None
+    title = drill.drill_title(drill.spec_from_click("test-chart", click), "zh")
+    assert title == "明细：电话 催收的贷款 · 委案账龄 M2"
+    assert drill.file_name({"kind": "roll", "source": "M1", "target": "M7+"}, "csv") == (
+        "drill-roll-M1-M7+.csv"
+    )
+
+
+def test_dates_in_tables() -> None:
+    assert formatting.day(date(2026, 10, 31)) == "2026-10-31"
