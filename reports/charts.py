@@ -1,0 +1,81 @@
+"""Charts as SVG text, drawn by plotly.js in one headless Chromium (kaleido) that a
+process starts once and keeps for every chart of every report it renders."""
+
+import asyncio
+import atexit
+import threading
+from concurrent.futures import TimeoutError as FutureTimeout
+from functools import cache
+
+import kaleido
+import plotly.graph_objects as go
+
+CHART_TIMEOUT_SECONDS = 120
+
+
+class ChartsUnavailable(Exception):
+    def __init__(self, error: BaseException | str):
+        super().__init__(
+            f"charts could not be drawn ({error}). Charts are drawn by Chromium through "
+            "kaleido: install Debian's chromium (scripts/setup.sh does) and try again."
+        )
+
+
+class ChartRenderer:
+    """A Chromium tab behind an event loop of its own thread. `start()` returns at once
+    so the browser can start while the report's figures are being computed."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._browser = None  # a future resolving to the open kaleido.Kaleido
+
+    def start(self) -> None:
+        with self._lock:
+            if self._loop is not None:
+                return
+            self._loop = asyncio.new_event_loop()
+            threading.Thread(
+                target=self._loop.run_forever, name="report-charts", daemon=True
+            ).start()
+            self._browser = asyncio.run_coroutine_threadsafe(self._open(), self._loop)
+
+    async def _open(self) -> kaleido.Kaleido:
+        browser = kaleido.Kaleido(n=1, mathjax=False, timeout=CHART_TIMEOUT_SECONDS)
+        await browser.open()
+        return browser
+
+    def svg(self, figure: go.Figure, *, width: int, height: int) -> str:
+        self.start()
+        future = asyncio.run_coroutine_threadsafe(self._draw(figure, width, height), self._loop)
+        try:
+            return future.result(timeout=CHART_TIMEOUT_SECONDS * 2).decode("utf-8")
+        except FutureTimeout as error:
+            future.cancel()
+            raise ChartsUnavailable("Chromium did not answer in time") from error
+        except ChartsUnavailable:
+            raise
+        except Exception as error:
+            raise ChartsUnavailable(error) from error
+
+    async def _draw(self, figure: go.Figure, width: int, height: int) -> bytes:
+        browser = await asyncio.wrap_future(self._browser)
+        opts = {"format": "svg", "width": width, "height": height}
+        return await browser.calc_fig(figure, opts=opts)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._loop is None:
+                return
+            loop, browser = self._loop, self._browser
+            self._loop = self._browser = None
+        if browser.done() and browser.exception() is None:
+            asyncio.run_coroutine_threadsafe(browser.result().close(), loop).result(timeout=30)
+        loop.call_soon_threadsafe(loop.stop)
+
+
+@cache
+def chart_renderer() -> ChartRenderer:
+    renderer = ChartRenderer()
+    atexit.register(renderer.close)
+    return renderer

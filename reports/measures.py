@@ -1,0 +1,72 @@
+"""The measures one report reads, each asked of the database once per report: several
+sections share an answer (the team comparison feeds the headline recovery rate and the
+team table)."""
+
+from collections.abc import Callable, Hashable
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from queries import dimensions
+from queries.filters import Filters, previous_period
+from recovery.settings import Settings
+
+TREND_MONTHS = 12
+
+
+def same_month_last_year(period: str) -> str:
+    year, month = period.split("-")
+    return f"{int(year) - 1:04d}-{month}"
+
+
+def trend_periods(period: str, months: int = TREND_MONTHS) -> list[str]:
+    """The `months` months ending with `period`, oldest first."""
+    found = [period]
+    while len(found) < months:
+        found.insert(0, previous_period(found[0]))
+    return found
+
+
+def for_period(filters: Filters, period: str) -> Filters:
+    return Filters(
+        period, filters.branch, filters.product, filters.team, filters.collector, filters.method
+    )
+
+
+class ReportMeasures:
+    def __init__(self, settings: Settings):
+        self.db: Path = settings.db
+        self.window_days = settings.attribution_window_days
+        self.grace_days = settings.promise_grace_days
+        self.watch_months = settings.limitation_watch_months
+        self._answers: dict[Hashable, Any] = {}
+
+    def get(self, fn: Callable[..., Any], filters: Filters | None = None, **options: Any) -> Any:
+        key = (fn.__module__, fn.__qualname__, filters, tuple(sorted(options.items())))
+        if key not in self._answers:
+            args = (self.db,) if filters is None else (self.db, filters)
+            self._answers[key] = fn(*args, **options)
+        return self._answers[key]
+
+    def periods_with_data(self) -> list[str]:
+        """Months with a loans snapshot: a comparison with any other month shows "—"."""
+        return self.get(dimensions.periods)
+
+    def monthly(
+        self, fn: Callable[..., pl.DataFrame], filters: Filters, **options: Any
+    ) -> pl.DataFrame:
+        """A one-row measure for each month of the 12 ending with the period that has
+        data, stacked with a `period` column in front."""
+        available = set(self.periods_with_data())
+        frames = [
+            self.get(fn, for_period(filters, period), **options).with_columns(
+                pl.lit(period).alias("period")
+            )
+            for period in trend_periods(filters.period)
+            if period in available
+        ]
+        if not frames:
+            return pl.DataFrame({"period": []}, schema={"period": pl.String})
+        stacked = pl.concat(frames, how="diagonal_relaxed")
+        return stacked.select("period", pl.exclude("period"))

@@ -1,0 +1,155 @@
+"""Blocks both reports show: recovery by method or team, contacts and reachability,
+invalid numbers, promises."""
+
+import polars as pl
+
+from dashboard.figures import contacts as contact_figures
+from dashboard.figures import recovery as recovery_figures
+from queries.contacts import (
+    contact_summary,
+    invalid_numbers_by_reason,
+    invalid_numbers_summary,
+    reachability,
+)
+from queries.filters import Filters
+from queries.promises import promise_summary
+from queries.recovery import recovery_by
+from reports import tables
+from reports.blocks import Block, Chart, Table
+from reports.i18n import t
+from reports.measures import ReportMeasures
+from reports.tables import Field, count_field, money_field, rate_field
+
+
+def comparison_fields(dimension: str) -> list[Field]:
+    group = (
+        Field("method", "col.method", tables.label_of("method"))
+        if dimension == "method"
+        else Field(dimension, f"col.{dimension}")
+    )
+    return [
+        group,
+        count_field("count_loans", "col.count_loans"),
+        money_field("placed", "col.placed"),
+        money_field("recovered", "col.recovered"),
+        rate_field("recovery_rate", "col.recovery_rate"),
+        Field("interval", "col.interval", tables.text, True),
+        Field("cost_per_100_recovered", "col.cost_per_100_recovered", tables.per_100, True),
+    ]
+
+
+def with_interval(frame: pl.DataFrame) -> pl.DataFrame:
+    """The 95 % interval as one text column: 12.3% – 15.6%."""
+    return frame.with_columns(
+        pl.Series(
+            "interval",
+            [
+                f"{tables.share(low, '')} – {tables.share(high, '')}"
+                for low, high in zip(frame["rate_low"], frame["rate_high"], strict=True)
+            ],
+            pl.String,
+        )
+    )
+
+
+def recovery_blocks(
+    measures: ReportMeasures, filters: Filters, lang: str, *, dimension: str
+) -> list[Block]:
+    frame = measures.get(
+        recovery_by, filters, dimension=dimension, window_days=measures.window_days
+    )
+    chart_key = "chart.method_rates" if dimension == "method" else "report.chart.team_rates"
+    blocks: list[Block] = [
+        Chart(t(chart_key, lang), recovery_figures.recovery_rates(frame, lang, dimension=dimension))
+    ]
+    if dimension == "method":
+        blocks.append(
+            Chart(
+                t("chart.method_costs", lang),
+                recovery_figures.cost_per_100(frame, lang, dimension="method"),
+                height_px=280,
+            )
+        )
+    table_key = "table.methods" if dimension == "method" else "table.teams"
+    blocks.append(
+        tables.frame_table(
+            with_interval(frame), comparison_fields(dimension), lang, title=t(table_key, lang)
+        )
+    )
+    return blocks
+
+
+def contact_table(measures: ReportMeasures, filters: Filters, lang: str) -> Table:
+    frame = measures.get(contact_summary, filters)
+    return tables.frame_table(
+        frame,
+        [
+            count_field("count_phone_actions", "axis.count_phone_actions"),
+            count_field("count_connected", "report.col.count_connected"),
+            count_field("count_effective", "axis.count_effective"),
+            rate_field("contact_rate", "kpi.contact_rate"),
+            rate_field("effective_contact_rate", "kpi.effective_contact_rate"),
+        ],
+        lang,
+    )
+
+
+def reachability_blocks(measures: ReportMeasures, filters: Filters, lang: str) -> list[Block]:
+    frame = measures.get(reachability, filters)
+    return [
+        Chart(
+            t("chart.reachability", lang),
+            contact_figures.reachability(frame, lang),
+            height_px=260,
+        ),
+        tables.frame_table(
+            frame,
+            [
+                Field("status", "report.col.reachability", tables.label_of("reach")),
+                count_field("count_customers", "axis.count_customers"),
+                Field("share", "axis.share", tables.share_2, True),
+            ],
+            lang,
+        ),
+    ]
+
+
+def invalid_number_blocks(measures: ReportMeasures, filters: Filters, lang: str) -> list[Block]:
+    by_reason = measures.get(invalid_numbers_by_reason, filters)
+    summary = measures.get(invalid_numbers_summary, filters)
+    return [
+        Chart(
+            t("chart.invalid_reasons", lang),
+            contact_figures.invalid_reasons(by_reason, lang),
+            height_px=260,
+        ),
+        tables.frame_table(
+            summary,
+            [
+                count_field("count_numbers_checked", "report.col.numbers_checked"),
+                count_field("count_invalid", "kpi.invalid_numbers"),
+                count_field("count_customers", "report.col.customers_on_book"),
+                count_field(
+                    "count_customers_without_valid_number", "kpi.customers_without_valid_number"
+                ),
+            ],
+            lang,
+        ),
+    ]
+
+
+def promise_table(measures: ReportMeasures, filters: Filters, lang: str) -> Table:
+    frame = measures.get(promise_summary, filters, grace_days=measures.grace_days)
+    return tables.frame_table(
+        frame,
+        [
+            count_field("count_made", "series.made"),
+            rate_field("ptp_rate", "kpi.ptp_rate"),
+            count_field("count_due", "report.col.count_due"),
+            count_field("count_kept", "verdict.kept"),
+            count_field("count_partly_kept", "verdict.partly_kept"),
+            count_field("count_broken", "verdict.broken"),
+            rate_field("kept_rate", "kpi.kept_rate"),
+        ],
+        lang,
+    )

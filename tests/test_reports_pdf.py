@@ -1,0 +1,202 @@
+"""The PDF reports, read back with poppler's tools: the headline figures exactly as the
+KPI layer computes and the dashboard formats them, every font embedded, every page
+with its period, filters, generation time and number, no chart cut from its title, and
+no personal data unmasked. Page images go to test-output/pdf/ for a person to look at."""
+
+import re
+import shutil
+import subprocess
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from dashboard import formatting
+from etl.generate import generate_demo
+from etl.load import load_files
+from queries.filters import Filters
+from queries.kpis import kpi_report
+from recovery.database import query
+from recovery.settings import Settings
+from reports.render import build_report, render_report
+
+OUTPUT = Path(__file__).resolve().parents[1] / "test-output" / "pdf"
+PERIOD = "2026-10"
+GENERATED_AT = datetime(2026, 11, 1, 8, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+GENERATED = "2026-11-01 08:00 Asia/Shanghai (UTC+08:00)"
+TEAM = "总部电催一组"
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("pdftotext") is None, reason="poppler-utils is not installed"
+)
+
+
+@pytest.fixture(scope="module")
+def settings(tmp_path_factory) -> Settings:
+    folder = tmp_path_factory.mktemp("reports")
+    generate_demo(folder / "files", loans=2000, months=13, seed=11, end_month=PERIOD)
+    # A short watch period, so the small demo has loans on the limitation watch list.
+    settings = Settings(db=folder / "recovery.duckdb", limitation_watch_months=6)
+    load_files(sorted((folder / "files").iterdir()), settings)
+    return settings
+
+
+REPORTS = {
+    "executive_zh": ("executive", Filters(PERIOD), "zh"),
+    "executive_en": ("executive", Filters(PERIOD), "en"),
+    "manager_all_zh": ("manager", Filters(PERIOD), "zh"),
+    "manager_team_en": ("manager", Filters(PERIOD, team=TEAM), "en"),
+}
+
+
+@pytest.fixture(scope="module")
+def reports(settings):
+    """Each report built and rendered once: name → (Report, PDF path)."""
+    shutil.rmtree(OUTPUT, ignore_errors=True)
+    OUTPUT.mkdir(parents=True)
+    built = {}
+    for name, (template, filters, lang) in REPORTS.items():
+        report = build_report(template, filters, lang, settings, generated_at=GENERATED_AT)
+        pdf = OUTPUT / f"{name}.pdf"
+        render_report(report, pdf)
+        built[name] = (report, pdf)
+    return built
+
+
+def run(*command: str) -> str:
+    return subprocess.run(command, check=True, capture_output=True, text=True).stdout
+
+
+def pages_of(pdf: Path) -> list[str]:
+    count = int(re.search(r"Pages:\s+(\d+)", run("pdfinfo", str(pdf))).group(1))
+    return [
+        run("pdftotext", "-f", str(i), "-l", str(i), str(pdf), "-") for i in range(1, count + 1)
+    ]
+
+
+def flat(text: str) -> str:
+    """Text with line breaks and runs of spaces made single spaces."""
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_headline_figures_are_the_kpi_layers(settings, reports, lang):
+    kpi = kpi_report(
+        settings.db,
+        Filters(PERIOD),
+        window_days=settings.attribution_window_days,
+        grace_days=settings.promise_grace_days,
+    )
+    first_page = flat(pages_of(reports[f"executive_{lang}"][1])[0])
+    expected = {
+        "outstanding": formatting.amount(Decimal(kpi["outstanding"]), lang),
+        "outstanding, exact": formatting.exact_amount(Decimal(kpi["outstanding"])),
+        "active loans": formatting.count(kpi["active_loans"]),
+        "overdue ratio": formatting.rate(kpi["overdue_ratio"]),
+        "NPL ratio": formatting.rate(kpi["npl_ratio"]),
+        "recovered": formatting.amount(Decimal(kpi["recovered"]), lang),
+        "recovered, exact": formatting.exact_amount(Decimal(kpi["recovered"])),
+        "contact rate": formatting.rate(kpi["contact"]["contact_rate"]),
+        "effective contact rate": formatting.rate(kpi["contact"]["effective_contact_rate"]),
+        "PTP rate": formatting.rate(kpi["promises"]["ptp_rate"]),
+        "kept rate": formatting.rate(kpi["promises"]["kept_rate"]),
+    }
+    missing = {name: value for name, value in expected.items() if value not in first_page}
+    assert missing == {}
+    assert formatting.period_label(PERIOD, lang) in first_page
+    if lang == "zh":
+        assert re.search(r"\d亿|\d万", expected["outstanding"])
+    else:
+        assert "," in expected["outstanding"]
+
+
+def test_every_font_is_embedded(reports):
+    for _, pdf in reports.values():
+        rows = run("pdffonts", str(pdf)).splitlines()[2:]
+        assert rows, f"{pdf.name} has no fonts"
+        assert all(row.split()[-5] == "yes" for row in rows), f"{pdf.name}:\n" + "\n".join(rows)
+        assert any("Noto-Sans-CJK" in row for row in rows)
+
+
+def test_every_page_says_period_filters_generation_time_and_number(reports):
+    zh_filters = "筛选：全部 · 归因窗口 30 天"
+    expected = {
+        "executive_zh": ("经营管理月报 · 2026年10月", zh_filters, "第 {} / {} 页"),
+        "executive_en": (
+            "Executive report · Oct 2026",
+            "Filters: All · attribution window 30 days",
+            "Page {} of {}",
+        ),
+        "manager_all_zh": ("团队管理报告 · 2026年10月", zh_filters, "第 {} / {} 页"),
+        "manager_team_en": (
+            "Manager report · Oct 2026",
+            f"Filters: Team: {TEAM} · attribution window 30 days",
+            "Page {} of {}",
+        ),
+    }
+    for name, (_, pdf) in reports.items():
+        title, filters, numbering = expected[name]
+        pages = pages_of(pdf)
+        assert len(pages) >= 3
+        for number, text in enumerate(pages, start=1):
+            text = flat(text)
+            for wanted in (title, filters, GENERATED):
+                assert wanted in text, f"{name} page {number} lacks {wanted!r}"
+            # pdftotext may drop the spaces around the numbers: compare without spaces.
+            page_number = numbering.format(number, len(pages)).replace(" ", "")
+            assert page_number in text.replace(" ", ""), f"{name} page {number} unnumbered"
+
+
+def test_pages_render_as_images(reports):
+    for name, (_, pdf) in reports.items():
+        run("pdftoppm", "-r", "100", "-png", str(pdf), str(OUTPUT / name))
+        images = sorted(OUTPUT.glob(f"{name}-*.png"))
+        assert len(images) == len(pages_of(pdf))
+        assert all(image.stat().st_size > 10_000 for image in images)
+
+
+def _axis_title(chart) -> str | None:
+    layout = chart.figure.layout
+    for axis in (layout.yaxis, layout.xaxis):
+        if axis.title and axis.title.text:
+            return axis.title.text
+    annotations = [a.text for a in layout.annotations or () if a.text]
+    return annotations[0] if annotations else None
+
+
+def test_each_chart_stays_on_its_titles_page(reports):
+    for name, (report, pdf) in reports.items():
+        pages = [flat(text) for text in pages_of(pdf)]
+        for chart in report.charts:
+            holding = [i for i, text in enumerate(pages) if chart.title in text]
+            assert len(holding) == 1, f"{name}: {chart.title!r} on pages {holding}"
+            axis = _axis_title(chart)
+            assert axis is None or flat(axis) in pages[holding[0]], (
+                f"{name}: the chart {chart.title!r} is not on its title's page"
+            )
+
+
+def test_no_personal_data_unmasked(settings, reports):
+    people = query(
+        settings.db,
+        """
+        select distinct customer_name as value from loan_snapshots where customer_name is not null
+        union select distinct id_number from loan_snapshots where id_number is not null
+        union select distinct phone from contacts
+        """,
+    )["value"].to_list()
+    # Collectors are staff, named on purpose; a customer whose name is (part of) a
+    # collector's name cannot be told apart in the text.
+    staff = query(settings.db, "select distinct collector from actions")["collector"].to_list()
+    personal = [
+        value
+        for value in people
+        if len(value) >= 2 and not any(value in collector for collector in staff)
+    ]
+    assert len(personal) > 1000
+    text = "".join(flat(t) for _, pdf in reports.values() for t in pages_of(pdf))
+    assert [value for value in personal if value in text] == []
+    manager = flat("".join(pages_of(reports["manager_all_zh"][1])))
+    assert re.search(r"[\u4e00-\u9fff]\*{1,3}", manager), "masked customer names are listed"
