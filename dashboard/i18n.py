@@ -216,8 +216,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Recovery rate by method (95 % interval)",
     },
     "chart.method_costs": {
-        "zh": "每回收 100 元的成本（对数坐标）",
-        "en": "Cost per 100 recovered (log scale)",
+        "zh": "每回收 100 元的成本",
+        "en": "Cost per 100 recovered",
     },
     "chart.stage_heatmap": {
         "zh": "催收方式 × 委案时账龄：回收率",

@@ -48,7 +48,7 @@ def _kind(column: str, dtype: pl.DataType) -> str | None:
         return "rate"
     if column in DECIMALS:
         return "decimal"
-    if dtype.is_integer() and not column.endswith("_id"):
+    if column.startswith("count_") or (dtype.is_integer() and not column.endswith("_id")):
         return "count"
     return None
 
@@ -98,6 +98,7 @@ def grid(grid_id: str, lang: str, *, height: int = 420, fit: bool = True) -> dag
         dashGridOptions={
             "localeText": {"noRowsToShow": t("empty.table", lang)},
             "animateRows": False,
+            "suppressColumnVirtualisation": True,
             "rowHeight": 30,
             "headerHeight": 34,
         },
