@@ -215,6 +215,88 @@ def serve(
     serve_dashboard(host, port)
 
 
+TEMPLATES = ("executive", "manager")
+LANGUAGES = ("zh", "en")
+
+
+@app.command()
+def report(
+    template: Annotated[str, typer.Option(help="executive or manager")],
+    period: Annotated[str, typer.Option(help="month, YYYY-MM")],
+    out: Annotated[Path, typer.Option(help="PDF file to write")],
+    lang: Annotated[str, typer.Option(help="zh or en")] = "zh",
+    team: Annotated[str | None, typer.Option(help="only this team (default: all)")] = None,
+    branch: Annotated[str | None, typer.Option(help="only this branch")] = None,
+    product: Annotated[str | None, typer.Option(help="only this product")] = None,
+) -> None:
+    """Write a PDF report: executive (the book at a glance) or manager (one team, or all)."""
+    from queries.filters import Filters
+    from reports.files import write_atomically
+    from reports.render import write_report
+
+    if template not in TEMPLATES:
+        raise typer.BadParameter(f"use one of {', '.join(TEMPLATES)}", param_hint="--template")
+    if lang not in LANGUAGES:
+        raise typer.BadParameter(f"use one of {', '.join(LANGUAGES)}", param_hint="--lang")
+    settings = get_settings()
+    filters = Filters(period, branch=branch, product=product, team=team)
+    write_atomically(out, lambda path: write_report(template, filters, lang, path, settings))
+    console.print(f"Wrote {out}")
+
+
+@app.command()
+def schedule(
+    print_crontab: Annotated[
+        bool, typer.Option("--print-crontab", help="print the jobs as crontab lines and exit")
+    ] = False,
+    run_job: Annotated[
+        str | None, typer.Option("--run-job", help="run this job once, now, and exit")
+    ] = None,
+) -> None:
+    """Run the report jobs of the config (schedule.jobs) at their cron times, until
+    stopped (Ctrl-C). Runs missed while stopped are caught up once on the next start."""
+    import logging
+    import os
+    import shutil
+    import signal
+    import threading
+
+    from recovery.settings import CONFIG_ENV, DEFAULT_CONFIG_FILE
+    from reports.crontab import crontab_lines
+    from reports.schedule import Scheduler
+
+    settings = get_settings()
+    if print_crontab:
+        config = Path(os.environ.get(CONFIG_ENV, DEFAULT_CONFIG_FILE)).resolve()
+        lines = crontab_lines(
+            settings.schedule.jobs,
+            executable=shutil.which("recovery") or str(Path(sys.argv[0]).resolve()),
+            workdir=Path.cwd(),
+            config_file=config if config.exists() else None,
+            log_file=settings.report_dir.resolve() / "cron.log",
+        )
+        print("\n".join(lines))
+        return
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    scheduler = Scheduler(settings)
+    if run_job is not None:
+        run = scheduler.run_now(run_job)
+        if run.status != "success":
+            raise typer.Exit(1)
+        return
+    if not settings.schedule.jobs:
+        errors.print(
+            "no report jobs: add [[schedule.jobs]] to the config (see the README)", markup=False
+        )
+        raise typer.Exit(1)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        scheduler.run_forever(stop)
+    except KeyboardInterrupt:
+        stop.set()
+
+
 def main() -> None:
     try:
         app()

@@ -3,6 +3,7 @@ margins carry the title, period, filters, generation time and page numbers; char
 and cards kept whole on a page; table headers repeated on every page a table crosses."""
 
 import base64
+import re
 from collections.abc import Callable
 from html import escape
 
@@ -18,8 +19,7 @@ STYLE = """
   @top-left { content: %(top_left)s; font-size: 8pt; color: #486581; }
   @top-right { content: %(top_right)s; font-size: 8pt; color: #486581; }
   @bottom-left { content: %(bottom_left)s; font-size: 7.5pt; color: #627d98; }
-  @bottom-right { content: %(page_numbers)s; font-size: 7.5pt; color: #627d98;
-                  white-space: pre; }
+  @bottom-right { content: %(page_numbers)s; font-size: 7.5pt; color: #627d98; }
 }
 html { font-family: %(font)s; font-size: 9pt; color: #1f2933; line-height: 1.4; }
 h1 { font-size: 20pt; margin: 0 0 2mm 0; color: #102a43; }
@@ -29,9 +29,9 @@ h2 { font-size: 13pt; color: #102a43; margin: 7mm 0 3mm 0; padding-bottom: 1mm;
 h3 { font-size: 10pt; color: #243b53; margin: 4mm 0 1.5mm 0; break-after: avoid; }
 section.new-page { break-before: page; }
 .block { break-inside: avoid; margin-bottom: 3mm; }
-.cards { display: flex; flex-wrap: wrap; gap: 3mm; break-inside: avoid; margin-bottom: 4mm; }
-.card { box-sizing: border-box; width: 58mm; padding: 2.5mm 3mm;
-        border: 0.6pt solid #d9e2ec; border-radius: 2mm; }
+.cards { display: grid; grid-template-columns: 1fr 1fr 1fr; gap: 3mm; break-inside: avoid;
+         margin-bottom: 4mm; }
+.card { padding: 2.5mm 3mm; border: 0.6pt solid #d9e2ec; border-radius: 2mm; }
 .card .label { font-size: 8pt; color: #486581; }
 .card .value { font-size: 15pt; font-weight: bold; color: #102a43; margin: 0.5mm 0; }
 .card .detail { font-size: 7.5pt; color: #627d98; }
@@ -52,7 +52,7 @@ td.num { white-space: nowrap; }
 
 def css_string(text: str) -> str:
     """A CSS string literal: quotes and backslashes escaped, line breaks as spaces."""
-    cleaned = " ".join(text.split())
+    cleaned = re.sub(r"[\r\n\f]+", " ", text)
     return '"' + cleaned.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
