@@ -81,6 +81,15 @@ REPORT_CATALOGUE: dict[str, dict[str, str]] = {
     "report.col.rank": {"zh": "名次", "en": "Rank"},
     "report.yes": {"zh": "是", "en": "Yes"},
     "report.no": {"zh": "否", "en": "No"},
+    "pdf.download": {"zh": "下载 PDF 报告", "en": "Download PDF report"},
+    "pdf.download_help": {
+        "zh": "按当前筛选条件和语言生成{report}",
+        "en": "The {report} for the current filters and language",
+    },
+    "pdf.download_failed": {
+        "zh": "PDF 报告生成失败：{error}",
+        "en": "The PDF report could not be made: {error}",
+    },
     "pdf.page_numbers": {"zh": "第 {page} / {pages} 页", "en": "Page {page} of {pages}"},
     "pdf.filters": {"zh": "筛选：{scope}", "en": "Filters: {scope}"},
     "pdf.generated_at": {"zh": "生成时间：{moment}", "en": "Generated {moment}"},
