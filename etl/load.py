@@ -20,13 +20,14 @@ import duckdb
 from etl.contract import ENUM_VALUES, FILE_KINDS, ColumnType, FileKind
 from etl.errors import LoadError, SchemaMismatch, UnknownFileKind
 from etl.headers import MappedColumn, map_headers
+from etl.marts import build_marts
 from etl.phones import check_numbers
 from etl.readers import SUFFIXES, ReadResult, StructuralReject, file_digest, read_into_raw
 from etl.staging import good_rows_sql, missing_ids_sql, rejects_sql, repeats_sql, stage_sql
 from recovery.database import rebuilding, scalar
 from recovery.settings import Settings
 
-SCHEMA_VERSION = 1  # raise with every change to etl/schema.sql's tables
+SCHEMA_VERSION = 2  # raise with every change to etl/schema.sql's tables
 KIND_ORDER = ("teams", "loans", "contacts", "actions", "payments")
 # File-name prefixes that tell a file's kind, English and the usual Chinese export names.
 NAME_PREFIXES = {
@@ -111,6 +112,7 @@ def load_files(
             hashing.shutdown(cancel_futures=True)
         if any(o.status == "loaded" for o in outcomes):
             check_new_numbers(con)
+            build_marts(con, settings)
             rebuild.keep = True
     return outcomes
 

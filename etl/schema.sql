@@ -122,36 +122,3 @@ create table if not exists method_costs (
     method varchar primary key,
     cost_per_action decimal(18, 2) not null
 );
-
--- Numbers on file with their check; a number listed again for the same customer is a
--- duplicate (the first listing keeps its own verdict).
-create or replace view contact_numbers as
-with checked as (
-    select
-        c.customer_id,
-        c.phone,
-        c.relation,
-        c.city,
-        k.phone_normalized,
-        k.number_type,
-        k.is_valid,
-        k.invalid_reason,
-        row_number() over (
-            partition by c.customer_id, coalesce(k.phone_normalized, c.phone)
-            order by c.load_id, c.source_line
-        ) as listing
-    from contacts c
-    left join phone_checks k
-        on k.phone = c.phone and k.city is not distinct from c.city
-)
-select
-    customer_id,
-    phone,
-    relation,
-    city,
-    phone_normalized,
-    number_type,
-    listing > 1 as is_duplicate,
-    is_valid and listing = 1 as is_valid,
-    case when listing > 1 then 'duplicate' else invalid_reason end as invalid_reason
-from checked;

@@ -3,17 +3,13 @@
 
 def latest_loan_facts(name: str, loans_in: str) -> str:
     """CTE `name`: for each loan of the CTE `loans_in`, its customer, branch and product
-    as on its latest snapshot on or before the period's end."""
+    as on its latest snapshot on or before the period's end (from loan_versions)."""
     return f"""{name} as (
-    select loan_id, customer_id, branch, product
-    from (
-        select l.loan_id, l.customer_id, l.branch, l.product,
-            row_number() over (partition by l.loan_id order by l.as_of_date desc) as recency
-        from loan_snapshots l
-        where l.as_of_date <= $period_end
-          and l.loan_id in (select loan_id from {loans_in})
-    ) ranked
-    where recency = 1
+    select v.loan_id, v.customer_id, v.branch, v.product
+    from loan_versions v
+    where v.valid_from <= $period_end
+      and (v.valid_until is null or v.valid_until > $period_end)
+      and v.loan_id in (select loan_id from {loans_in})
 )"""
 
 

@@ -22,7 +22,7 @@ calls as (
         a.collector
     from actions a
     where a.method = 'phone'
-      and cast(a.action_at as date) between $period_start and $period_end
+      and a.action_at >= $period_start and a.action_at < $period_after
       and ($team is null or a.team = $team)
       and ($collector is null or a.collector = $collector)
 ),

@@ -17,7 +17,7 @@ with visits as (
         count(case when a.outcome = 'met' then 1 end) as count_met
     from actions a
     where a.method = 'visit'
-      and cast(a.action_at as date) between $period_start and $period_end
+      and a.action_at >= $period_start and a.action_at < $period_after
       and ($team is null or a.team = $team)
       and ($collector is null or a.collector = $collector)
     group by a.team, a.collector

@@ -3,7 +3,7 @@
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 _PERIOD = re.compile(r"(\d{4})-(\d{2})")
 
@@ -38,6 +38,12 @@ class Filters:
         return start.replace(day=calendar.monthrange(start.year, start.month)[1])
 
     @property
+    def period_after(self) -> date:
+        """The first day after the period: timestamps of the period are >= period_start
+        and < period_after (a range a scan can skip row groups with)."""
+        return self.period_end + timedelta(days=1)
+
+    @property
     def previous_start(self) -> date:
         return Filters(previous_period(self.period)).period_start
 
@@ -49,11 +55,13 @@ class Filters:
         return date(months // 12, months % 12 + 1, 1)
 
     def params(self) -> dict[str, object]:
-        """Bound parameters: the period's first and last day, the previous month's first
-        day, the 12-month trend's first day, and one per dimension (null: all)."""
+        """Bound parameters: the period's first and last day and the day after it, the
+        previous month's first day, the 12-month trend's first day, and one per dimension
+        (null: all)."""
         return {
             "period_start": self.period_start,
             "period_end": self.period_end,
+            "period_after": self.period_after,
             "previous_start": self.previous_start,
             "trend_start": self.trend_start,
             "branch": self.branch,

@@ -16,63 +16,61 @@ from queries.common import latest_loan_facts
 from queries.filters import Filters
 from recovery.database import query
 
+
 # Every promise under the filters, with its due date and its verdict when due by the
 # period's end. Grain: one row per promise (action).
-PROMISES_CTE = (
-    """
+def promises_cte(scope: str = "true") -> str:
+    """The CTEs `promise_actions`, `loan_facts` and `judged`; `scope` (a condition over
+    promise_outcomes `o`, written in code) narrows the promises a measure needs."""
+    return (
+        f"""
 promise_actions as (
-    select a.action_id, a.loan_id, a.action_at, a.method, a.promised_amount, a.promised_date,
-        a.promised_date + cast($grace_days as integer) as due_on
-    from actions a
-    where a.promised_amount is not null
-      and ($team is null or a.team = $team)
-      and ($collector is null or a.collector = $collector)
+    select o.action_id, o.loan_id, o.action_at, o.method, o.team, o.collector,
+        o.promised_amount, o.promised_date, o.due_on, o.paid_amount, o.verdict
+    from promise_outcomes o
+    where ($team is null or o.team = $team)
+      and ($collector is null or o.collector = $collector)
+      and {scope}
 ),
 """
-    + latest_loan_facts("loan_facts", "promise_actions")
-    + """,
-promises as (
-    select p.*, f.customer_id
+        + latest_loan_facts("loan_facts", "promise_actions")
+        + """,
+judged as (
+    select p.action_id, p.loan_id, p.action_at, p.method, p.team, p.collector,
+        p.promised_amount, p.promised_date, p.due_on, f.customer_id,
+        case when p.due_on <= $period_end then p.paid_amount end as paid_amount,
+        case when p.due_on <= $period_end then p.verdict end as verdict
     from promise_actions p
     left join loan_facts f on f.loan_id = p.loan_id
     where ($branch is null or f.branch = $branch)
       and ($product is null or f.product = $product)
-),
-paid as (
-    select p.action_id, coalesce(sum(pay.amount), 0) as paid_amount
-    from promises p
-    left join payments pay
-        on pay.loan_id = p.loan_id
-       and cast(pay.paid_at as date) between cast(p.action_at as date) and p.due_on
-    where p.due_on <= $period_end
-    group by p.action_id
-),
-judged as (
-    select p.*, d.paid_amount,
-        case
-            when d.action_id is null then null
-            when d.paid_amount >= p.promised_amount then 'kept'
-            when d.paid_amount > 0 then 'partly_kept'
-            else 'broken'
-        end as verdict
-    from promises p
-    left join paid d on d.action_id = p.action_id
 )"""
-)
+    )
+
+
+PROMISES_CTE = promises_cte()
+# The promises made in the period or falling due in it.
+OF_THE_PERIOD = """((o.action_at >= $period_start and o.action_at < $period_after)
+        or o.due_on between $period_start and $period_end)"""
+# The promises broken by the period's end.
+BROKEN_BY_PERIOD_END = "o.due_on <= $period_end and o.verdict = 'broken'"
 
 # promise_summary — one row: promises made in the period, PTP rate (phone actions with a
 # promise / effective contacts of the period, null when there were none), promises due in
 # the period (date + grace within it) and of those kept, partly kept and broken, and the
 # kept rate = kept / due (null when none were due).
 PROMISE_SUMMARY_SQL = f"""
-with {PROMISES_CTE},
+with {promises_cte(OF_THE_PERIOD)},
 effective_contacts as (
     select count(*) as count_effective
     from actions a
-    left join loan_facts f on f.loan_id = a.loan_id
+    left join loan_versions f
+        on f.loan_id = a.loan_id
+       and f.valid_from <= $period_end
+       and (f.valid_until is null or f.valid_until > $period_end)
     where a.method = 'phone' and a.outcome = 'connected'
       and coalesce(a.contact_relation, 'self') in ('self', 'spouse', 'family')
-      and cast(a.action_at as date) between $period_start and $period_end
+      and a.action_at >= $period_start and a.action_at < $period_after
       and ($team is null or a.team = $team)
       and ($collector is null or a.collector = $collector)
       and ($branch is null or f.branch = $branch)
@@ -80,10 +78,10 @@ effective_contacts as (
 ),
 counted as (
     select
-        count(case when cast(action_at as date) between $period_start and $period_end
+        count(case when action_at >= $period_start and action_at < $period_after
             then 1 end) as count_made,
         count(case when method = 'phone'
-            and cast(action_at as date) between $period_start and $period_end
+            and action_at >= $period_start and action_at < $period_after
             then 1 end) as count_phone_promises,
         count(case when due_on between $period_start and $period_end then 1 end) as count_due,
         count(case when due_on between $period_start and $period_end and verdict = 'kept'
@@ -109,7 +107,7 @@ cross join effective_contacts e
 # repeat_promise_breakers — one row per customer with two or more broken promises due by
 # the period's end: the customer, broken promises, the latest broken promise's date.
 REPEAT_BREAKERS_SQL = f"""
-with {PROMISES_CTE},
+with {promises_cte(BROKEN_BY_PERIOD_END)},
 final as (
     select customer_id, count(*) as count_broken, max(promised_date) as last_broken_on
     from judged
@@ -121,13 +119,26 @@ select * from final order by count_broken desc, customer_id
 """
 
 
-def _params(filters: Filters, grace_days: int) -> dict[str, object]:
-    return {**filters.params(), "grace_days": grace_days}
+class GraceChanged(ValueError):
+    def __init__(self, asked: int, loaded: int):
+        super().__init__(
+            f"promises were judged at load with {loaded} grace days, not {asked}: load the "
+            "files again after changing promise_grace_days"
+        )
+
+
+def _checked_params(db: Path, filters: Filters, grace_days: int) -> dict[str, object]:
+    """Promises are judged at load (table promise_outcomes) with the grace of the config
+    then; asking for another grace is an error, not a silently different answer."""
+    loaded = query(db, "select promise_grace_days from mart_info")["promise_grace_days"]
+    if loaded.len() and loaded.item() != grace_days:
+        raise GraceChanged(grace_days, loaded.item())
+    return filters.params()
 
 
 def promise_summary(db: Path, filters: Filters, *, grace_days: int) -> pl.DataFrame:
-    return query(db, PROMISE_SUMMARY_SQL, _params(filters, grace_days))
+    return query(db, PROMISE_SUMMARY_SQL, _checked_params(db, filters, grace_days))
 
 
 def repeat_promise_breakers(db: Path, filters: Filters, *, grace_days: int) -> pl.DataFrame:
-    return query(db, REPEAT_BREAKERS_SQL, _params(filters, grace_days))
+    return query(db, REPEAT_BREAKERS_SQL, _checked_params(db, filters, grace_days))

@@ -20,49 +20,24 @@ from queries.filters import Filters
 from recovery.database import query
 
 # attributed payments of the period, one row per payment: the payment, and the action
-# (method, team, collector) it is attributed to, or nulls for "no action". Reversals
-# (negative amounts) are attributed like any payment, so they net off where they belong.
-ATTRIBUTED_PAYMENTS_CTE = (
-    """
-period_payments as (
-    select p.payment_id, p.loan_id, p.paid_at, p.amount
-    from payments p
-    where cast(p.paid_at as date) between $period_start and $period_end
-),
-"""
-    + latest_loan_facts("loan_facts", "period_payments")
-    + """,
-candidates as (
-    select
-        p.payment_id,
-        a.action_id,
-        a.method,
-        a.team,
-        a.collector,
-        row_number() over (
-            partition by p.payment_id order by a.action_at desc, a.action_id desc
-        ) as recency
-    from period_payments p
-    join actions a
-        on a.loan_id = p.loan_id
-       and cast(a.action_at as date) <= cast(p.paid_at as date)
-       and cast(a.action_at as date) >= cast(p.paid_at as date) - cast($window_days as integer)
-),
+# (method, team, collector) it is attributed to, or nulls for "no action" (the last action
+# before each payment is found at load: table payment_attribution). Reversals (negative
+# amounts) are attributed like any payment, so they net off where they belong.
+ATTRIBUTED_PAYMENTS_CTE = """
 attributed as (
     select
-        p.payment_id,
-        p.loan_id,
-        p.paid_at,
-        p.amount,
-        f.branch,
-        f.product,
-        c.action_id,
-        c.method,
-        c.team,
-        c.collector
-    from period_payments p
-    left join candidates c on c.payment_id = p.payment_id and c.recency = 1
-    left join loan_facts f on f.loan_id = p.loan_id
+        payment_id,
+        loan_id,
+        paid_at,
+        amount,
+        branch,
+        product,
+        case when days_since_action <= $window_days then action_id end as action_id,
+        case when days_since_action <= $window_days then method end as method,
+        case when days_since_action <= $window_days then team end as team,
+        case when days_since_action <= $window_days then collector end as collector
+    from payment_attribution
+    where paid_at >= $period_start and paid_at < $period_after
 ),
 filtered as (
     select *
@@ -73,7 +48,6 @@ filtered as (
       and ($collector is null or collector = $collector)
       and ($method is null or method = $method)
 )"""
-)
 
 # recovered — one row: recovered (回收金额) = sum of the period's payments, reversals
 # netting off; the number of payments and of reversals; the part attributed to an action
@@ -111,7 +85,12 @@ select * from final order by method
 """
 
 
+LONGEST_WINDOW_DAYS = 366  # payment_attribution looks this far back (etl/marts.sql)
+
+
 def _params(filters: Filters, window_days: int) -> dict[str, object]:
+    if not 0 <= window_days <= LONGEST_WINDOW_DAYS:
+        raise ValueError(f"attribution window {window_days} days: use 0 to {LONGEST_WINDOW_DAYS}")
     return {**filters.params(), "window_days": window_days}
 
 
@@ -147,7 +126,7 @@ period_actions as (
         coalesce(a.cost, m.cost_per_action, 0) as cost
     from actions a
     left join method_costs m on m.method = a.method
-    where cast(a.action_at as date) between $period_start and $period_end
+    where a.action_at >= $period_start and a.action_at < $period_after
       and ($team is null or a.team = $team)
       and ($collector is null or a.collector = $collector)
       and ($method is null or a.method = $method)
@@ -165,17 +144,15 @@ worked as (
     group by a.{dimension}, a.loan_id
 ),
 placements as (
-    select group_value, loan_id, count_actions, cost, overdue_amount, days_past_due
-    from (
-        select w.*, l.overdue_amount, l.days_past_due,
-            row_number() over (
-                partition by w.group_value, w.loan_id order by l.as_of_date desc
-            ) as recency
-        from worked w
-        left join loan_snapshots l
-            on l.loan_id = w.loan_id and l.as_of_date <= cast(w.first_action_at as date)
-    ) ranked
-    where recency = 1
+    select w.group_value, w.loan_id, w.count_actions, w.cost, s.overdue_amount,
+        s.days_past_due
+    from worked w
+    left join loan_snapshot_spans s
+        on s.loan_id = w.loan_id
+       and s.as_of_date <= cast(w.first_action_at as date)
+       and (s.valid_until is null or s.valid_until > cast(w.first_action_at as date))
+       and s.as_of_date <= $period_end
+       and (s.valid_until is null or s.valid_until > $period_start)
 ),
 recoveries as (
     select {dimension} as group_value, loan_id, sum(amount) as recovered

@@ -11,6 +11,7 @@ import fcntl
 import os
 import re
 import shutil
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -41,12 +42,98 @@ _PARAMETER = re.compile(r"\$([A-Za-z_]\w*)")
 
 
 def query(path: Path, sql: str, params: dict[str, Any] | None = None) -> pl.DataFrame:
-    """Runs one query on a short read-only connection. Of `params`, only those the SQL
-    names are bound (DuckDB refuses extra ones), so callers can pass a shared set."""
+    """Runs one query on the process's shared read-only connection to `path`. Of `params`,
+    only those the SQL names are bound (DuckDB refuses extra ones), so callers can pass a
+    shared set."""
+    with _READERS.cursor(path) as cursor:
+        return cursor.sql(sql, params=bound(sql, params)).pl()
+
+
+def bound(sql: str, params: dict[str, Any] | None) -> dict[str, Any]:
+    """The parameters of `params` that `sql` names."""
     named = set(_PARAMETER.findall(sql))
-    bound = {k: v for k, v in (params or {}).items() if k in named}
-    with read_only(path) as con:
-        return con.sql(sql, params=bound).pl()
+    return {k: v for k, v in (params or {}).items() if k in named}
+
+
+class _Reader:
+    """One read-only connection to one version of a database file (told apart by inode,
+    size and modification time: a load swaps in a new file), and its queries running."""
+
+    def __init__(self, path: Path, identity: tuple[int, int, int]):
+        self.identity = identity
+        self.con = duckdb.connect(str(path), read_only=True)
+        self.active = 0
+
+
+class _Readers:
+    """Opening a database costs tens of milliseconds, so each process keeps one read-only
+    connection per file and runs each query on a cursor of it. When a load has swapped in
+    a new file, the old connection is closed once its running queries end (DuckDB shares
+    one instance per path, so the new file can only be opened after that) and the next
+    query opens the new file. Files not used lately are closed beyond `keep` of them."""
+
+    def __init__(self, keep: int = 4):
+        self.keep = keep
+        self.open: dict[Path, _Reader] = {}
+        self.changed = threading.Condition()
+
+    @contextmanager
+    def cursor(self, path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+        reader = self._acquire(path.resolve())
+        try:
+            cursor = reader.con.cursor()
+            try:
+                yield cursor
+            finally:
+                cursor.close()
+        finally:
+            with self.changed:
+                reader.active -= 1
+                self.changed.notify_all()
+
+    def _acquire(self, path: Path) -> _Reader:
+        with self.changed:
+            try:
+                stat = path.stat()
+            except FileNotFoundError:
+                raise DatabaseMissing(path) from None
+            identity = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+            reader = self.open.get(path)
+            if reader is not None and reader.identity != identity:
+                self.changed.wait_for(lambda: reader.active == 0)
+                reader.con.close()
+                del self.open[path]
+                reader = None
+            if reader is None:
+                self._close_idle(beyond=self.keep - 1)
+                reader = _Reader(path, identity)
+            self.open.pop(path, None)
+            self.open[path] = reader  # most recently used last
+            reader.active += 1
+            return reader
+
+    def _close_idle(self, beyond: int) -> None:
+        for path, reader in list(self.open.items()):
+            if len(self.open) <= beyond:
+                return
+            if reader.active == 0:
+                reader.con.close()
+                del self.open[path]
+
+    def close_all(self) -> None:
+        with self.changed:
+            self.changed.wait_for(lambda: all(r.active == 0 for r in self.open.values()))
+            for reader in self.open.values():
+                reader.con.close()
+            self.open.clear()
+
+
+_READERS = _Readers()
+
+
+def close_readers() -> None:
+    """Closes this process's read-only connections (before it writes a file in place)."""
+    _READERS.close_all()
 
 
 @dataclass

@@ -158,8 +158,12 @@ class Settings(BaseSettings):
     duckdb_threads: int = Field(0, description="DuckDB threads; 0 lets DuckDB choose")
     classification: ClassificationThresholds = Field(default_factory=ClassificationThresholds)
     aging_buckets: list[AgingBucket] = Field(default_factory=lambda: list(DEFAULT_AGING))
-    attribution_window_days: int = Field(30, description="payment → last action within this")
-    promise_grace_days: int = Field(3, description="days after promised_date a payment counts")
+    attribution_window_days: int = Field(
+        30, ge=0, le=366, description="payment → last action within this many days (0..366)"
+    )
+    promise_grace_days: int = Field(
+        3, ge=0, description="days after promised_date a payment counts (applied at load)"
+    )
     limitation_watch_months: int = Field(30, description="last demand older than this: watch")
     method_cost: dict[str, Decimal] = Field(
         default_factory=lambda: dict(DEFAULT_METHOD_COST),

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from queries.filters import Filters
-from queries.promises import promise_summary, repeat_promise_breakers
+from queries.promises import GraceChanged, promise_summary, repeat_promise_breakers
 from recovery.settings import Settings
 from tests.helpers import load, write_csv
 
@@ -41,10 +41,8 @@ PAYMENTS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("promises")
-    settings = Settings(db=folder / "recovery.duckdb")
+def load_book(folder: Path, grace_days: int) -> Path:
+    settings = Settings(db=folder / "recovery.duckdb", promise_grace_days=grace_days)
     outcomes = load(
         settings,
         write_csv(folder / "loans.csv", ["as_of_date", "loan_id", "customer_id", "principal",
@@ -56,6 +54,11 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )  # fmt: skip
     assert all(o.rows_rejected == 0 for o in outcomes)
     return settings.db
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return load_book(tmp_path_factory.mktemp("promises"), grace_days=3)
 
 
 def summary(db: Path, filters: Filters) -> dict:
@@ -105,10 +108,16 @@ def test_nothing_due_no_kept_rate(db: Path) -> None:
     assert summary(db, Filters("2026-08"))["kept_rate"] is None
 
 
-def test_a_longer_grace_lets_a_later_payment_count(db: Path) -> None:
+def test_a_longer_grace_lets_a_later_payment_count(tmp_path: Path) -> None:
     # With 10 days' grace A3 is due 10-16 and still unpaid; A5 is due 11-09: not in October.
+    db = load_book(tmp_path, grace_days=10)
     result = promise_summary(db, Filters("2026-10"), grace_days=10).row(0, named=True)
     assert (result["count_due"], result["count_kept"], result["count_broken"]) == (4, 2, 1)
+
+
+def test_a_grace_other_than_the_one_loaded_is_refused(db: Path) -> None:
+    with pytest.raises(GraceChanged, match="judged at load with 3 grace days, not 10"):
+        promise_summary(db, Filters("2026-10"), grace_days=10)
 
 
 def test_repeat_breakers(db: Path) -> None:

@@ -1,0 +1,25 @@
+"""Summary tables (etl/marts.sql), rebuilt after every load that changed something, so the
+measures read small, pre-joined tables instead of the whole history."""
+
+import importlib.resources
+
+import duckdb
+
+from recovery.settings import Settings
+
+
+def mart_statements() -> list[str]:
+    text = importlib.resources.files("etl").joinpath("marts.sql").read_text(encoding="utf-8")
+    return [s.strip() for s in text.split(";\n") if s.strip() and not _only_comments(s)]
+
+
+def _only_comments(statement: str) -> bool:
+    return all(line.strip().startswith("--") or not line.strip() for line in statement.splitlines())
+
+
+def build_marts(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    # DuckDB binds no parameters in `create table as`: settings go through a temp table.
+    con.execute("create or replace temp table mart_settings (grace_days integer)")
+    con.execute("insert into mart_settings values ($grace)", {"grace": settings.promise_grace_days})
+    for statement in mart_statements():
+        con.execute(statement)

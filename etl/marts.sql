@@ -1,0 +1,144 @@
+-- Summary tables the measures read, rebuilt from the loaded tables at the end of every
+-- load (inside the same rebuilt copy, so they always match the rows they summarise).
+-- Each states its grain. Settings come from the temp table mart_settings (grace_days:
+-- the promise grace of the config).
+
+-- loan_versions — one row per loan and run of snapshots with the same customer, branch
+-- and product: valid from the first snapshot of the run up to (not including) the first
+-- snapshot of the next run (null: still valid). A loan's facts "as on its latest snapshot
+-- on or before day D" are those of its version with valid_from <= D < valid_until.
+create or replace table loan_versions as
+with marked as (
+    select loan_id, as_of_date, customer_id, branch, product,
+        case when lag(as_of_date) over by_date is null
+              or lag(customer_id) over by_date is distinct from customer_id
+              or lag(branch) over by_date is distinct from branch
+              or lag(product) over by_date is distinct from product
+             then 1 else 0 end as starts_version
+    from loan_snapshots
+    window by_date as (partition by loan_id order by as_of_date)
+),
+final as (
+    select loan_id, customer_id, branch, product, as_of_date as valid_from,
+        lead(as_of_date) over (partition by loan_id order by as_of_date) as valid_until
+    from marked
+    where starts_version = 1
+)
+select * from final order by valid_from, loan_id;
+
+-- loan_snapshot_spans — one row per loan snapshot: its overdue amount and days past due,
+-- valid from its date up to (not including) the loan's next snapshot (null: the latest).
+-- "The loan's last snapshot on or before day D" is the span with as_of_date <= D < valid_until.
+create or replace table loan_snapshot_spans as
+select loan_id, as_of_date,
+    lead(as_of_date) over (partition by loan_id order by as_of_date) as valid_until,
+    overdue_amount, days_past_due
+from loan_snapshots
+order by as_of_date, loan_id;
+
+-- payment_attribution — one row per payment: the last action on its loan dated on or
+-- before the payment's date (dates, not times; ties to the later action_at, then the larger
+-- action_id) among the actions of the 366 days before it, and `days_since_action`, the
+-- days between the two dates. A payment belongs to that action when days_since_action is
+-- within the attribution window (at most 366 days, so any window up to that is exact);
+-- otherwise, or with no action, it is "no action" (自愈). branch and product are the
+-- loan's as on its latest snapshot on or before the last day of the payment's month.
+create or replace table payment_attribution as
+with candidates as (
+    select p.payment_id, a.action_id, a.method, a.team, a.collector,
+        cast(p.paid_at as date) - cast(a.action_at as date) as days_since_action,
+        row_number() over (
+            partition by p.payment_id order by a.action_at desc, a.action_id desc
+        ) as recency
+    from payments p
+    join actions a
+        on a.loan_id = p.loan_id
+       and cast(a.action_at as date) <= cast(p.paid_at as date)
+       and cast(a.action_at as date) >= cast(p.paid_at as date) - 366
+),
+months as (
+    select p.*, last_day(cast(p.paid_at as date)) as month_end
+    from payments p
+),
+final as (
+    select p.payment_id, p.loan_id, p.paid_at, p.amount, v.branch, v.product,
+        v.customer_id, c.action_id, c.method, c.team, c.collector, c.days_since_action
+    from months p
+    left join candidates c on c.payment_id = p.payment_id and c.recency = 1
+    left join loan_versions v
+        on v.loan_id = p.loan_id
+       and v.valid_from <= p.month_end
+       and (v.valid_until is null or v.valid_until > p.month_end)
+)
+select * from final order by paid_at, payment_id;
+
+-- promise_outcomes — one row per promise to pay (an action with a promised amount): who
+-- took it, the amount and date promised, due_on = promised date + grace days, the
+-- payments on the loan from the day of the promise to due_on (reversals netted), and the
+-- verdict: kept (paid >= promised), partly_kept (paid > 0) or broken. A promise counts as
+-- judged in a period only once due_on has passed its end (the measures check that).
+create or replace table promise_outcomes as
+with promises as (
+    select a.action_id, a.loan_id, a.action_at, a.method, a.team, a.collector,
+        a.promised_amount, a.promised_date,
+        a.promised_date + (select grace_days from mart_settings) as due_on
+    from actions a
+    where a.promised_amount is not null
+),
+paid as (
+    select p.action_id, coalesce(sum(pay.amount), 0) as paid_amount
+    from promises p
+    left join payments pay
+        on pay.loan_id = p.loan_id
+       and cast(pay.paid_at as date) between cast(p.action_at as date) and p.due_on
+    group by p.action_id
+),
+final as (
+    select p.*, d.paid_amount,
+        case
+            when d.paid_amount >= p.promised_amount then 'kept'
+            when d.paid_amount > 0 then 'partly_kept'
+            else 'broken'
+        end as verdict
+    from promises p
+    join paid d on d.action_id = p.action_id
+)
+select * from final order by action_at, action_id;
+
+-- contact_numbers — one row per number on file (contacts), with its check (phone_checks):
+-- a number listed again for the same customer (same normalised number) is a duplicate,
+-- counted invalid with reason `duplicate`; the first listing keeps its own verdict.
+create or replace table contact_numbers as
+with checked as (
+    select
+        c.customer_id,
+        c.phone,
+        c.relation,
+        c.city,
+        k.phone_normalized,
+        k.number_type,
+        k.is_valid,
+        k.invalid_reason,
+        row_number() over (
+            partition by c.customer_id, coalesce(k.phone_normalized, c.phone)
+            order by c.load_id, c.source_line
+        ) as listing
+    from contacts c
+    left join phone_checks k
+        on k.phone = c.phone and k.city is not distinct from c.city
+)
+select
+    customer_id,
+    phone,
+    relation,
+    city,
+    phone_normalized,
+    number_type,
+    listing > 1 as is_duplicate,
+    is_valid and listing = 1 as is_valid,
+    case when listing > 1 then 'duplicate' else invalid_reason end as invalid_reason
+from checked
+order by customer_id;
+
+create or replace table mart_info as
+select grace_days as promise_grace_days, 366 as longest_window_days from mart_settings;
