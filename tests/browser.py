@@ -4,6 +4,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -36,11 +37,13 @@ def running_dashboard(db: Path) -> Iterator[str]:
     port = free_port()
     recovery = Path(sys.executable).parent / "recovery"
     env = {**os.environ, "RECOVERY_DB": str(db)}
+    # The server logs every request: to a file, as a pipe nobody reads would fill and stall it.
+    log = tempfile.TemporaryFile()
     server = subprocess.Popen(
         [str(recovery), "serve", "--port", str(port)],
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -51,12 +54,14 @@ def running_dashboard(db: Path) -> Iterator[str]:
                 break
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(server.stderr.read().decode()) from None
+                    log.seek(0)
+                    raise RuntimeError(log.read().decode(errors="replace")) from None
                 time.sleep(0.3)
         yield url
     finally:
         server.terminate()
         server.wait(timeout=10)
+        log.close()
 
 
 @contextmanager

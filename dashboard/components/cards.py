@@ -15,6 +15,12 @@ from dashboard.view import View
 from recovery.database import DatabaseMissing
 
 SPARKLINE_CONFIG = {**GRAPH_CONFIG, "displayModeBar": False}
+# Until the callback answers: no axes, nothing drawn.
+SPARKLINE_PLACEHOLDER = {
+    "data": [],
+    "layout": {"height": 48, "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+               "xaxis": {"visible": False}, "yaxis": {"visible": False}},
+}  # fmt: skip
 
 
 def card_id(page: str, name: str, part: str) -> str:
@@ -40,7 +46,7 @@ def kpi_card(page: str, name: str, lang: str) -> html.Div:
                 id=card_id(page, name, "sparkline"),
                 config=SPARKLINE_CONFIG,
                 className="sparkline",
-                figure=empty_figure(lang, height=48),
+                figure=SPARKLINE_PLACEHOLDER,
             ),
         ],
         className="kpi-card",
