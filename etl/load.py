@@ -16,6 +16,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import duckdb
+import polars as pl
 
 from etl.contract import ENUM_VALUES, FILE_KINDS, ColumnType, FileKind
 from etl.errors import LoadError, SchemaMismatch, UnknownFileKind
@@ -101,6 +102,10 @@ def load_files(
         # Files are hashed in order in a thread (hashlib lets go of the GIL), ahead of the
         # DuckDB work on the files before them.
         hashing = ThreadPoolExecutor(max_workers=1)
+        # Numbers on file are checked in a thread as soon as they are loaded, while the
+        # files after them (actions, the largest) load.
+        checking = ThreadPoolExecutor(max_workers=1)
+        early_checks: Future[pl.DataFrame] | None = None
         try:
             digests = {p: hashing.submit(file_digest, p) for p in files if p.is_file()}
             for path in files:
@@ -108,10 +113,15 @@ def load_files(
                 outcomes.append(outcome)
                 if on_file:
                     on_file(outcome)
+                if outcome.kind == "contacts" and outcome.status == "loaded" and not early_checks:
+                    early_checks = checking.submit(check_unchecked_numbers, con.cursor())
+            if early_checks:
+                insert_checks(con, early_checks.result())
         finally:
             hashing.shutdown(cancel_futures=True)
+            checking.shutdown(cancel_futures=True)
         if any(o.status == "loaded" for o in outcomes):
-            check_new_numbers(con)
+            insert_checks(con, check_unchecked_numbers(con))
             build_marts(con, settings)
             rebuild.keep = True
     return outcomes
@@ -347,8 +357,8 @@ def _mark_replaced_loads(con: duckdb.DuckDBPyConnection, kind: FileKind) -> None
     )
 
 
-def check_new_numbers(con: duckdb.DuckDBPyConnection) -> None:
-    """Checks each number not checked before, once per (number, city)."""
+def check_unchecked_numbers(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Checks each number on file or dialled not checked before, once per (number, city)."""
     unchecked = con.sql(
         """
         with numbers as (
@@ -364,9 +374,12 @@ def check_new_numbers(con: duckdb.DuckDBPyConnection) -> None:
         )
         """
     ).pl()
-    if unchecked.is_empty():
+    return check_numbers(unchecked)
+
+
+def insert_checks(con: duckdb.DuckDBPyConnection, checked: pl.DataFrame) -> None:
+    if checked.is_empty():
         return
-    checked = check_numbers(unchecked)
     con.register("checked_numbers", checked)
     con.execute(
         """

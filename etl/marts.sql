@@ -3,44 +3,37 @@
 -- Each states its grain. Settings come from the temp table mart_settings (grace_days:
 -- the promise grace of the config).
 
+-- loan_snapshot_spans — one row per loan snapshot: its overdue amount and days past due,
+-- valid from its date up to (not including) the loan's next snapshot (null: the latest).
+-- "The loan's last snapshot on or before day D" is the span with as_of_date <= D <
+-- valid_until. starts_version marks a snapshot whose customer, branch or product differ
+-- from the loan's snapshot before it (or that has none before it).
+create or replace table loan_snapshot_spans as
+select loan_id, as_of_date,
+    lead(as_of_date) over by_date as valid_until,
+    overdue_amount, days_past_due, customer_id, branch, product,
+    lag(as_of_date) over by_date is null
+        or lag(customer_id) over by_date is distinct from customer_id
+        or lag(branch) over by_date is distinct from branch
+        or lag(product) over by_date is distinct from product as starts_version
+from loan_snapshots
+window by_date as (partition by loan_id order by as_of_date);
+
 -- loan_versions — one row per loan and run of snapshots with the same customer, branch
 -- and product: valid from the first snapshot of the run up to (not including) the first
 -- snapshot of the next run (null: still valid). A loan's facts "as on its latest snapshot
 -- on or before day D" are those of its version with valid_from <= D < valid_until.
 create or replace table loan_versions as
-with marked as (
-    select loan_id, as_of_date, customer_id, branch, product,
-        case when lag(as_of_date) over by_date is null
-              or lag(customer_id) over by_date is distinct from customer_id
-              or lag(branch) over by_date is distinct from branch
-              or lag(product) over by_date is distinct from product
-             then 1 else 0 end as starts_version
-    from loan_snapshots
-    window by_date as (partition by loan_id order by as_of_date)
-),
-final as (
-    select loan_id, customer_id, branch, product, as_of_date as valid_from,
-        lead(as_of_date) over (partition by loan_id order by as_of_date) as valid_until
-    from marked
-    where starts_version = 1
-)
-select * from final order by valid_from, loan_id;
-
--- loan_snapshot_spans — one row per loan snapshot: its overdue amount and days past due,
--- valid from its date up to (not including) the loan's next snapshot (null: the latest).
--- "The loan's last snapshot on or before day D" is the span with as_of_date <= D < valid_until.
-create or replace table loan_snapshot_spans as
-select loan_id, as_of_date,
-    lead(as_of_date) over (partition by loan_id order by as_of_date) as valid_until,
-    overdue_amount, days_past_due
-from loan_snapshots
-order by as_of_date, loan_id;
+select loan_id, customer_id, branch, product, as_of_date as valid_from,
+    lead(as_of_date) over (partition by loan_id order by as_of_date) as valid_until
+from loan_snapshot_spans
+where starts_version;
 
 -- payment_attribution — one row per payment: the last action on its loan dated on or
 -- before the payment's date (dates, not times; ties to the later action_at, then the larger
--- action_id) among the actions of the 366 days before it, and `days_since_action`, the
+-- action_id) among the actions of the 120 days before it, and `days_since_action`, the
 -- days between the two dates. A payment belongs to that action when days_since_action is
--- within the attribution window (at most 366 days, so any window up to that is exact);
+-- within the attribution window (at most 120 days, so any window up to that is exact);
 -- otherwise, or with no action, it is "no action" (自愈). branch and product are the
 -- loan's as on its latest snapshot on or before the last day of the payment's month.
 create or replace table payment_attribution as
@@ -54,7 +47,7 @@ with candidates as (
     join actions a
         on a.loan_id = p.loan_id
        and cast(a.action_at as date) <= cast(p.paid_at as date)
-       and cast(a.action_at as date) >= cast(p.paid_at as date) - 366
+       and cast(a.action_at as date) >= cast(p.paid_at as date) - 120
 ),
 months as (
     select p.*, last_day(cast(p.paid_at as date)) as month_end
@@ -137,8 +130,50 @@ select
     listing > 1 as is_duplicate,
     is_valid and listing = 1 as is_valid,
     case when listing > 1 then 'duplicate' else invalid_reason end as invalid_reason
-from checked
-order by customer_id;
+from checked;
 
 create or replace table mart_info as
-select grace_days as promise_grace_days, 366 as longest_window_days from mart_settings;
+select grace_days as promise_grace_days, 120 as longest_window_days from mart_settings;
+
+-- documented_demands — the actions that document a demand for payment, which restart the
+-- limitation period: a delivered letter, lawyer's letter, SMS or e-mail; an effective
+-- contact; a visit that met the debtor; any legal action. One row per such action.
+create or replace view documented_demands as
+select loan_id, action_at
+from actions
+where (method in ('letter', 'lawyer_letter', 'sms', 'email') and outcome = 'delivered')
+   or (method = 'phone' and outcome = 'connected'
+       and coalesce(contact_relation, 'self') in ('self', 'spouse', 'family'))
+   or (method = 'visit' and outcome = 'met')
+   or method = 'legal';
+
+-- loan_month_actions — one row per loan and calendar month with actions: the latest action
+-- of the month and the latest documented demand of the month. "Last action on or before
+-- day D" = the latest of the months before D's month here, and of D's own month from the
+-- actions themselves.
+create or replace table loan_month_actions as
+with actions_by_month as (
+    select loan_id, date_trunc('month', action_at) as month, max(action_at) as last_action_at
+    from actions
+    group by loan_id, date_trunc('month', action_at)
+),
+demands_by_month as (
+    select loan_id, date_trunc('month', action_at) as month,
+        max(cast(action_at as date)) as last_demand_on
+    from documented_demands
+    group by loan_id, date_trunc('month', action_at)
+)
+select a.loan_id, a.month, a.last_action_at, d.last_demand_on
+from actions_by_month a
+left join demands_by_month d on d.loan_id = a.loan_id and d.month = a.month;
+
+-- snapshot_dates — one row per loans snapshot date, with its month and whether it is the
+-- month's latest (the snapshot a month's measures read).
+create or replace table snapshot_dates as
+with dates as (
+    select distinct as_of_date from loan_snapshots
+)
+select as_of_date, date_trunc('month', as_of_date) as month,
+    as_of_date = max(as_of_date) over (partition by date_trunc('month', as_of_date))
+        as is_month_latest
+from dates;

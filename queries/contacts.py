@@ -137,7 +137,7 @@ def best_time_to_call(db: Path, filters: Filters) -> pl.DataFrame:
 NUMBERS_ON_FILE_CTE = f"""
 snapshot as (
     select max(as_of_date) as as_of_date
-    from loan_snapshots
+    from snapshot_dates
     where as_of_date between $period_start and $period_end
 ),
 customers as (

@@ -36,7 +36,7 @@ where $file_name is null or file_name = $file_name
 # freshness: per file kind, the newest data it holds and when it was last loaded.
 FRESHNESS_SQL = """
 with newest_data as (
-    select 'loans' as kind, max(as_of_date) as latest_data_on from loan_snapshots
+    select 'loans' as kind, max(as_of_date) as latest_data_on from snapshot_dates
     union all select 'actions', cast(max(action_at) as date) from actions
     union all select 'payments', cast(max(paid_at) as date) from payments
     union all select 'contacts', cast(null as date)

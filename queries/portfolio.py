@@ -19,7 +19,7 @@ from recovery.database import query
 BOOK_CTE = f"""
 snapshot as (
     select max(as_of_date) as as_of_date
-    from loan_snapshots
+    from snapshot_dates
     where as_of_date between $period_start and $period_end
 ),
 book as (
@@ -139,7 +139,7 @@ def classification(db: Path, filters: Filters) -> pl.DataFrame:
 PORTFOLIO_TREND_SQL = f"""
 with snapshots as (
     select max(as_of_date) as as_of_date
-    from loan_snapshots
+    from snapshot_dates
     where as_of_date between $trend_start and $period_end
     group by date_trunc('month', as_of_date)
 ),
@@ -181,10 +181,10 @@ select * from final order by as_of_date
 # The previous month's latest snapshot (from_date, t) and the period's (to_date, t+1).
 SNAPSHOT_PAIR_CTE = """snapshot_pair as (
     select
-        (select max(as_of_date) from loan_snapshots
+        (select max(as_of_date) from snapshot_dates
          where as_of_date between $previous_start and $period_start - interval 1 day)
             as from_date,
-        (select max(as_of_date) from loan_snapshots
+        (select max(as_of_date) from snapshot_dates
          where as_of_date between $period_start and $period_end) as to_date
 )"""
 
@@ -306,7 +306,7 @@ def cure_rate(db: Path, filters: Filters) -> pl.DataFrame:
 VINTAGE_CURVES_SQL = f"""
 with snapshots as (
     select max(as_of_date) as as_of_date
-    from loan_snapshots
+    from snapshot_dates
     where as_of_date <= $period_end
     group by date_trunc('month', as_of_date)
 ),
@@ -362,7 +362,7 @@ def vintage_curves(db: Path, filters: Filters) -> pl.DataFrame:
 AGING_TREND_SQL = f"""
 with snapshots as (
     select max(as_of_date) as as_of_date
-    from loan_snapshots
+    from snapshot_dates
     where as_of_date between $trend_start and $period_end
     group by date_trunc('month', as_of_date)
 ),

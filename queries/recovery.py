@@ -85,7 +85,7 @@ select * from final order by method
 """
 
 
-LONGEST_WINDOW_DAYS = 366  # payment_attribution looks this far back (etl/marts.sql)
+LONGEST_WINDOW_DAYS = 120  # payment_attribution looks this far back (etl/marts.sql)
 
 
 def _params(filters: Filters, window_days: int) -> dict[str, object]:

@@ -159,7 +159,7 @@ class Settings(BaseSettings):
     classification: ClassificationThresholds = Field(default_factory=ClassificationThresholds)
     aging_buckets: list[AgingBucket] = Field(default_factory=lambda: list(DEFAULT_AGING))
     attribution_window_days: int = Field(
-        30, ge=0, le=366, description="payment → last action within this many days (0..366)"
+        30, ge=0, le=120, description="payment → last action within this many days (0..120)"
     )
     promise_grace_days: int = Field(
         3, ge=0, description="days after promised_date a payment counts (applied at load)"

@@ -93,6 +93,11 @@ def test_recovered_under_filters(db: Path, filters: Filters, expected: D) -> Non
 
 
 def test_attributed_and_unattributed_add_up_to_all_payments(db: Path) -> None:
-    for window in (0, 1, 10, 30, 60, 365):
+    for window in (0, 1, 10, 30, 60, 120):
         row = recovered(db, Filters("2026-10"), window_days=window).row(0, named=True)
         assert row["attributed_recovered"] + row["unattributed_recovered"] == row["recovered"]
+
+
+def test_a_window_longer_than_the_attribution_table_holds_is_refused(db: Path) -> None:
+    with pytest.raises(ValueError, match="attribution window 121 days: use 0 to 120"):
+        recovered(db, Filters("2026-10"), window_days=121)
