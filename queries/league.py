@@ -8,7 +8,7 @@ import polars as pl
 
 from queries.contacts import PHONE_CALLS_CTE
 from queries.filters import Filters
-from queries.promises import PROMISES_CTE
+from queries.promises import DUE_IN_PERIOD, promise_params, promises_cte
 from recovery.database import query
 
 # Who a league table ranks (an allow-list: the name becomes an identifier in the SQL).
@@ -37,9 +37,8 @@ order by {dimension}
 PROMISES_BY_SQL = """
 with {promises},
 due as (
-    select a.{dimension}, j.verdict
+    select j.{dimension}, j.verdict
     from judged j
-    join actions a on a.action_id = j.action_id
     where j.due_on between $period_start and $period_end
 ),
 final as (
@@ -67,5 +66,7 @@ def contacts_by(db: Path, filters: Filters, *, dimension: str) -> pl.DataFrame:
 
 
 def promises_by(db: Path, filters: Filters, *, dimension: str, grace_days: int) -> pl.DataFrame:
-    sql = PROMISES_BY_SQL.format(promises=PROMISES_CTE, dimension=_checked(dimension))
-    return query(db, sql, {**filters.params(), "grace_days": grace_days})
+    sql = PROMISES_BY_SQL.format(
+        promises=promises_cte(DUE_IN_PERIOD), dimension=_checked(dimension)
+    )
+    return query(db, sql, promise_params(db, filters, grace_days))

@@ -52,6 +52,8 @@ PROMISES_CTE = promises_cte()
 # The promises made in the period or falling due in it.
 OF_THE_PERIOD = """((o.action_at >= $period_start and o.action_at < $period_after)
         or o.due_on between $period_start and $period_end)"""
+# The promises falling due in the period.
+DUE_IN_PERIOD = "o.due_on between $period_start and $period_end"
 # The promises broken by the period's end.
 BROKEN_BY_PERIOD_END = "o.due_on <= $period_end and o.verdict = 'broken'"
 
@@ -127,7 +129,7 @@ class GraceChanged(ValueError):
         )
 
 
-def _checked_params(db: Path, filters: Filters, grace_days: int) -> dict[str, object]:
+def promise_params(db: Path, filters: Filters, grace_days: int) -> dict[str, object]:
     """Promises are judged at load (table promise_outcomes) with the grace of the config
     then; asking for another grace is an error, not a silently different answer."""
     loaded = query(db, "select promise_grace_days from mart_info")["promise_grace_days"]
@@ -137,8 +139,8 @@ def _checked_params(db: Path, filters: Filters, grace_days: int) -> dict[str, ob
 
 
 def promise_summary(db: Path, filters: Filters, *, grace_days: int) -> pl.DataFrame:
-    return query(db, PROMISE_SUMMARY_SQL, _checked_params(db, filters, grace_days))
+    return query(db, PROMISE_SUMMARY_SQL, promise_params(db, filters, grace_days))
 
 
 def repeat_promise_breakers(db: Path, filters: Filters, *, grace_days: int) -> pl.DataFrame:
-    return query(db, REPEAT_BREAKERS_SQL, _checked_params(db, filters, grace_days))
+    return query(db, REPEAT_BREAKERS_SQL, promise_params(db, filters, grace_days))
