@@ -19,14 +19,17 @@ from recovery.masking import mask_name
 
 DRILL_ROW_LIMIT = 5000
 
+# What a list of the book's loans shows of each loan (`l`: a row of the book).
+BOOK_LOAN_COLUMNS = """l.loan_id, l.customer_id, l.customer_name, l.branch, l.product, l.team,
+        l.collector, l.days_past_due, l.outstanding_balance, l.overdue_amount,
+        l.classification"""
+
 # loans_in_bucket — one row per loan of the book (aging measure) whose days past due fall
 # in $bucket: its customer, where it sits, days past due, outstanding and overdue amount.
 LOANS_IN_BUCKET_SQL = f"""
 with {BOOK_CTE},
 final as (
-    select l.loan_id, l.customer_id, l.customer_name, l.branch, l.product, l.team,
-        l.collector, l.days_past_due, l.outstanding_balance, l.overdue_amount,
-        l.classification
+    select {BOOK_LOAN_COLUMNS}
     from book l
     join aging_buckets b
         on b.bucket = $bucket
@@ -43,9 +46,7 @@ limit $limit
 LOANS_IN_TIER_SQL = f"""
 with {BOOK_CTE},
 final as (
-    select l.loan_id, l.customer_id, l.customer_name, l.branch, l.product, l.team,
-        l.collector, l.days_past_due, l.outstanding_balance, l.overdue_amount,
-        l.classification
+    select {BOOK_LOAN_COLUMNS}
     from book l
     where l.classification = $tier
 )

@@ -14,6 +14,7 @@ import polars as pl
 import pytest
 from playwright.sync_api import Page, expect
 
+from bench.dashboard_bench import PAGES
 from dashboard.formatting import amount
 from dashboard.i18n import CATALOGUE
 from queries.dimensions import branches, collectors, products, teams
@@ -23,16 +24,6 @@ from recovery.database import query
 from tests.browser import SCREENSHOTS, chromium, running_dashboard
 from tests.dashboard_demo import DEMO_PERIOD, build_demo_db
 
-PAGES = {
-    "overview": "/",
-    "aging": "/aging",
-    "methods": "/methods",
-    "teams": "/teams",
-    "contacts": "/contacts",
-    "promises": "/promises",
-    "attention": "/attention",
-    "data": "/data",
-}
 WIDTHS = (1280, 1920)
 CJK = re.compile(r"[\u3400-\u9fff]")
 DIGITS = re.compile(r"\d[\dXx]{6,}")

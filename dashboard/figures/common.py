@@ -7,7 +7,7 @@ from decimal import Decimal
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard.figures.theme import CHART_HEIGHT, MUTED, template
+from dashboard.figures.theme import CHART_HEIGHT, MUTED, SEQUENTIAL, template
 from dashboard.formatting import money_axis_unit
 from dashboard.i18n import t, value_label
 
@@ -67,3 +67,30 @@ def money_title(key: str, unit: str, lang: str) -> str:
 
 def labels(group: str, values: Iterable[str | None], lang: str) -> list[str]:
     return [value_label(group, v, lang) for v in values]
+
+
+def rate_heatmap(
+    z: list[list[float | None]],
+    x: list[str],
+    y: list[str],
+    *,
+    customdata: list,
+    hovertemplate: str,
+    text: list[list[str]] | None = None,
+    zmax: float | None = None,
+) -> go.Heatmap:
+    """A heatmap of rates (0 white, the highest deep blue), cells without a value blank."""
+    return go.Heatmap(
+        z=z,
+        x=x,
+        y=y,
+        text=text,
+        texttemplate="%{text}" if text is not None else None,
+        customdata=customdata,
+        colorscale=SEQUENTIAL,
+        zmin=0,
+        zmax=zmax,
+        colorbar={"tickformat": ".0%", "thickness": 10},
+        hoverongaps=False,
+        hovertemplate=hovertemplate,
+    )

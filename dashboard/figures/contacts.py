@@ -4,8 +4,8 @@ file by reason, and the best time to call (hour × weekday)."""
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard.figures.common import empty_figure, finish, is_empty, labels
-from dashboard.figures.theme import BAD, GOOD, MUTED, PRIMARY, SEQUENTIAL, WARNING
+from dashboard.figures.common import empty_figure, finish, is_empty, labels, rate_heatmap
+from dashboard.figures.theme import BAD, GOOD, MUTED, PRIMARY, WARNING
 from dashboard.formatting import count, rate
 from dashboard.i18n import t
 
@@ -104,15 +104,11 @@ def best_time(frame: pl.DataFrame, lang: str) -> go.Figure:
             ]
         )  # fmt: skip
     figure = go.Figure(
-        go.Heatmap(
-            z=z,
-            x=[f"{h:02d}:00" for h in hours],
-            y=[t(f"weekday.{d}", lang) for d in range(1, 8)],
+        rate_heatmap(
+            z,
+            [f"{h:02d}:00" for h in hours],
+            [t(f"weekday.{d}", lang) for d in range(1, 8)],
             customdata=custom,
-            colorscale=SEQUENTIAL,
-            zmin=0,
-            hoverongaps=False,
-            colorbar={"tickformat": ".0%", "thickness": 10},
             hovertemplate=(
                 f"%{{y}} %{{x}}<br>{t('axis.effective_contact_rate', lang)}: %{{customdata[0]}}"
                 f"<br>{t('axis.count_effective', lang)}: %{{customdata[1]}}"

@@ -16,13 +16,13 @@ from dashboard.figures.common import (
     labels,
     money_title,
     money_unit,
+    rate_heatmap,
     scaled_money,
 )
 from dashboard.figures.theme import (
     GOOD,
     MUTED,
     PRIMARY,
-    SEQUENTIAL,
     SPARKLINE_HEIGHT,
     TIERS,
     bucket_colour,
@@ -159,17 +159,13 @@ def roll_matrix(frame: pl.DataFrame, lang: str) -> go.Figure:
             [[source, r["to_state"], count(r["count_loans"]), rate(r["roll_rate"], 2)] for r in row]
         )
     figure = go.Figure(
-        go.Heatmap(
-            z=z,
-            x=labels("bucket", targets, lang),
-            y=labels("bucket", sources, lang),
+        rate_heatmap(
+            z,
+            labels("bucket", targets, lang),
+            labels("bucket", sources, lang),
             text=text,
-            texttemplate="%{text}",
             customdata=custom,
-            colorscale=SEQUENTIAL,
-            zmin=0,
             zmax=1,
-            colorbar={"tickformat": ".0%", "thickness": 10},
             hovertemplate=(
                 f"{t('axis.from', lang)}: %{{y}}<br>{t('axis.to', lang)}: %{{x}}"
                 f"<br>{t('axis.loans', lang)}: %{{customdata[2]}}"

@@ -5,8 +5,8 @@ placement, and visits against quota."""
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard.figures.common import empty_figure, finish, is_empty, labels
-from dashboard.figures.theme import BAD, MUTED, PRIMARY, SEQUENTIAL, WARNING, bucket_colour
+from dashboard.figures.common import empty_figure, finish, is_empty, labels, rate_heatmap
+from dashboard.figures.theme import BAD, MUTED, PRIMARY, WARNING, bucket_colour
 from dashboard.formatting import count, exact_amount, rate
 from dashboard.i18n import t
 
@@ -124,17 +124,12 @@ def stage_heatmap(frame: pl.DataFrame, lang: str, *, bucket_order: list[str]) ->
             ]
         )
     figure = go.Figure(
-        go.Heatmap(
-            z=z,
-            x=labels("bucket", buckets, lang),
-            y=labels("method", methods, lang),
+        rate_heatmap(
+            z,
+            labels("bucket", buckets, lang),
+            labels("method", methods, lang),
             text=text,
-            texttemplate="%{text}",
             customdata=custom,
-            colorscale=SEQUENTIAL,
-            zmin=0,
-            colorbar={"tickformat": ".0%", "thickness": 10},
-            hoverongaps=False,
             hovertemplate=(
                 f"%{{y}} · %{{x}}<br>{t('axis.recovery_rate', lang)}: %{{customdata[2]}}"
                 f"<br>{t('axis.loans', lang)}: %{{customdata[3]}}"
