@@ -56,6 +56,10 @@ class Section:
     blocks: tuple[Block, ...]
     starts_page: bool = False
 
+    @property
+    def charts(self) -> list[Chart]:
+        return [b for b in self.blocks if isinstance(b, Chart)]
+
 
 @dataclass(frozen=True)
 class Report:
@@ -68,4 +72,4 @@ class Report:
 
     @property
     def charts(self) -> list[Chart]:
-        return [b for s in self.sections for b in s.blocks if isinstance(b, Chart)]
+        return [chart for section in self.sections for chart in section.charts]

@@ -4,6 +4,7 @@ process starts once and keeps for every chart of every report it renders."""
 import asyncio
 import atexit
 import threading
+from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from functools import cache
 
@@ -45,18 +46,22 @@ class ChartRenderer:
         await browser.open()
         return browser
 
-    def svg(self, figure: go.Figure, *, width: int, height: int) -> str:
+    def submit(self, figure: go.Figure, *, width: int, height: int) -> Future:
+        """Starts drawing `figure`; the future's result is the SVG's bytes."""
         self.start()
-        future = asyncio.run_coroutine_threadsafe(self._draw(figure, width, height), self._loop)
+        return asyncio.run_coroutine_threadsafe(self._draw(figure, width, height), self._loop)
+
+    def wait(self, drawing: Future) -> str:
         try:
-            return future.result(timeout=CHART_TIMEOUT_SECONDS * 2).decode("utf-8")
+            return drawing.result(timeout=CHART_TIMEOUT_SECONDS * 2).decode("utf-8")
         except FutureTimeout as error:
-            future.cancel()
+            drawing.cancel()
             raise ChartsUnavailable("Chromium did not answer in time") from error
-        except ChartsUnavailable:
-            raise
         except Exception as error:
             raise ChartsUnavailable(error) from error
+
+    def svg(self, figure: go.Figure, *, width: int, height: int) -> str:
+        return self.wait(self.submit(figure, width=width, height=height))
 
     async def _draw(self, figure: go.Figure, width: int, height: int) -> bytes:
         browser = await asyncio.wrap_future(self._browser)

@@ -160,7 +160,8 @@ def attention_section(measures: ReportMeasures, filters: Filters, lang: str) -> 
     return Section(t("report.section.attention", lang), (table,))
 
 
-def data_section(measures: ReportMeasures, lang: str) -> Section:
+def data_section(measures: ReportMeasures, filters: Filters, lang: str) -> Section:
+    """The whole database's freshness: loads are not filtered."""
     fresh = measures.get(freshness)
     rejected = measures.get(count_rejected_rows)
     return Section(
@@ -183,14 +184,13 @@ def data_section(measures: ReportMeasures, lang: str) -> Section:
     )
 
 
-def executive_sections(measures: ReportMeasures, filters: Filters, lang: str) -> list[Section]:
-    return [
-        headline_section(measures, filters, lang),
-        portfolio_section(measures, filters, lang),
-        classification_section(measures, filters, lang),
-        recovery_section(measures, filters, lang),
-        contacts_section(measures, filters, lang),
-        promises_section(measures, filters, lang),
-        attention_section(measures, filters, lang),
-        data_section(measures, lang),
-    ]
+EXECUTIVE_SECTIONS = (
+    headline_section,
+    portfolio_section,
+    classification_section,
+    recovery_section,
+    contacts_section,
+    promises_section,
+    attention_section,
+    data_section,
+)

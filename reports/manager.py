@@ -173,12 +173,11 @@ def watch_list_section(measures: ReportMeasures, filters: Filters, lang: str) ->
     return Section(t("table.limitation", lang), (Note(note), table))
 
 
-def manager_sections(measures: ReportMeasures, filters: Filters, lang: str) -> list[Section]:
-    return [
-        headline_section(measures, filters, lang),
-        league_section(measures, filters, lang),
-        methods_section(measures, filters, lang),
-        contacts_section(measures, filters, lang),
-        promises_section(measures, filters, lang),
-        watch_list_section(measures, filters, lang),
-    ]
+MANAGER_SECTIONS = (
+    headline_section,
+    league_section,
+    methods_section,
+    contacts_section,
+    promises_section,
+    watch_list_section,
+)

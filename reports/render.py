@@ -1,6 +1,7 @@
 """`write_report`: one report as a PDF file, from the measures to the page."""
 
 from collections.abc import Callable
+from concurrent.futures import Future
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -10,18 +11,18 @@ from queries.filters import Filters
 from recovery.settings import Settings
 from reports.blocks import CHART_WIDTH_PX, Chart, Report, Section
 from reports.charts import chart_renderer
-from reports.executive import executive_sections
+from reports.executive import EXECUTIVE_SECTIONS
 from reports.html import report_html
 from reports.i18n import t
-from reports.manager import manager_sections
+from reports.manager import MANAGER_SECTIONS
 from reports.measures import ReportMeasures
 from reports.pdf import write_pdf
 from reports.titles import report_title, scope_text
 
-SectionsOf = Callable[[ReportMeasures, Filters, str], list[Section]]
-TEMPLATES: dict[str, SectionsOf] = {
-    "executive": executive_sections,
-    "manager": manager_sections,
+SectionBuilder = Callable[[ReportMeasures, Filters, str], Section]
+TEMPLATES: dict[str, tuple[SectionBuilder, ...]] = {
+    "executive": EXECUTIVE_SECTIONS,
+    "manager": MANAGER_SECTIONS,
 }
 
 
@@ -36,12 +37,43 @@ def generated_label(moment: datetime) -> str:
     return f"{moment:%Y-%m-%d %H:%M} {moment.tzinfo} (UTC{offset[:3]}:{offset[3:]})"
 
 
+class ChartDrawings:
+    """Charts handed to Chromium as soon as their section is built, so they are drawn
+    while the next sections' measures run."""
+
+    def __init__(self) -> None:
+        self.renderer = chart_renderer()
+        self._drawings: dict[int, Future] = {}
+
+    def start(self, section: Section) -> None:
+        for chart in section.charts:
+            self._drawings[id(chart)] = self.renderer.submit(
+                chart.figure, width=CHART_WIDTH_PX, height=chart.height_px
+            )
+
+    def svg(self, chart: Chart) -> str:
+        drawing = self._drawings.get(id(chart)) or self.renderer.submit(
+            chart.figure, width=CHART_WIDTH_PX, height=chart.height_px
+        )
+        return self.renderer.wait(drawing)
+
+
 def build_report(
-    template: str, filters: Filters, lang: str, settings: Settings, *, generated_at: datetime
+    template: str,
+    filters: Filters,
+    lang: str,
+    settings: Settings,
+    *,
+    generated_at: datetime,
+    on_section: Callable[[Section], None] = lambda section: None,
 ) -> Report:
     if template not in TEMPLATES:
         raise UnknownTemplate(template)
     measures = ReportMeasures(settings)
+    sections = []
+    for build in TEMPLATES[template]:
+        sections.append(build(measures, filters, lang))
+        on_section(sections[-1])
     window = t("report.window", lang, days=settings.attribution_window_days)
     return Report(
         lang=lang,
@@ -49,17 +81,12 @@ def build_report(
         period_label=period_label(filters.period, lang),
         scope=f"{scope_text(filters, lang)} · {window}",
         generated_at=generated_label(generated_at),
-        sections=tuple(TEMPLATES[template](measures, filters, lang)),
+        sections=tuple(sections),
     )
 
 
-def render_report(report: Report, out_path: Path) -> None:
-    renderer = chart_renderer()
-
-    def draw(chart: Chart) -> str:
-        return renderer.svg(chart.figure, width=CHART_WIDTH_PX, height=chart.height_px)
-
-    write_pdf(report_html(report, draw), out_path)
+def render_report(report: Report, out_path: Path, drawings: ChartDrawings | None = None) -> None:
+    write_pdf(report_html(report, (drawings or ChartDrawings()).svg), out_path)
 
 
 def write_report(
@@ -75,7 +102,11 @@ def write_report(
     `reports.files.write_atomically`)."""
     if template not in TEMPLATES:
         raise UnknownTemplate(template)
-    chart_renderer().start()  # Chromium starts while the measures run
+    drawings = ChartDrawings()
+    drawings.renderer.start()  # Chromium starts while the first measures run
     moment = generated_at or datetime.now(ZoneInfo(settings.timezone))
-    render_report(build_report(template, filters, lang, settings, generated_at=moment), out_path)
+    report = build_report(
+        template, filters, lang, settings, generated_at=moment, on_section=drawings.start
+    )
+    render_report(report, out_path, drawings)
     return out_path

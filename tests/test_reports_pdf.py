@@ -167,15 +167,19 @@ def _axis_title(chart) -> str | None:
 
 
 def test_each_chart_stays_on_its_titles_page(reports):
+    """A chart's axis title is on a page with the chart's title: the chart was not pushed
+    away from its title nor cut across two pages. (pdftotext reads a rotated axis title
+    in no fixed order, so only the page is compared.)"""
     for name, (report, pdf) in reports.items():
         pages = [flat(text) for text in pages_of(pdf)]
         for chart in report.charts:
-            holding = [i for i, text in enumerate(pages) if chart.title in text]
-            assert len(holding) == 1, f"{name}: {chart.title!r} on pages {holding}"
             axis = _axis_title(chart)
-            assert axis is None or flat(axis) in pages[holding[0]], (
-                f"{name}: the chart {chart.title!r} is not on its title's page"
-            )
+            holding = [
+                text
+                for text in pages
+                if chart.title in text and (axis is None or flat(axis) in text)
+            ]
+            assert holding, f"{name}: the chart {chart.title!r} is not on its title's page"
 
 
 def test_no_personal_data_unmasked(settings, reports):
