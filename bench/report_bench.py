@@ -86,6 +86,13 @@ def timed_stages(db: Path, period: str, lang: str, out: Path) -> dict[str, float
     }
 
 
+def page_count(pdfinfo: str) -> int | None:
+    for line in pdfinfo.splitlines():
+        if line.startswith("Pages:"):
+            return int(line.split()[-1])
+    return None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, required=True, help="a loaded database file")
@@ -100,7 +107,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="report-bench-") as folder:
         pdf = Path(folder) / "executive.pdf"
         runs = [round(timed_cli_run(args.db, period, args.lang, pdf), 2) for _ in range(args.runs)]
-        pages = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
         stages = timed_stages(args.db, period, args.lang, Path(folder) / "stages.pdf")
     result = {
         "database": str(args.db),
@@ -109,12 +116,11 @@ def main() -> None:
         "lang": args.lang,
         "end_to_end_seconds": runs,
         "target_seconds": TARGET_SECONDS,
-        "pages": next((int(l.split()[-1]) for l in pages.splitlines() if l.startswith("Pages")),
-                      None),
+        "pages": page_count(info),
         **stages,
         "machine": f"{platform.machine()}, {os.cpu_count()} cores",
         "measured_at": datetime.now().isoformat(timespec="seconds"),
-    }  # fmt: skip
+    }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2))
     print("| run | executive report, end to end |")
