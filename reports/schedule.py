@@ -9,6 +9,7 @@ retried and never stops the others. The clock is injected, so tests can move it.
 import fcntl
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -154,7 +155,7 @@ class Scheduler:
         run = self.run(DueRun(job, scheduled_at, attempt=1))
         while run.status != "success" and run.attempt <= self.settings.schedule.retries:
             delay = self.settings.schedule.retry_delay_seconds * 2 ** (run.attempt - 1)
-            threading.Event().wait(delay)
+            time.sleep(delay)
             run = self.run(DueRun(job, scheduled_at, attempt=run.attempt + 1))
         return run
 
