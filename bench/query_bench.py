@@ -16,101 +16,26 @@ import platform
 import statistics
 import sys
 import time
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-import polars as pl
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from queries import attention, contacts, field, portfolio, promises, recovery  # noqa: E402
+from queries.catalogue import MEASURES, PAGES, Measure  # noqa: E402
 from queries.dimensions import branches, teams  # noqa: E402
 from queries.filters import Filters  # noqa: E402
-from queries.league import contacts_by, promises_by  # noqa: E402
 from recovery.settings import Settings  # noqa: E402
 
 TARGET_MS = 300
-Measure = Callable[[Path, Filters], pl.DataFrame]
 
 
-def pages(settings: Settings) -> dict[str, dict[str, Measure]]:
-    window = settings.attribution_window_days
-    grace = settings.promise_grace_days
-    watch = settings.limitation_watch_months
-    return {
-        "overview": {
-            "portfolio_summary": portfolio.portfolio_summary,
-            "portfolio_trend": portfolio.portfolio_trend,
-            "recovered": lambda db, f: recovery.recovered(db, f, window_days=window),
-            "recovery_by_method": lambda db, f: recovery.recovery_by(
-                db, f, dimension="method", window_days=window
-            ),
-            "contact_summary": contacts.contact_summary,
-            "promise_summary": lambda db, f: promises.promise_summary(db, f, grace_days=grace),
-        },
-        "aging": {
-            "aging": portfolio.aging,
-            "aging_trend": portfolio.aging_trend,
-            "classification": portfolio.classification,
-            "roll_rates": portfolio.roll_rates,
-            "cure_rate": portfolio.cure_rate,
-            "vintage_curves": portfolio.vintage_curves,
-        },
-        "methods": {
-            "recovery_by_method": lambda db, f: recovery.recovery_by(
-                db, f, dimension="method", window_days=window
-            ),
-            "recovery_by_stage": lambda db, f: recovery.recovery_by_stage(
-                db, f, window_days=window
-            ),
-            "recovery_by_age": lambda db, f: recovery.recovery_by_age(db, f, window_days=window),
-        },
-        "teams": {
-            "recovery_by_team": lambda db, f: recovery.recovery_by(
-                db, f, dimension="team", window_days=window
-            ),
-            "recovery_by_collector": lambda db, f: recovery.recovery_by(
-                db, f, dimension="collector", window_days=window
-            ),
-            "contacts_by_team": lambda db, f: contacts_by(db, f, dimension="team"),
-            "contacts_by_collector": lambda db, f: contacts_by(db, f, dimension="collector"),
-            "promises_by_team": lambda db, f: promises_by(
-                db, f, dimension="team", grace_days=grace
-            ),
-            "promises_by_collector": lambda db, f: promises_by(
-                db, f, dimension="collector", grace_days=grace
-            ),
-            "visits_against_quota": field.visits_against_quota,
-        },
-        "contacts": {
-            "reachability": contacts.reachability,
-            "contact_summary": contacts.contact_summary,
-            "best_time_to_call": contacts.best_time_to_call,
-            "invalid_numbers_summary": contacts.invalid_numbers_summary,
-            "invalid_numbers_by_reason": contacts.invalid_numbers_by_reason,
-        },
-        "promises": {
-            "promise_summary": lambda db, f: promises.promise_summary(db, f, grace_days=grace),
-            "repeat_promise_breakers": lambda db, f: promises.repeat_promise_breakers(
-                db, f, grace_days=grace
-            ),
-        },
-        "attention": {
-            "stale_cases": attention.stale_cases,
-            "never_worked": attention.never_worked,
-            "limitation_watch": lambda db, f: attention.limitation_watch(
-                db, f, watch_months=watch
-            ),
-        },
-    }
-
-
-def median_ms(measure: Measure, db: Path, filters: Filters, repeat: int) -> float:
+def median_ms(
+    measure: Measure, db: Path, filters: Filters, settings: Settings, repeat: int
+) -> float:
     times = []
     for _ in range(repeat):
         started = time.perf_counter()
-        measure(db, filters)
+        measure(db, filters, settings)
         times.append((time.perf_counter() - started) * 1000)
     return statistics.median(times)
 
@@ -124,11 +49,11 @@ def run(db: Path, period: str, repeat: int) -> dict:
         "branch": replace(unfiltered, branch=branches(db)[0]),
     }
     results: dict[str, dict] = {}
-    for page, measures in pages(settings).items():
+    for page, names in PAGES.items():
         rows = {}
-        for name, measure in measures.items():
+        for name in names:
             rows[name] = {
-                label: round(median_ms(measure, db, filters, repeat), 1)
+                label: round(median_ms(MEASURES[name], db, filters, settings, repeat), 1)
                 for label, filters in variants.items()
             }
             print(f"{page:10} {name:26} {rows[name]}", file=sys.stderr)
@@ -159,10 +84,12 @@ def markdown(result: dict) -> str:
             f"| {page} | {len(data['measures'])} | {total['none']:.0f} ms | "
             f"{total['team']:.0f} ms | {total['branch']:.0f} ms |"
         )
-    slowest = max(
-        ((p, m, max(v.values())) for p, d in result["pages"].items() for m, v in d["measures"].items()),
-        key=lambda item: item[2],
-    )
+    timings = [
+        (page, name, max(times.values()))
+        for page, data in result["pages"].items()
+        for name, times in data["measures"].items()
+    ]
+    slowest = max(timings, key=lambda item: item[2])
     lines.append("")
     lines.append(
         f"Slowest measure: {slowest[1]} ({slowest[0]} page), {slowest[2]:.0f} ms. "

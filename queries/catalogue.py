@@ -1,0 +1,114 @@
+"""Every measure of `queries/` by name, each called the same way, grouped by the dashboard
+page that shows it. Used to run all of them at once: the measure benchmark and the tests
+that try every filter on every measure."""
+
+from collections.abc import Callable
+from pathlib import Path
+
+import polars as pl
+
+from queries import attention, contacts, field, portfolio, promises, recovery
+from queries.filters import Filters
+from queries.league import contacts_by, promises_by
+from recovery.settings import Settings
+
+Measure = Callable[[Path, Filters, Settings], pl.DataFrame]
+
+
+def _recovery_by(dimension: str) -> Measure:
+    def measure(db: Path, filters: Filters, settings: Settings) -> pl.DataFrame:
+        window = settings.attribution_window_days
+        return recovery.recovery_by(db, filters, dimension=dimension, window_days=window)
+
+    return measure
+
+
+def _windowed(function: Callable[..., pl.DataFrame]) -> Measure:
+    return lambda db, f, s: function(db, f, window_days=s.attribution_window_days)
+
+
+def _graced(function: Callable[..., pl.DataFrame]) -> Measure:
+    return lambda db, f, s: function(db, f, grace_days=s.promise_grace_days)
+
+
+def _plain(function: Callable[[Path, Filters], pl.DataFrame]) -> Measure:
+    return lambda db, f, s: function(db, f)
+
+
+MEASURES: dict[str, Measure] = {
+    "portfolio_summary": _plain(portfolio.portfolio_summary),
+    "portfolio_trend": _plain(portfolio.portfolio_trend),
+    "aging": _plain(portfolio.aging),
+    "aging_trend": _plain(portfolio.aging_trend),
+    "classification": _plain(portfolio.classification),
+    "roll_rates": _plain(portfolio.roll_rates),
+    "cure_rate": _plain(portfolio.cure_rate),
+    "vintage_curves": _plain(portfolio.vintage_curves),
+    "recovered": _windowed(recovery.recovered),
+    "recovered_by_method": _windowed(recovery.recovered_by_method),
+    "recovery_by_method": _recovery_by("method"),
+    "recovery_by_team": _recovery_by("team"),
+    "recovery_by_collector": _recovery_by("collector"),
+    "recovery_by_stage": _windowed(recovery.recovery_by_stage),
+    "recovery_by_age": _windowed(recovery.recovery_by_age),
+    "contact_summary": _plain(contacts.contact_summary),
+    "reachability": _plain(contacts.reachability),
+    "best_time_to_call": _plain(contacts.best_time_to_call),
+    "invalid_numbers_summary": _plain(contacts.invalid_numbers_summary),
+    "invalid_numbers_by_reason": _plain(contacts.invalid_numbers_by_reason),
+    "contacts_by_team": lambda db, f, s: contacts_by(db, f, dimension="team"),
+    "contacts_by_collector": lambda db, f, s: contacts_by(db, f, dimension="collector"),
+    "promise_summary": _graced(promises.promise_summary),
+    "repeat_promise_breakers": _graced(promises.repeat_promise_breakers),
+    "promises_by_team": lambda db, f, s: promises_by(
+        db, f, dimension="team", grace_days=s.promise_grace_days
+    ),
+    "promises_by_collector": lambda db, f, s: promises_by(
+        db, f, dimension="collector", grace_days=s.promise_grace_days
+    ),
+    "stale_cases": _plain(attention.stale_cases),
+    "never_worked": _plain(attention.never_worked),
+    "limitation_watch": lambda db, f, s: attention.limitation_watch(
+        db, f, watch_months=s.limitation_watch_months
+    ),
+    "visits_against_quota": _plain(field.visits_against_quota),
+}
+
+# The measures each dashboard page shows (its full set of queries when nothing is cached).
+PAGES: dict[str, tuple[str, ...]] = {
+    "overview": (
+        "portfolio_summary",
+        "portfolio_trend",
+        "recovered",
+        "recovery_by_method",
+        "contact_summary",
+        "promise_summary",
+    ),
+    "aging": (
+        "aging",
+        "aging_trend",
+        "classification",
+        "roll_rates",
+        "cure_rate",
+        "vintage_curves",
+    ),
+    "methods": ("recovery_by_method", "recovery_by_stage", "recovery_by_age"),
+    "teams": (
+        "recovery_by_team",
+        "recovery_by_collector",
+        "contacts_by_team",
+        "contacts_by_collector",
+        "promises_by_team",
+        "promises_by_collector",
+        "visits_against_quota",
+    ),
+    "contacts": (
+        "reachability",
+        "contact_summary",
+        "best_time_to_call",
+        "invalid_numbers_summary",
+        "invalid_numbers_by_reason",
+    ),
+    "promises": ("promise_summary", "repeat_promise_breakers"),
+    "attention": ("stale_cases", "never_worked", "limitation_watch"),
+}
