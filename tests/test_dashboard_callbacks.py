@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from types import ModuleType
+from urllib.parse import parse_qsl
 
 import dash
 import polars as pl
@@ -237,3 +238,14 @@ def test_pages_without_a_database_say_so(tmp_path: Path) -> None:
     with settings_for(tmp_path / "missing.duckdb"):
         layout = page("aging").layout(lang="en")
         assert "No data loaded yet" in " ".join(texts(layout))
+
+
+def test_a_click_on_a_team_opens_the_team(demo: Path) -> None:
+    start = view(collector="someone")
+    search = page("teams").open_team({"points": [{"customdata": ["总部法务组", "1.0%"]}]},
+                                     start.as_data())  # fmt: skip
+    opened = View.from_query(
+        dict(parse_qsl(search[1:])), default_period=DEMO_PERIOD, default_window=30
+    )
+    assert opened == view(team="总部法务组")
+    assert page("teams").open_team(None, start.as_data()) is dash.no_update
