@@ -19,8 +19,14 @@ def drill_id(chart: str) -> dict[str, str]:
 
 
 def chart_panel(
-    graph_id: str | dict, title_key: str, lang: str, *, hint_key: str | None = None
+    graph_id: str | dict,
+    title_key: str,
+    lang: str,
+    *,
+    hint_key: str | None = None,
+    wide: bool = False,
 ) -> html.Section:
+    """`wide`: across both columns of a two-column grid."""
     hint = [html.Span(t(hint_key, lang), className="hint")] if hint_key else []
     return html.Section(
         [
@@ -31,7 +37,7 @@ def chart_panel(
                 delay_show=150,
             ),
         ],
-        className="panel",
+        className="panel wide" if wide else "panel",
     )
 
 

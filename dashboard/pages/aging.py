@@ -35,9 +35,9 @@ def body(view: View) -> list:
                 chart_panel(AGING_BALANCE, "chart.aging_balance", lang, **drillable),
                 chart_panel(CLASSIFICATION, "chart.classification", lang, **drillable),
                 chart_panel(ROLL_MATRIX, "chart.roll_matrix", lang, **drillable),
-                chart_panel("aging-cure-trend", "chart.cure_trend", lang),
                 chart_panel("aging-vintage-30", "chart.vintage_30", lang),
                 chart_panel("aging-vintage-90", "chart.vintage_90", lang),
+                chart_panel("aging-cure-trend", "chart.cure_trend", lang, wide=True),
             ],
             className="grid-2",
         )
