@@ -177,3 +177,16 @@ select as_of_date, date_trunc('month', as_of_date) as month,
     as_of_date = max(as_of_date) over (partition by date_trunc('month', as_of_date))
         as is_month_latest
 from dates;
+
+-- days_past_due_buckets — one row per days-past-due value found in the snapshots: the aging
+-- bucket of the config it falls in (aging_buckets), so measures find a loan's bucket with
+-- an equality join instead of a range join over millions of rows.
+create or replace table days_past_due_buckets as
+with values_found as (
+    select distinct days_past_due from loan_snapshots where days_past_due is not null
+)
+select v.days_past_due, b.bucket, b.sort_order
+from values_found v
+join aging_buckets b
+    on v.days_past_due >= b.min_days
+   and (b.max_days is null or v.days_past_due <= b.max_days);

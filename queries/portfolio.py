@@ -64,18 +64,17 @@ from final
 # book is empty). Buckets come from table aging_buckets, written from the config at load.
 AGING_SQL = f"""
 with {BOOK_CTE},
-bucketed as (
-    select b.bucket, b.sort_order, l.loan_id, l.outstanding_balance
-    from aging_buckets b
-    left join book l
-        on l.days_past_due >= b.min_days
-       and (b.max_days is null or l.days_past_due <= b.max_days)
+counted as (
+    select d.bucket, count(*) as count_loans, sum(l.outstanding_balance) as outstanding
+    from book l
+    join days_past_due_buckets d on d.days_past_due = l.days_past_due
+    group by d.bucket
 ),
 per_bucket as (
-    select bucket, sort_order, count(loan_id) as count_loans,
-        coalesce(sum(outstanding_balance), 0) as outstanding
-    from bucketed
-    group by bucket, sort_order
+    select b.bucket, b.sort_order, coalesce(c.count_loans, 0) as count_loans,
+        coalesce(c.outstanding, 0) as outstanding
+    from aging_buckets b
+    left join counted c on c.bucket = b.bucket
 ),
 final as (
     select
@@ -206,9 +205,7 @@ start_book as (
     select l.loan_id, b.bucket as from_bucket
     from loan_snapshots l
     join snapshot_pair p on l.as_of_date = p.from_date
-    join aging_buckets b
-        on l.days_past_due >= b.min_days
-       and (b.max_days is null or l.days_past_due <= b.max_days)
+    join days_past_due_buckets b on b.days_past_due = l.days_past_due
     where l.status = 'active'
       and {LOAN_FILTERS}
 ),
@@ -218,9 +215,7 @@ end_book as (
         case when l.status = 'active' then b.bucket else l.status end as to_state
     from loan_snapshots l
     join snapshot_pair p on l.as_of_date = p.to_date
-    left join aging_buckets b
-        on l.days_past_due >= b.min_days
-       and (b.max_days is null or l.days_past_due <= b.max_days)
+    left join days_past_due_buckets b on b.days_past_due = l.days_past_due
 ),
 moves as (
     select s.from_bucket, coalesce(e.to_state, 'not_reported') as to_state
@@ -373,20 +368,19 @@ book as (
     where l.status = 'active'
       and {LOAN_FILTERS}
 ),
-grid as (
-    select s.as_of_date, b.bucket, b.min_days, b.max_days, b.sort_order
-    from snapshots s
-    cross join aging_buckets b
+counted as (
+    select l.as_of_date, d.bucket, count(*) as count_loans,
+        sum(l.outstanding_balance) as outstanding
+    from book l
+    join days_past_due_buckets d on d.days_past_due = l.days_past_due
+    group by l.as_of_date, d.bucket
 ),
 final as (
-    select g.as_of_date, g.bucket, count(l.loan_id) as count_loans,
-        coalesce(sum(l.outstanding_balance), 0) as outstanding, g.sort_order
-    from grid g
-    left join book l
-        on l.as_of_date = g.as_of_date
-       and l.days_past_due >= g.min_days
-       and (g.max_days is null or l.days_past_due <= g.max_days)
-    group by g.as_of_date, g.bucket, g.sort_order
+    select s.as_of_date, b.bucket, coalesce(c.count_loans, 0) as count_loans,
+        coalesce(c.outstanding, 0) as outstanding, b.sort_order
+    from snapshots s
+    cross join aging_buckets b
+    left join counted c on c.as_of_date = s.as_of_date and c.bucket = b.bucket
 )
 select as_of_date, bucket, count_loans, outstanding
 from final

@@ -173,9 +173,7 @@ per_loan as (
     from placements p
     full outer join recoveries r
         on r.group_value = p.group_value and r.loan_id = p.loan_id
-    left join aging_buckets b
-        on p.days_past_due >= b.min_days
-       and (b.max_days is null or p.days_past_due <= b.max_days)
+    left join days_past_due_buckets b on b.days_past_due = p.days_past_due
 )"""
 )
 
