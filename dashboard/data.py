@@ -91,10 +91,6 @@ def database_modified_at(db: Path) -> float:
     return os.stat(db).st_mtime
 
 
-def has_database() -> bool:
-    return settings().db.exists()
-
-
 def _name(fn: Callable) -> str:
     return f"{fn.__module__}.{fn.__qualname__}"
 
@@ -108,7 +104,9 @@ def measure(fn: Callable[..., Any], filters: Filters | None = None, **options: H
     return answers().get(key, lambda: fn(db, filters, **options))
 
 
-def with_names(fn: Callable[..., pl.DataFrame], filters: Filters, **options: Hashable):
+def with_names(
+    fn: Callable[..., pl.DataFrame], filters: Filters, **options: Hashable
+) -> pl.DataFrame:
     """`fn`'s list of customers with their masked names beside the ids, cached whole."""
     db = settings().db
     key = (database_identity(db), "named", _name(fn), filters, tuple(sorted(options.items())))

@@ -74,7 +74,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "status.replaced": {"zh": "已被替换", "en": "replaced"},
     # The shell
-    "app.subtitle": {"zh": "贷后催收与回收", "en": "Collections and recovery"},
     "app.data_as_of": {"zh": "数据更新于 {moment}", "en": "Data as of {moment}"},
     "nav.overview": {"zh": "概览", "en": "Overview"},
     "nav.aging": {"zh": "账龄", "en": "Aging"},
@@ -116,11 +115,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "尚未加载数据：请先运行 recovery load 加载文件。",
         "en": "No data loaded yet: load files first with recovery load.",
     },
-    "empty.no_snapshot": {
-        "zh": "{period} 没有贷款台账快照",
-        "en": "No loans snapshot in {period}",
-    },
-    "loading": {"zh": "加载中…", "en": "Loading…"},
     # Page titles
     "page.overview": {"zh": "概览", "en": "Overview"},
     "page.aging": {"zh": "账龄与资产质量", "en": "Aging and asset quality"},
@@ -144,7 +138,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "kpi.contact_rate": {"zh": "接通率", "en": "Contact rate"},
     "kpi.ptp_rate": {"zh": "承诺率", "en": "PTP rate"},
-    "kpi.cure_rate": {"zh": "治愈率", "en": "Cure rate"},
     "kpi.change": {"zh": "较上月 {change}", "en": "{change} vs last month"},
     "kpi.no_previous": {"zh": "上月无数据", "en": "No data last month"},
     "def.outstanding": {
@@ -188,10 +181,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "def.ptp_rate": {
         "zh": "含还款承诺的电话 ÷ 有效联系次数",
         "en": "Phone actions with a promise ÷ effective contacts",
-    },
-    "def.cure_rate": {
-        "zh": "上月末逾期、本月末恢复正常的贷款 ÷ 上月末逾期贷款",
-        "en": "Loans overdue last month and current now ÷ loans overdue last month",
     },
     # Chart and table titles
     "chart.recovered_trend": {"zh": "回收金额趋势", "en": "Recovered by month"},
@@ -266,7 +255,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "点击柱形或单元格查看其背后的贷款",
         "en": "Click a bar or cell to see the loans behind it",
     },
-    "hint.sort": {"zh": "点击表头排序", "en": "Click a header to sort"},
     # Drill-down
     "drill.title": {"zh": "明细：{what}", "en": "Behind it: {what}"},
     "drill.close": {"zh": "关闭", "en": "Close"},
