@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from recovery.admin_cli import audit, users_app
 from recovery.settings import get_settings
 
 app = typer.Typer(
@@ -295,6 +296,10 @@ def schedule(
         scheduler.run_forever(stop)
     except KeyboardInterrupt:
         stop.set()
+
+
+app.add_typer(users_app, name="users")
+app.command()(audit)
 
 
 def main() -> None:

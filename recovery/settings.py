@@ -147,6 +147,19 @@ class ScheduleSettings(BaseModel):
         return jobs
 
 
+class LoginSettings(BaseModel):
+    """How repeated failed logins are slowed down, per user name and client address."""
+
+    max_failures: int = Field(
+        5, ge=1, description="failed logins allowed within the window before logins are refused"
+    )
+    window_minutes: float = Field(15, gt=0, description="failures older than this are forgotten")
+    first_delay_seconds: float = Field(
+        30, gt=0, description="refusal after one failure too many; doubles with each further one"
+    )
+    longest_delay_seconds: float = Field(3600, gt=0, description="the refusal grows no longer")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="RECOVERY_", env_nested_delimiter="__", extra="forbid"
@@ -182,6 +195,15 @@ class Settings(BaseSettings):
     )
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
+    users_file: Path = Field(
+        Path("config/users.json"),
+        description="dashboard users, roles, teams and password hashes (written with mode 0600)",
+    )
+    audit_log: Path = Field(
+        Path("data/audit.log"),
+        description="append-only log of logins, downloads, reports and exports, a JSON line each",
+    )
+    login: LoginSettings = Field(default_factory=LoginSettings)
 
     @field_validator("method_cost")
     @classmethod
