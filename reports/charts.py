@@ -69,13 +69,18 @@ class ChartRenderer:
         return await browser.calc_fig(figure, opts=opts)
 
     def close(self) -> None:
+        """Closes Chromium, waiting for it first if it is still starting: a browser left
+        starting as the process ends leaves its profile folder half removed."""
         with self._lock:
             if self._loop is None:
                 return
             loop, browser = self._loop, self._browser
             self._loop = self._browser = None
-        if browser.done() and browser.exception() is None:
-            asyncio.run_coroutine_threadsafe(browser.result().close(), loop).result(timeout=30)
+        try:
+            opened = browser.result(timeout=CHART_TIMEOUT_SECONDS)
+            asyncio.run_coroutine_threadsafe(opened.close(), loop).result(timeout=30)
+        except Exception:  # a browser that never opened has nothing to close
+            pass
         loop.call_soon_threadsafe(loop.stop)
 
 

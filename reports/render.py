@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from dashboard.formatting import period_label
 from queries.filters import Filters
+from recovery.database import DatabaseMissing
 from recovery.settings import Settings
 from reports.blocks import CHART_WIDTH_PX, Chart, Report, Section
 from reports.charts import chart_renderer
@@ -102,6 +103,8 @@ def write_report(
     `reports.files.write_atomically`)."""
     if template not in TEMPLATES:
         raise UnknownTemplate(template)
+    if not settings.db.exists():
+        raise DatabaseMissing(settings.db)
     drawings = ChartDrawings()
     drawings.renderer.start()  # Chromium starts while the first measures run
     moment = generated_at or datetime.now(ZoneInfo(settings.timezone))
