@@ -4,13 +4,14 @@
 -- the promise grace of the config).
 
 -- loan_snapshot_spans — one row per loan snapshot: its overdue amount and days past due,
--- valid from its date up to (not including) the loan's next snapshot (null: the latest).
+-- valid from its date up to (not including) the loan's next snapshot (9999-12-31 for the
+-- latest: a date, not null, so a range on it can skip row groups).
 -- "The loan's last snapshot on or before day D" is the span with as_of_date <= D <
 -- valid_until. starts_version marks a snapshot whose customer, branch or product differ
 -- from the loan's snapshot before it (or that has none before it).
 create or replace table loan_snapshot_spans as
 select loan_id, as_of_date,
-    lead(as_of_date) over by_date as valid_until,
+    coalesce(lead(as_of_date) over by_date, date '9999-12-31') as valid_until,
     overdue_amount, days_past_due, customer_id, branch, product,
     lag(as_of_date) over by_date is null
         or lag(customer_id) over by_date is distinct from customer_id
@@ -21,11 +22,12 @@ window by_date as (partition by loan_id order by as_of_date);
 
 -- loan_versions — one row per loan and run of snapshots with the same customer, branch
 -- and product: valid from the first snapshot of the run up to (not including) the first
--- snapshot of the next run (null: still valid). A loan's facts "as on its latest snapshot
--- on or before day D" are those of its version with valid_from <= D < valid_until.
+-- snapshot of the next run (9999-12-31: still valid). A loan's facts "as on its latest
+-- snapshot on or before day D" are those of its version with valid_from <= D < valid_until.
 create or replace table loan_versions as
 select loan_id, customer_id, branch, product, as_of_date as valid_from,
-    lead(as_of_date) over (partition by loan_id order by as_of_date) as valid_until
+    coalesce(lead(as_of_date) over (partition by loan_id order by as_of_date), date '9999-12-31')
+        as valid_until
 from loan_snapshot_spans
 where starts_version;
 
@@ -61,7 +63,7 @@ final as (
     left join loan_versions v
         on v.loan_id = p.loan_id
        and v.valid_from <= p.month_end
-       and (v.valid_until is null or v.valid_until > p.month_end)
+       and v.valid_until > p.month_end
 )
 select * from final order by paid_at, payment_id;
 

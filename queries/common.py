@@ -8,7 +8,7 @@ def latest_loan_facts(name: str, loans_in: str) -> str:
     select v.loan_id, v.customer_id, v.branch, v.product
     from loan_versions v
     where v.valid_from <= $period_end
-      and (v.valid_until is null or v.valid_until > $period_end)
+      and v.valid_until > $period_end
       and v.loan_id in (select loan_id from {loans_in})
 )"""
 

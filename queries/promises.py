@@ -69,7 +69,7 @@ effective_contacts as (
     left join loan_versions f
         on f.loan_id = a.loan_id
        and f.valid_from <= $period_end
-       and (f.valid_until is null or f.valid_until > $period_end)
+       and f.valid_until > $period_end
     where a.method = 'phone' and a.outcome = 'connected'
       and coalesce(a.contact_relation, 'self') in ('self', 'spouse', 'family')
       and a.action_at >= $period_start and a.action_at < $period_after

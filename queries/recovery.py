@@ -15,7 +15,6 @@ from pathlib import Path
 
 import polars as pl
 
-from queries.common import latest_loan_facts
 from queries.filters import Filters
 from recovery.database import query
 
@@ -118,8 +117,7 @@ COMPARISON_DIMENSIONS = ("method", "team", "collector")
 #     the recovery rate over loans (ratio estimator, linearised: rate ± 1.96 × standard
 #     error, the low end no less than 0), so a manager can tell a real difference from
 #     noise (null with fewer than 2 loans).
-PER_LOAN_CTE = (
-    """
+PER_LOAN_CTE = """
 {attributed},
 period_actions as (
     select a.action_id, a.loan_id, a.action_at, a.method, a.team, a.collector,
@@ -131,17 +129,21 @@ period_actions as (
       and ($collector is null or a.collector = $collector)
       and ($method is null or a.method = $method)
 ),
-"""
-    + latest_loan_facts("action_loans", "period_actions")
-    + """,
-worked as (
+worked_by_any_loan as (
     select a.{dimension} as group_value, a.loan_id, min(a.action_at) as first_action_at,
         count(*) as count_actions, sum(a.cost) as cost
     from period_actions a
-    left join action_loans f on f.loan_id = a.loan_id
+    group by a.{dimension}, a.loan_id
+),
+worked as (
+    select w.*
+    from worked_by_any_loan w
+    left join loan_versions f
+        on f.loan_id = w.loan_id
+       and f.valid_from <= $period_end
+       and f.valid_until > $period_end
     where ($branch is null or f.branch = $branch)
       and ($product is null or f.product = $product)
-    group by a.{dimension}, a.loan_id
 ),
 placements as (
     select w.group_value, w.loan_id, w.count_actions, w.cost, s.overdue_amount,
@@ -150,9 +152,9 @@ placements as (
     left join loan_snapshot_spans s
         on s.loan_id = w.loan_id
        and s.as_of_date <= cast(w.first_action_at as date)
-       and (s.valid_until is null or s.valid_until > cast(w.first_action_at as date))
+       and s.valid_until > cast(w.first_action_at as date)
        and s.as_of_date <= $period_end
-       and (s.valid_until is null or s.valid_until > $period_start)
+       and s.valid_until > $period_start
 ),
 recoveries as (
     select {dimension} as group_value, loan_id, sum(amount) as recovered
@@ -175,7 +177,6 @@ per_loan as (
         on r.group_value = p.group_value and r.loan_id = p.loan_id
     left join days_past_due_buckets b on b.days_past_due = p.days_past_due
 )"""
-)
 
 RECOVERY_BY_SQL = """
 with {per_loan},
