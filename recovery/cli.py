@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -81,17 +82,27 @@ def load(
     files = expand(paths)
     with _progress() as progress:
         task = progress.add_task("Loading", total=len(files))
-        outcomes = load_files(files, settings, kind=kind, on_file=lambda _: progress.advance(task))
+        timings: dict[str, float] = {}
+        outcomes = load_files(
+            files, settings, kind=kind, on_file=lambda _: progress.advance(task), timings=timings
+        )
+    summary_seconds = round(timings.get("summary_tables", 0.0), 1)
     if as_json:
         print(
             json.dumps(
-                {"database": str(settings.db), "files": [vars(o) for o in outcomes]},
+                {
+                    "database": str(settings.db),
+                    "files": [vars(o) for o in outcomes],
+                    "summary_tables_seconds": summary_seconds,
+                },
                 ensure_ascii=False,
                 indent=2,
             )
         )
     else:
         _print_outcomes(outcomes)
+        if "summary_tables" in timings:
+            console.print(f"Summary tables rebuilt in {summary_seconds} s")
     if any(o.status == "refused" for o in outcomes):
         raise typer.Exit(1)
 
@@ -99,18 +110,18 @@ def load(
 def _print_outcomes(outcomes: list) -> None:
     table = Table("file", "kind", "status", "rows loaded", "rows rejected", "why refused")
     for o in outcomes:
-        table.add_row(
-            o.file,
+        table.add_row(  # escaped: names and headers from files are not markup
+            escape(o.file),
             o.kind or "?",
             o.status,
             f"{o.rows_loaded:,}",
             f"{o.rows_rejected:,}",
-            o.error or "",
+            escape(o.error or ""),
         )
     console.print(table)
     for o in outcomes:
         if o.error:
-            errors.print(f"[red]refused[/red] {o.error}", highlight=False)
+            errors.print(f"[red]refused[/red] {escape(o.error)}", highlight=False)
 
 
 @app.command()
@@ -131,7 +142,7 @@ def rejects(
     columns = ("file_name", "line", "column_name", "header", "value", "reason")
     table = Table(*columns)
     for row in rows:
-        table.add_row(*("" if row[c] is None else str(row[c]) for c in columns))
+        table.add_row(*("" if row[c] is None else escape(str(row[c])) for c in columns))
     console.print(table)
     shown = f", {len(rows):,} shown" if total > len(rows) else ""
     console.print(f"{total:,} rejected rows in all{shown}")
@@ -306,5 +317,5 @@ def main() -> None:
     try:
         app()
     except Exception as error:  # a clear message instead of a traceback
-        errors.print(f"[red]error:[/red] {error}", highlight=False)
+        errors.print(f"[red]error:[/red] {escape(str(error))}", highlight=False)
         sys.exit(2)

@@ -115,6 +115,7 @@ def test_the_markdown_table_is_printed(bench: tuple[dict, str]) -> None:
         "our wall time (`recovery load`)",
         "bare wall time (DuckDB `read_csv`)",
         "ratio ours / bare",
+        "of our time: summary tables for the dashboard",
         "our peak memory",
         "bare peak memory",
     ]
