@@ -2,6 +2,7 @@
 sections share an answer (the team comparison feeds the headline recovery rate and the
 team table)."""
 
+import threading
 from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any
@@ -41,13 +42,20 @@ class ReportMeasures:
         self.grace_days = settings.promise_grace_days
         self.watch_months = settings.limitation_watch_months
         self._answers: dict[Hashable, Any] = {}
+        self._lock = threading.Lock()
+        self._computing: dict[Hashable, threading.Lock] = {}
 
     def get(self, fn: Callable[..., Any], filters: Filters | None = None, **options: Any) -> Any:
+        """The measure's answer; sections built in parallel threads share one computation
+        of a measure they both need."""
         key = (fn.__module__, fn.__qualname__, filters, tuple(sorted(options.items())))
-        if key not in self._answers:
-            args = (self.db,) if filters is None else (self.db, filters)
-            self._answers[key] = fn(*args, **options)
-        return self._answers[key]
+        with self._lock:
+            key_lock = self._computing.setdefault(key, threading.Lock())
+        with key_lock:
+            if key not in self._answers:
+                args = (self.db,) if filters is None else (self.db, filters)
+                self._answers[key] = fn(*args, **options)
+            return self._answers[key]
 
     def periods_with_data(self) -> list[str]:
         """Months with a loans snapshot: a comparison with any other month shows "—"."""

@@ -1,7 +1,7 @@
 """`write_report`: one report as a PDF file, from the measures to the page."""
 
 from collections.abc import Callable
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -25,6 +25,9 @@ TEMPLATES: dict[str, tuple[SectionBuilder, ...]] = {
     "executive": EXECUTIVE_SECTIONS,
     "manager": MANAGER_SECTIONS,
 }
+
+
+SECTION_THREADS = 2
 
 
 class UnknownTemplate(Exception):
@@ -71,10 +74,16 @@ def build_report(
     if template not in TEMPLATES:
         raise UnknownTemplate(template)
     measures = ReportMeasures(settings)
-    sections = []
-    for build in TEMPLATES[template]:
-        sections.append(build(measures, filters, lang))
-        on_section(sections[-1])
+
+    def build(section_of: SectionBuilder) -> Section:
+        section = section_of(measures, filters, lang)
+        on_section(section)
+        return section
+
+    # Two at a time: while one section's queries run in DuckDB, the other's Python
+    # (frames, figures) gets the interpreter.
+    with ThreadPoolExecutor(max_workers=SECTION_THREADS) as pool:
+        sections = list(pool.map(build, TEMPLATES[template]))
     window = t("report.window", lang, days=settings.attribution_window_days)
     return Report(
         lang=lang,
