@@ -32,6 +32,10 @@ TRANSLATED = {
 # Longer lists are cut here, and the table says how many rows there are in all.
 TABLE_ROW_LIMIT = 5000
 
+# Columns read whole (18-digit loan numbers, times, team names), in pixels.
+WIDE = {"loan_id": 200, "action_id": 200, "customer_id": 130, "team": 160,
+        "last_action_at": 170, "interval": 140}  # fmt: skip
+
 NULL_OR = "params.value == null ? '—' : "
 FORMATTERS = {
     "money": NULL_OR + "d3.format(',.2f')(params.value)",
@@ -58,6 +62,8 @@ def column_defs(frame: pl.DataFrame, lang: str) -> list[dict]:
     for column, dtype in frame.schema.items():
         kind = _kind(column, dtype)
         definition: dict = {"field": column, "headerName": t(f"col.{column}", lang)}
+        if column in WIDE:
+            definition["minWidth"] = WIDE[column]
         if kind:
             definition["type"] = "numericColumn"
             definition["valueFormatter"] = {"function": FORMATTERS[kind]}
@@ -93,7 +99,14 @@ def grid(grid_id: str, lang: str, *, height: int = 420, fit: bool = True) -> dag
         id=grid_id,
         rowData=[],
         columnDefs=[],
-        defaultColDef={"sortable": True, "resizable": True, "minWidth": 110},
+        defaultColDef={
+            "sortable": True,
+            "resizable": True,
+            "minWidth": 110,
+            "wrapHeaderText": True,
+            "autoHeaderHeight": True,
+            "valueFormatter": {"function": NULL_OR + "params.value"},
+        },
         columnSize="responsiveSizeToFit" if fit else "autoSize",
         dashGridOptions={
             "localeText": {"noRowsToShow": t("empty.table", lang)},
