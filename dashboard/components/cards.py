@@ -14,7 +14,7 @@ from dashboard.kpis import KPI_BY_NAME, kpi_figures
 from dashboard.view import View
 from recovery.database import DatabaseMissing
 
-SPARKLINE_CONFIG = {**GRAPH_CONFIG, "displayModeBar": False}
+SPARKLINE_CONFIG = GRAPH_CONFIG
 # Until the callback answers: no axes, nothing drawn.
 SPARKLINE_PLACEHOLDER = {
     "data": [],

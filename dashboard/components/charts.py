@@ -10,7 +10,9 @@ from dashboard.i18n import t
 from dashboard.view import View
 from recovery.database import DatabaseMissing
 
-GRAPH_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
+# No mode bar and no drag-to-zoom: plotly writes their tooltips and notices in English
+# only, and a click on a bar or cell is kept for the drill-down.
+GRAPH_CONFIG = {"displayModeBar": False, "displaylogo": False, "scrollZoom": False}
 
 
 def drill_id(chart: str) -> dict[str, str]:

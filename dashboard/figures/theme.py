@@ -67,5 +67,6 @@ def template() -> go.layout.Template:
             xaxis={"gridcolor": GRID, "linecolor": GRID, "zeroline": False, "automargin": True},
             yaxis={"gridcolor": GRID, "linecolor": GRID, "zeroline": False, "automargin": True},
             separators=".,",
+            dragmode=False,
         )
     )
