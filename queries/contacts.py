@@ -9,8 +9,9 @@ from pathlib import Path
 
 import polars as pl
 
-from queries.common import LOAN_FILTERS, latest_loan_facts
+from queries.common import latest_loan_facts
 from queries.filters import Filters
+from queries.portfolio import BOOK_CTE
 from recovery.database import query
 
 # The period's phone actions under the filters, with the loan's customer, each call's
@@ -135,17 +136,9 @@ def best_time_to_call(db: Path, filters: Filters) -> pl.DataFrame:
 # Customers of the period's book (active loans of its latest snapshot, under the filters)
 # and their numbers on file, as checked at load (view contact_numbers).
 NUMBERS_ON_FILE_CTE = f"""
-snapshot as (
-    select max(as_of_date) as as_of_date
-    from snapshot_dates
-    where as_of_date between $period_start and $period_end
-),
+{BOOK_CTE},
 customers as (
-    select distinct l.customer_id
-    from loan_snapshots l
-    join snapshot s on l.as_of_date = s.as_of_date
-    where l.status = 'active'
-      and {LOAN_FILTERS}
+    select distinct customer_id from book
 ),
 numbers as (
     select n.*
