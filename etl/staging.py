@@ -68,12 +68,13 @@ def number_of(text: str, noise: str, sql_type: str) -> str:
 
 def whole_number_of(text: str) -> str:
     """Whole numbers, also written `12.0` or `35天`; `3.5` is not one (a plain cast would
-    round it, so only text without a point is cast directly)."""
+    round it, so only text without a point is cast directly). Cast to the tables' INTEGER:
+    a number too large for it is not a whole number the tables can hold."""
     plain = cleaned(text, INTEGER_NOISE)
     return (
-        f"coalesce(case when strpos({text}, '.') = 0 then try_cast({text} as bigint) end, "
+        f"coalesce(case when strpos({text}, '.') = 0 then try_cast({text} as integer) end, "
         f"case when regexp_full_match({plain}, '-?[0-9]+(\\.0*)?') "
-        f"then try_cast(regexp_replace({plain}, '\\.0*$', '') as bigint) end)"
+        f"then try_cast(regexp_replace({plain}, '\\.0*$', '') as integer) end)"
     )
 
 
@@ -363,7 +364,7 @@ def _typed_null(column: Column) -> str:
         ColumnType.DATE: "date",
         ColumnType.TIMESTAMP: "timestamp",
         ColumnType.MONEY: "decimal(18, 2)",
-        ColumnType.INTEGER: "bigint",
+        ColumnType.INTEGER: "integer",
     }.get(column.type, "varchar")
     return f"cast(null as {sql_type})"
 

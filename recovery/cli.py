@@ -289,7 +289,8 @@ def schedule(
         )
         print("\n".join(lines))
         return
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(message)s")
+    logging.getLogger("reports").setLevel(logging.INFO)
     scheduler = Scheduler(settings)
     if run_job is not None:
         run = scheduler.run_now(run_job)
@@ -301,12 +302,12 @@ def schedule(
             "no report jobs: add [[schedule.jobs]] to the config (see the README)", markup=False
         )
         raise typer.Exit(1)
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    # SIGTERM stops at once, like Ctrl-C: a run cut off is logged and tried again on restart.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
-        scheduler.run_forever(stop)
+        scheduler.run_forever(threading.Event())
     except KeyboardInterrupt:
-        stop.set()
+        errors.print("stopped")
 
 
 app.add_typer(users_app, name="users")
