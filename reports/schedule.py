@@ -19,9 +19,11 @@ from pathlib import Path
 from recovery.settings import ReportJob, Settings
 from reports.cron_times import CronSchedule
 from reports.jobs import run_job
-from reports.runlog import JobHistory, Run, RunLog
+from reports.runlog import JobHistory, Run, RunLog, RunStatus
 
 log = logging.getLogger(__name__)
+
+STOPPED = "stopped before the end: the scheduler was stopped during the run"
 
 Clock = Callable[[], datetime]
 Execute = Callable[[ReportJob, datetime, Settings], list[Path]]
@@ -118,14 +120,19 @@ class Scheduler:
             run.outputs = [
                 str(path) for path in self.execute(due.job, due.scheduled_at, self.settings)
             ]
-            run.status = "success"
         except Exception as error:  # logged and retried; the other jobs still run
-            run.status = "error"
-            run.error = str(error) or type(error).__name__
+            self._end(run, "error", str(error) or type(error).__name__)
             log.error("job %s: failed: %s", due.job.name, run.error)
-        run.ended_at = self.clock()
-        self.run_log.record(run)
+            return run
+        except BaseException:  # stopped (Ctrl-C, SIGTERM): tried again after a restart
+            self._end(run, "error", STOPPED)
+            raise
+        self._end(run, "success")
         return run
+
+    def _end(self, run: Run, status: RunStatus, error: str | None = None) -> None:
+        run.status, run.error, run.ended_at = status, error, self.clock()
+        self.run_log.record(run)
 
     def tick(self) -> list[Run]:
         """Runs what is due now: at most one run per job."""

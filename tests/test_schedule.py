@@ -14,8 +14,8 @@ from reports.crontab import crontab_lines
 from reports.files import write_atomically
 from reports.jobs import requests_for
 from reports.periods import report_period
-from reports.runlog import RunLog
-from reports.schedule import Scheduler, UnknownJob
+from reports.runlog import Run, RunLog
+from reports.schedule import STOPPED, Scheduler, UnknownJob
 
 
 class Clock:
@@ -207,19 +207,34 @@ def test_a_failing_job_is_retried_and_does_not_stop_the_next(tmp_path):
 
 def test_a_run_cut_off_by_a_crash_is_tried_again_after_restart(tmp_path):
     job = ReportJob(name="daily", template="executive", cron="0 8 * * *")
+    clock = Clock(at("2026-11-01T00:05:00+00:00"))
+    settings = make_settings(tmp_path, job)
+    # The process was killed during the 08:00 run: the log still says "working".
+    log = RunLog(settings.report_dir)
+    log.know("daily", at("2026-10-31T00:00:00+00:00"))
+    log.record(Run("daily", at("2026-11-01T08:00:00+08:00"), 1, at("2026-11-01T00:00:00+00:00")))
+
+    runs = Scheduler(settings, clock=clock, execute=Recorder(clock)).tick()
+    assert [(r.scheduled_at.isoformat(), r.attempt, r.status) for r in runs] == [
+        ("2026-11-01T08:00:00+08:00", 2, "success")
+    ]
+
+
+def test_a_stopped_run_is_logged_and_tried_again_after_restart(tmp_path):
+    job = ReportJob(name="daily", template="executive", cron="0 8 * * *")
     clock = Clock(at("2026-11-01T00:00:00+00:00"))
     settings = make_settings(tmp_path, job)
 
-    def crash(job, scheduled_at, settings):
-        raise KeyboardInterrupt  # the process is stopped mid-run
+    def stopped(job, scheduled_at, settings):
+        raise KeyboardInterrupt  # Ctrl-C or SIGTERM during the run
 
     with pytest.raises(KeyboardInterrupt):
-        Scheduler(settings, clock=clock, execute=crash).tick()
-    assert [r.status for r in RunLog(settings.report_dir).read()["daily"].runs] == ["working"]
+        Scheduler(settings, clock=clock, execute=stopped).tick()
+    [run] = RunLog(settings.report_dir).read()["daily"].runs
+    assert (run.status, run.error) == ("error", STOPPED)
 
     clock.now += timedelta(minutes=5)
-    recorder = Recorder(clock)
-    runs = Scheduler(settings, clock=clock, execute=recorder).tick()
+    runs = Scheduler(settings, clock=clock, execute=Recorder(clock)).tick()
     assert [(r.attempt, r.status) for r in runs] == [(2, "success")]
 
 
@@ -352,4 +367,3 @@ def test_crontab_lines():
         f"0 8 1 * * {run} 'ny 100\\%' {log}",
     ]
     assert all(line.startswith("#") for line in lines[:3])
-
