@@ -18,15 +18,20 @@ from queries import drilldown
 @dataclass(frozen=True)
 class DrillSource:
     kind: str  # aging_bucket, tier, roll, worked, promises
-    keys: tuple[str, ...]  # names of the point's first customdata values
+    keys: tuple[str, ...]  # names of the point's first customdata values, or of `fields`
     fixed: dict[str, str] = field(default_factory=dict)
+    fields: tuple[str, ...] = ()  # point fields holding the keys (a heatmap's y and x)
 
 
 SOURCES: dict[str, DrillSource] = {}
 
 
-def register(chart: str, kind: str, keys: tuple[str, ...], **fixed: str) -> None:
-    SOURCES[chart] = DrillSource(kind, keys, fixed)
+def register(
+    chart: str, kind: str, keys: tuple[str, ...], *, fields: tuple[str, ...] = (), **fixed: str
+) -> None:
+    """A bar's keys come first in its customdata; a heatmap cell's are its y and x (the
+    browser reports no customdata for heatmaps), named in `fields`."""
+    SOURCES[chart] = DrillSource(kind, keys, fixed, fields)
 
 
 def spec_from_click(chart: str, click: dict | None) -> dict | None:
@@ -34,10 +39,16 @@ def spec_from_click(chart: str, click: dict | None) -> dict | None:
     source = SOURCES.get(chart)
     if source is None or not click or not click.get("points"):
         return None
-    custom = click["points"][0].get("customdata")
-    if not isinstance(custom, list) or len(custom) < len(source.keys):
+    point = click["points"][0]
+    if source.fields:
+        values = [point.get(name) for name in source.fields]
+    else:
+        values = point.get("customdata")
+    if not isinstance(values, list) or None in values[: len(source.keys)]:
         return None
-    return {"kind": source.kind, **source.fixed, **dict(zip(source.keys, custom, strict=False))}
+    if len(values) < len(source.keys):
+        return None
+    return {"kind": source.kind, **source.fixed, **dict(zip(source.keys, values, strict=False))}
 
 
 def drill_frame(spec: dict, view: View) -> pl.DataFrame:

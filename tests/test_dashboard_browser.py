@@ -196,6 +196,24 @@ def personal_numbers(book: Path) -> set[str]:
     return {*numbers, *(re.sub(r"\D", "", n) for n in numbers)} - {""}
 
 
+def test_a_heatmap_cell_opens_the_loans_behind_it(
+    site: str, browser_page: Page, console_errors: list[str]
+) -> None:
+    open_page(browser_page, f"{site}/aging?lang=en")
+    cells = browser_page.locator('[id*="aging-roll-matrix"] .nsewdrag').first.bounding_box()
+    # The top-left cell: loans current last month and current now, never an empty cell.
+    x, y = cells["x"] + cells["width"] / 22, cells["y"] + cells["height"] / 16
+    browser_page.mouse.move(x, y)
+    browser_page.mouse.click(x, y)
+    expect(browser_page.locator("#drill-panel")).to_be_visible()
+    expect(browser_page.locator("#drill-title")).to_have_text("Behind it: Rolled Current → Current")
+    settle(browser_page)
+    count = browser_page.locator("#drill-count").inner_text()
+    assert re.fullmatch(r"[\d,]+ rows(, the first [\d,]+ shown)?", count)
+    browser_page.locator("#drill-close").click()
+    assert console_errors == []
+
+
 def test_no_personal_value_reaches_the_browser(site: str, book: Path, browser_page: Page) -> None:
     bodies: list[str] = []
 

@@ -254,5 +254,29 @@ def test_a_click_becomes_a_drill_spec() -> None:
     )
 
 
+def test_a_heatmap_click_becomes_a_drill_spec_from_its_cell() -> None:
+    drill.register("test-heatmap", "roll", ("source", "target"), fields=("y", "x"))
+    click = {"points": [{"x": "M2", "y": "M1", "z": 0.23, "text": "23.1%"}]}
+    assert drill.spec_from_click("test-heatmap", click) == {
+        "kind": "roll", "source": "M1", "target": "M2",
+    }  # fmt: skip
+    assert drill.spec_from_click("test-heatmap", {"points": [{"x": "M2"}]}) is None
+
+
+def test_heatmap_cells_are_placed_by_key_and_labelled_for_the_reader() -> None:
+    frame = pl.DataFrame(
+        {
+            "from_bucket": ["Current", "Current", "M1", "M1"],
+            "to_state": ["Current", "settled", "Current", "settled"],
+            "count_loans": [9, 1, 0, 0],
+            "roll_rate": [0.9, 0.1, None, None],
+        }
+    )
+    figure = portfolio.roll_matrix(frame, "zh")
+    assert list(figure.data[0].x) == ["Current", "settled"]  # what a click reports
+    assert list(figure.layout.xaxis.ticktext) == ["正常", "已结清"]  # what a reader sees
+    assert list(figure.data[0].customdata[0][1][:2]) == ["正常", "已结清"]
+
+
 def test_dates_in_tables() -> None:
     assert formatting.day(date(2026, 10, 31)) == "2026-10-31"

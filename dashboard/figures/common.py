@@ -94,3 +94,12 @@ def rate_heatmap(
         hoverongaps=False,
         hovertemplate=hovertemplate,
     )
+
+
+def keyed_axes(
+    figure: go.Figure, *, x: list[str], x_labels: list[str], y: list[str], y_labels: list[str]
+) -> None:
+    """Cells placed by their keys (a bucket, a method: what a click reports) and labelled
+    in the reader's language."""
+    figure.update_xaxes(type="category", tickmode="array", tickvals=x, ticktext=x_labels)
+    figure.update_yaxes(type="category", tickmode="array", tickvals=y, ticktext=y_labels)

@@ -13,6 +13,7 @@ from dashboard.figures.common import (
     finish,
     in_unit,
     is_empty,
+    keyed_axes,
     labels,
     money_title,
     money_unit,
@@ -144,35 +145,42 @@ def classification(frame: pl.DataFrame, lang: str) -> go.Figure:
 
 def roll_matrix(frame: pl.DataFrame, lang: str) -> go.Figure:
     """frame: from_bucket, to_state, count_loans, roll_rate — the roll-rate matrix as a
-    heatmap, rows from, columns to. customdata: [from_bucket, to_state, loans, rate]."""
+    heatmap, rows from, columns to. A cell's keys are its y (from_bucket) and x (to_state);
+    customdata: [from label, to label, loans, rate]."""
     if is_empty(frame, "count_loans"):
         return empty_figure(lang)
     sources = frame["from_bucket"].unique(maintain_order=True).to_list()
     targets = frame["to_state"].unique(maintain_order=True).to_list()
+    source_labels, target_labels = labels("bucket", sources, lang), labels("bucket", targets, lang)
     cells = {(r["from_bucket"], r["to_state"]): r for r in frame.iter_rows(named=True)}
     z, text, custom = [], [], []
-    for source in sources:
+    for source, source_label in zip(sources, source_labels, strict=True):
         row = [cells[(source, target)] for target in targets]
         z.append([r["roll_rate"] for r in row])
         text.append([rate(r["roll_rate"]) if r["count_loans"] else "" for r in row])
         custom.append(
-            [[source, r["to_state"], count(r["count_loans"]), rate(r["roll_rate"], 2)] for r in row]
+            [
+                [source_label, target_label, count(r["count_loans"]), rate(r["roll_rate"], 2)]
+                for r, target_label in zip(row, target_labels, strict=True)
+            ]
         )
     figure = go.Figure(
         rate_heatmap(
             z,
-            labels("bucket", targets, lang),
-            labels("bucket", sources, lang),
+            targets,
+            sources,
             text=text,
             customdata=custom,
             zmax=1,
             hovertemplate=(
-                f"{t('axis.from', lang)}: %{{y}}<br>{t('axis.to', lang)}: %{{x}}"
+                f"{t('axis.from', lang)}: %{{customdata[0]}}"
+                f"<br>{t('axis.to', lang)}: %{{customdata[1]}}"
                 f"<br>{t('axis.loans', lang)}: %{{customdata[2]}}"
                 f"<br>{t('axis.roll_rate', lang)}: %{{customdata[3]}}<extra></extra>"
             ),
         )
     )
+    keyed_axes(figure, x=targets, x_labels=target_labels, y=sources, y_labels=source_labels)
     figure.update_yaxes(title=t("axis.from", lang), autorange="reversed")
     figure.update_xaxes(title=t("axis.to", lang), side="top")
     return finish(figure, height=380)

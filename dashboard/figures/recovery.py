@@ -5,7 +5,14 @@ placement, and visits against quota."""
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard.figures.common import empty_figure, finish, is_empty, labels, rate_heatmap
+from dashboard.figures.common import (
+    empty_figure,
+    finish,
+    is_empty,
+    keyed_axes,
+    labels,
+    rate_heatmap,
+)
 from dashboard.figures.theme import BAD, MUTED, PRIMARY, WARNING, bucket_colour
 from dashboard.formatting import count, exact_amount, rate
 from dashboard.i18n import t
@@ -103,41 +110,45 @@ def cost_per_100(frame: pl.DataFrame, lang: str, *, dimension: str) -> go.Figure
 
 def stage_heatmap(frame: pl.DataFrame, lang: str, *, bucket_order: list[str]) -> go.Figure:
     """frame: recovery_by_stage — recovery rate per method (rows) and aging bucket at
-    placement (columns, in `bucket_order`, the config's aging order).
-    customdata: [method, bucket, rate, loans, placed, recovered]."""
+    placement (columns, in `bucket_order`, the config's aging order). A cell's keys are its
+    y (method) and x (bucket); customdata: [method label, bucket label, rate, loans,
+    placed, recovered]."""
     frame = frame.filter(pl.col("bucket") != "not_placed")
     if is_empty(frame, "placed"):
         return empty_figure(lang)
     methods = frame["method"].unique(maintain_order=True).to_list()
     present = set(frame["bucket"])
     buckets = [b for b in bucket_order if b in present]
+    method_labels, bucket_labels = labels("method", methods, lang), labels("bucket", buckets, lang)
     cells = {(r["method"], r["bucket"]): r for r in frame.iter_rows(named=True)}
     z, text, custom = [], [], []
-    for method in methods:
+    for method, method_label in zip(methods, method_labels, strict=True):
         row = [cells.get((method, b)) for b in buckets]
         z.append([r and r["recovery_rate"] for r in row])
         text.append([rate(r["recovery_rate"]) if r else "" for r in row])
         custom.append(
             [
-                [method, b, *(_stage_hover(r) if r else ["—"] * 4)]
-                for b, r in zip(buckets, row, strict=True)
+                [method_label, label, *(_stage_hover(r) if r else ["—"] * 4)]
+                for label, r in zip(bucket_labels, row, strict=True)
             ]
         )
     figure = go.Figure(
         rate_heatmap(
             z,
-            labels("bucket", buckets, lang),
-            labels("method", methods, lang),
+            buckets,
+            methods,
             text=text,
             customdata=custom,
             hovertemplate=(
-                f"%{{y}} · %{{x}}<br>{t('axis.recovery_rate', lang)}: %{{customdata[2]}}"
+                f"%{{customdata[0]}} · %{{customdata[1]}}"
+                f"<br>{t('axis.recovery_rate', lang)}: %{{customdata[2]}}"
                 f"<br>{t('axis.loans', lang)}: %{{customdata[3]}}"
                 f"<br>{t('axis.placed', lang)}: %{{customdata[4]}}"
                 f"<br>{t('axis.recovered', lang)}: %{{customdata[5]}}<extra></extra>"
             ),
         )
     )
+    keyed_axes(figure, x=buckets, x_labels=bucket_labels, y=methods, y_labels=method_labels)
     figure.update_xaxes(title=t("axis.bucket_at_placement", lang))
     figure.update_yaxes(autorange="reversed")
     return finish(figure, height=380)

@@ -84,4 +84,4 @@ figure_callback(
 drill.register("aging-loans", "aging_bucket", ("period", "bucket"))
 drill.register("aging-balance", "aging_bucket", ("period", "bucket"))
 drill.register("aging-classification", "tier", ("tier",))
-drill.register("aging-roll-matrix", "roll", ("source", "target"))
+drill.register("aging-roll-matrix", "roll", ("source", "target"), fields=("y", "x"))

@@ -81,4 +81,6 @@ figure_callback(STAGES, stage_figure)
 figure_callback("methods-by-age", age_figure)
 table_callback("methods-table", methods_table)
 drill.register("methods-rates", "worked", ("value",), dimension="method")
-drill.register("methods-stage", "worked", ("value", "bucket"), dimension="method")
+drill.register(
+    "methods-stage", "worked", ("value", "bucket"), fields=("y", "x"), dimension="method"
+)
