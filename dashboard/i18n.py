@@ -247,6 +247,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "table.limitation": {"zh": "诉讼时效预警", "en": "Limitation watch list"},
     "table.rows": {"zh": "共 {count} 行", "en": "{count} rows"},
+    "table.one_row": {"zh": "共 1 行", "en": "1 row"},
     "table.rows_capped": {
         "zh": "共 {total} 行，显示前 {count} 行",
         "en": "{total} rows, the first {count} shown",

@@ -146,6 +146,8 @@ def table_panel(
 def rows_note(shown: int, total: int, lang: str) -> str:
     if total > shown:
         return t("table.rows_capped", lang, total=count(total), count=count(shown))
+    if shown == 1:
+        return t("table.one_row", lang)
     return t("table.rows", lang, count=count(shown))
 
 
