@@ -59,6 +59,7 @@ def filter_bar(view: View) -> html.Div:
                     options=choices[name],
                     value=getattr(view.filters, name),
                     clearable=name != "period",
+                    maxHeight=320,
                     placeholder=t("filter.all", view.lang),
                     labels=dropdown_labels(view.lang),
                     className="filter-dropdown",
