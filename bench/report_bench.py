@@ -104,6 +104,7 @@ def main() -> None:
     if not args.db.exists():
         raise BenchmarkError(f"no database at {args.db}: run `recovery load` first")
     period = args.period or latest_period(args.db)
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="report-bench-") as folder:
         pdf = Path(folder) / "executive.pdf"
         runs = [round(timed_cli_run(args.db, period, args.lang, pdf), 2) for _ in range(args.runs)]
@@ -119,6 +120,8 @@ def main() -> None:
         "pages": page_count(info),
         **stages,
         "machine": f"{platform.machine()}, {os.cpu_count()} cores",
+        # Other work on the machine slows every stage: the 1-minute load average.
+        "load_average_before_after": [round(load_before, 1), round(os.getloadavg()[0], 1)],
         "measured_at": datetime.now().isoformat(timespec="seconds"),
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -130,7 +133,9 @@ def main() -> None:
     print(
         f"\nIn-process split: measures {stages['measures_seconds']} s, "
         f"{stages['charts']} charts {stages['charts_seconds']} s, "
-        f"PDF {stages['pdf_seconds']} s; {result['pages']} pages."
+        f"PDF {stages['pdf_seconds']} s; {result['pages']} pages. Load average "
+        f"{result['load_average_before_after'][0]} before, "
+        f"{result['load_average_before_after'][1]} after."
     )
 
 
