@@ -1,6 +1,7 @@
 """The headline figures of a period beside the previous month and the same month a year
 earlier, where the database has those months: the executive report's cover."""
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -102,14 +103,11 @@ class Comparison:
 def compare(measures: ReportMeasures, filters: Filters) -> Comparison:
     previous = previous_period(filters.period)
     last_year = same_month_last_year(filters.period)
-    return Comparison(
-        filters.period,
-        previous,
-        last_year,
-        headline_values(measures, filters),
-        headline_values(measures, for_period(filters, previous)),
-        headline_values(measures, for_period(filters, last_year)),
-    )
+    months = [filters, for_period(filters, previous), for_period(filters, last_year)]
+    # The earlier months' figures are only compared against: asked for at the same time.
+    with ThreadPoolExecutor(max_workers=len(months)) as pool:
+        current, before, year_before = pool.map(lambda f: headline_values(measures, f), months)
+    return Comparison(filters.period, previous, last_year, current, before, year_before)
 
 
 def _value(values: dict[str, Value] | None, name: str) -> Value:
