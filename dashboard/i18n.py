@@ -111,6 +111,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     # Empty states
     "empty.figure": {"zh": "当前筛选条件下没有数据", "en": "No data for these filters"},
     "empty.table": {"zh": "当前筛选条件下没有数据", "en": "No data for these filters"},
+    "empty.no_snapshot": {
+        "zh": "{period} 没有贷款台账快照",
+        "en": "No loans snapshot in {period}",
+    },
     "empty.no_database": {
         "zh": "尚未加载数据：请先运行 recovery load 加载文件。",
         "en": "No data loaded yet: load files first with recovery load.",
