@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from recovery.audit import ACTIONS
+from recovery.settings import LoginSettings, Settings
 from recovery.users import User, UserStore
 
 RECOVERY = Path(sys.executable).parent / "recovery"
@@ -116,3 +118,17 @@ def test_help(tmp_path: Path) -> None:
     for command in (("users", "add"), ("audit",)):
         result = run(tmp_path, *command, "--help")
         assert result.returncode == 0 and "Usage: recovery" in result.stdout
+
+
+def test_the_commands_actions_and_settings_are_documented(monkeypatch) -> None:
+    root = Path(__file__).resolve().parent.parent
+    readme = (root / "README.md").read_text("utf-8")
+    for command in ("recovery users add", "recovery users remove", "passwd NAME",
+                    "list [--json]", "recovery audit"):  # fmt: skip
+        assert command in readme, command
+    assert all(f"`{action}`" in readme for action in ACTIONS)
+    monkeypatch.setenv("RECOVERY_CONFIG", str(root / "recovery.example.toml"))
+    example = Settings()
+    assert example.users_file == Path("config/users.json")
+    assert example.audit_log == Path("data/audit.log")
+    assert example.login == LoginSettings()
