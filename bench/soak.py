@@ -43,6 +43,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from decimal import Decimal
+from multiprocessing.synchronize import Event as EventType
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -295,7 +296,9 @@ def page_paths() -> dict[str, str]:
     return {page["module"].rsplit(".", 1)[-1]: page["path"] for page in dash.page_registry.values()}
 
 
-def client(url: str, plan: dict, seconds: float, threads: int, seed: int, stop, out: str) -> None:
+def client(
+    url: str, plan: dict, seconds: float, threads: int, seed: int, stop: EventType, out: str
+) -> None:
     """Sends requests from `threads` threads until `stop` is set or `seconds` have passed;
     writes one record per request (wall-clock start, kind, status, milliseconds, error)
     to `out`."""
@@ -514,17 +517,19 @@ def run(
             target=client, args=(url, plan, budget, clients, seed, stop, str(records_path))
         )
         requester.start()
-        soak_began = time.time()
-        soak = soak_loads(db, changes, minutes * 60, min_loads)
-        crash_began = time.time()
-        soak["seconds"] = round(crash_began - soak_began, 1)
-        crash = crash_loads(db, changes, kills, crash_rows, seed)
-        crash["seconds"] = round(time.time() - crash_began, 1)
-        stop.set()
-        requester.join(timeout=REQUEST_TIMEOUT_S + 30)
-        if requester.is_alive():
-            requester.terminate()
-            requester.join(timeout=30)
+        try:
+            soak_began = time.time()
+            soak = soak_loads(db, changes, minutes * 60, min_loads)
+            crash_began = time.time()
+            soak["seconds"] = round(crash_began - soak_began, 1)
+            crash = crash_loads(db, changes, kills, crash_rows, seed)
+            crash["seconds"] = round(time.time() - crash_began, 1)
+        finally:
+            stop.set()
+            requester.join(timeout=REQUEST_TIMEOUT_S + 30)
+            if requester.is_alive():
+                requester.terminate()
+                requester.join(timeout=30)
         server_alive = server.poll() is None
     records = json.loads(records_path.read_text("utf-8")) if records_path.exists() else []
     server_log = (workdir / "server.log").read_text(errors="replace")

@@ -6,6 +6,7 @@ ran the command, from the command line.
 
 import getpass
 import json
+import os
 import sys
 from datetime import datetime
 from typing import Annotated
@@ -58,7 +59,11 @@ def _audit(settings: Settings) -> AuditLog:
 
 
 def _operator() -> str:
-    return getpass.getuser()
+    """The account running the command (a container may have no name for it)."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return f"uid {os.getuid()}"
 
 
 def _fail(error: Exception) -> None:

@@ -88,7 +88,10 @@ class LoginAttempt:
 
 
 class Gatekeeper:
-    """What a login layer needs: log in, log out, each audited; the user for a name."""
+    """What a login layer needs: log in, log out, each audited; the user for a name.
+
+    Raises `AuditLogUnwritable` when an attempt cannot be recorded: the login page then
+    refuses the login and says why."""
 
     def __init__(self, store: UserStore, throttle: LoginThrottle, audit: AuditLog):
         self.store = store
@@ -118,8 +121,8 @@ class Gatekeeper:
                 "login_failed", user=name, client=client, retry_after_seconds=round(wait)
             )
             return LoginAttempt("failed", retry_after_seconds=wait)
-        self.throttle.succeeded(name, client)
         self.audit.record("login_ok", user=name, client=client, role=user.role)
+        self.throttle.succeeded(name, client)
         return LoginAttempt("ok", user)
 
     def log_out(self, user: User, client: str) -> None:
