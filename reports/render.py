@@ -17,7 +17,7 @@ from reports.html import report_html
 from reports.i18n import t
 from reports.manager import MANAGER_SECTIONS
 from reports.measures import ReportMeasures
-from reports.pdf import write_pdf
+from reports.pdf import load_in_background, write_pdf
 from reports.titles import report_title, scope_text
 
 SectionBuilder = Callable[[ReportMeasures, Filters, str], Section]
@@ -116,6 +116,7 @@ def write_report(
         raise DatabaseMissing(settings.db)
     drawings = ChartDrawings()
     drawings.renderer.start()  # Chromium starts while the first measures run
+    load_in_background()
     moment = generated_at or datetime.now(ZoneInfo(settings.timezone))
     report = build_report(
         template, filters, lang, settings, generated_at=moment, on_section=drawings.start
