@@ -29,13 +29,10 @@ class DatabaseMissing(Exception):
 
 @contextmanager
 def read_only(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    if not path.exists():
-        raise DatabaseMissing(path)
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        yield con
-    finally:
-        con.close()
+    """A cursor on the process's shared read-only connection to `path` (see _Readers:
+    DuckDB shares one instance per path in a process, so every read goes through it)."""
+    with _READERS.cursor(path) as cursor:
+        yield cursor
 
 
 _PARAMETER = re.compile(r"\$([A-Za-z_]\w*)")
