@@ -3,8 +3,11 @@ scripts them (the password on standard input)."""
 
 import json
 import os
+import pty
+import select
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -132,3 +135,49 @@ def test_the_commands_actions_and_settings_are_documented(monkeypatch) -> None:
     assert example.users_file == Path("config/users.json")
     assert example.audit_log == Path("data/audit.log")
     assert example.login == LoginSettings()
+
+
+def read_until(master: int, text: str, timeout: float = 60) -> str:
+    """What the terminal showed, up to and including `text`."""
+    seen = b""
+    deadline = time.monotonic() + timeout
+    while text.encode() not in seen:
+        ready, _, _ = select.select([master], [], [], max(0.0, deadline - time.monotonic()))
+        if not ready:
+            raise AssertionError(f"no {text!r} on the terminal; it showed {seen!r}")
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # the command ended and closed the terminal
+            break
+        if not chunk:
+            break
+        seen += chunk
+    return seen.decode(errors="replace")
+
+
+@pytest.mark.parametrize(("again", "added"), [(PASSWORD, True), ("a different one!", False)])
+def test_at_a_terminal_the_password_is_asked_twice_and_not_shown(
+    tmp_path: Path, again: str, added: bool
+) -> None:
+    env = {name: value for name, value in os.environ.items() if not name.startswith("RECOVERY_")}
+    env["RECOVERY_USERS_FILE"] = str(tmp_path / "users.json")
+    env["RECOVERY_AUDIT_LOG"] = str(tmp_path / "audit.log")
+    pid, master = pty.fork()  # the child's controlling terminal is a new pseudo-terminal
+    if pid == 0:
+        try:
+            os.execve(RECOVERY, [str(RECOVERY), "users", "add", "tty", "--role", "analyst"], env)
+        finally:
+            os._exit(127)  # never back into the test runner
+    try:
+        shown = read_until(master, "Password / 密码: ")
+        os.write(master, PASSWORD.encode() + b"\n")
+        shown += read_until(master, "Again / 再输一次: ")
+        os.write(master, again.encode() + b"\n")
+        shown += read_until(master, "tty" if added else "differ")
+    finally:
+        _, status = os.waitpid(pid, 0)
+        os.close(master)
+    assert PASSWORD not in shown and again not in shown, "the password was echoed"
+    assert os.waitstatus_to_exitcode(status) == (0 if added else 1), shown
+    store = UserStore(tmp_path / "users.json")
+    assert (store.verify("tty", PASSWORD) is not None) == added
