@@ -11,10 +11,10 @@ from dashboard.formatting import amount, rate, rate_change, relative_change
 from dashboard.i18n import t
 from dashboard.view import View
 from queries import dimensions
-from queries.contacts import contact_summary
+from queries.contacts import contact_trend
 from queries.filters import previous_period
 from queries.portfolio import portfolio_trend
-from queries.promises import promise_summary
+from queries.promises import promise_trend
 from queries.recovery import recovered, recovery_by
 
 SERIES_SCHEMA = {"period": pl.String, "value": pl.Float64}
@@ -65,15 +65,19 @@ def _recovery_rate(view: View) -> pl.DataFrame:
     return _series(totals, rate_of)
 
 
+def _in_available_months(trend: pl.DataFrame) -> pl.DataFrame:
+    return trend.filter(pl.col("period").is_in(_available()))
+
+
 def _effective_contact_rate(view: View) -> pl.DataFrame:
-    monthly = data.monthly(contact_summary, view.filters, _available())
-    return _series(monthly, pl.col("effective_contact_rate"))
+    trend = _in_available_months(data.measure(contact_trend, view.filters))
+    return _series(trend, pl.col("effective_contact_rate"))
 
 
 def _kept_rate(view: View) -> pl.DataFrame:
     grace = data.settings().promise_grace_days
-    monthly = data.monthly(promise_summary, view.filters, _available(), grace_days=grace)
-    return _series(monthly, pl.col("kept_rate"))
+    trend = _in_available_months(data.measure(promise_trend, view.filters, grace_days=grace))
+    return _series(trend, pl.col("kept_rate"))
 
 
 KPIS = (

@@ -52,6 +52,7 @@ MEASURES: dict[str, Measure] = {
     "recovery_by_stage": _windowed(recovery.recovery_by_stage),
     "recovery_by_age": _windowed(recovery.recovery_by_age),
     "contact_summary": _plain(contacts.contact_summary),
+    "contact_trend": _plain(contacts.contact_trend),
     "reachability": _plain(contacts.reachability),
     "best_time_to_call": _plain(contacts.best_time_to_call),
     "invalid_numbers_summary": _plain(contacts.invalid_numbers_summary),
@@ -59,6 +60,7 @@ MEASURES: dict[str, Measure] = {
     "contacts_by_team": lambda db, f, s: contacts_by(db, f, dimension="team"),
     "contacts_by_collector": lambda db, f, s: contacts_by(db, f, dimension="collector"),
     "promise_summary": _graced(promises.promise_summary),
+    "promise_trend": _graced(promises.promise_trend),
     "repeat_promise_breakers": _graced(promises.repeat_promise_breakers),
     "promises_by_team": lambda db, f, s: promises_by(
         db, f, dimension="team", grace_days=s.promise_grace_days
@@ -82,7 +84,9 @@ PAGES: dict[str, tuple[str, ...]] = {
         "recovered",
         "recovery_by_method",
         "contact_summary",
+        "contact_trend",
         "promise_summary",
+        "promise_trend",
     ),
     "aging": (
         "aging",

@@ -18,3 +18,12 @@ LOAN_FILTERS = """($branch is null or l.branch = $branch)
       and ($product is null or l.product = $product)
       and ($team is null or l.team = $team)
       and ($collector is null or l.collector = $collector)"""
+
+
+# CTE `months`: the 12 calendar months ending with the period, as their first days (with
+# recursive: `with recursive {TREND_MONTHS_CTE}, ...`).
+TREND_MONTHS_CTE = """months (month) as (
+    select cast($trend_start as date)
+    union all
+    select cast(month + interval 1 month as date) from months where month < $period_start
+)"""

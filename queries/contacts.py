@@ -9,7 +9,7 @@ from pathlib import Path
 
 import polars as pl
 
-from queries.common import latest_loan_facts
+from queries.common import TREND_MONTHS_CTE, latest_loan_facts
 from queries.filters import Filters
 from queries.portfolio import BOOK_CTE
 from recovery.database import query
@@ -182,3 +182,52 @@ def invalid_numbers_summary(db: Path, filters: Filters) -> pl.DataFrame:
 
 def invalid_numbers_by_reason(db: Path, filters: Filters) -> pl.DataFrame:
     return query(db, INVALID_NUMBERS_BY_REASON_SQL, filters.params())
+
+
+# contact_trend — one row per month of the 12 ending with the period (months with no phone
+# actions included, rates null): the figures of contact_summary for that month, each month
+# filtered as contact_summary filters it (branch and product as at the month's end).
+CONTACT_TREND_SQL = f"""
+with recursive {TREND_MONTHS_CTE},
+calls as (
+    select date_trunc('month', a.action_at) as month, a.loan_id, a.outcome,
+        a.outcome = 'connected' and coalesce(a.contact_relation, 'self')
+            in ('self', 'spouse', 'family') as is_effective
+    from actions a
+    where a.method = 'phone'
+      and a.action_at >= $trend_start and a.action_at < $period_after
+      and ($team is null or a.team = $team)
+      and ($collector is null or a.collector = $collector)
+),
+counted as (
+    select c.month, count(*) as count_phone_actions,
+        count(case when c.outcome = 'connected' then 1 end) as count_connected,
+        count(case when c.is_effective then 1 end) as count_effective
+    from calls c
+    left join loan_versions f
+        on f.loan_id = c.loan_id
+       and f.valid_from <= last_day(c.month)
+       and f.valid_until > last_day(c.month)
+    where ($branch is null or f.branch = $branch)
+      and ($product is null or f.product = $product)
+    group by c.month
+),
+final as (
+    select m.month,
+        coalesce(c.count_phone_actions, 0) as count_phone_actions,
+        coalesce(c.count_connected, 0) as count_connected,
+        coalesce(c.count_effective, 0) as count_effective
+    from months m
+    left join counted c on cast(c.month as date) = m.month
+)
+select month, count_phone_actions, count_connected, count_effective,
+    cast(count_connected as double) / nullif(count_phone_actions, 0) as contact_rate,
+    cast(count_effective as double) / nullif(count_phone_actions, 0) as effective_contact_rate
+from final
+order by month
+"""
+
+
+def contact_trend(db: Path, filters: Filters) -> pl.DataFrame:
+    frame = query(db, CONTACT_TREND_SQL, filters.params())
+    return frame.select(pl.col("month").dt.strftime("%Y-%m").alias("period"), pl.exclude("month"))

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import polars as pl
 
-from queries.common import latest_loan_facts
+from queries.common import TREND_MONTHS_CTE, latest_loan_facts
 from queries.filters import Filters
 from recovery.database import query
 
@@ -144,3 +144,79 @@ def promise_summary(db: Path, filters: Filters, *, grace_days: int) -> pl.DataFr
 
 def repeat_promise_breakers(db: Path, filters: Filters, *, grace_days: int) -> pl.DataFrame:
     return query(db, REPEAT_BREAKERS_SQL, promise_params(db, filters, grace_days))
+
+
+# promise_trend — one row per month of the 12 ending with the period: the figures of
+# promise_summary for that month (promises made in it, PTP rate, promises due in it and
+# their outcomes, kept rate), each month filtered as promise_summary filters it (branch and
+# product as at the month's end).
+PROMISE_TREND_SQL = f"""
+with recursive {TREND_MONTHS_CTE},
+facts as (
+    select m.month, v.loan_id, v.branch, v.product
+    from months m
+    join loan_versions v
+        on v.valid_from <= last_day(m.month)
+       and v.valid_until > last_day(m.month)
+    where ($branch is null or v.branch = $branch)
+      and ($product is null or v.product = $product)
+),
+promises as (
+    select o.*
+    from promise_outcomes o
+    where ($team is null or o.team = $team)
+      and ($collector is null or o.collector = $collector)
+),
+made as (
+    select f.month, count(*) as count_made,
+        count(case when p.method = 'phone' then 1 end) as count_phone_promises
+    from promises p
+    join facts f
+        on f.loan_id = p.loan_id
+       and f.month = cast(date_trunc('month', p.action_at) as date)
+    group by f.month
+),
+due as (
+    select f.month, count(*) as count_due,
+        count(case when p.verdict = 'kept' then 1 end) as count_kept,
+        count(case when p.verdict = 'partly_kept' then 1 end) as count_partly_kept,
+        count(case when p.verdict = 'broken' then 1 end) as count_broken
+    from promises p
+    join facts f
+        on f.loan_id = p.loan_id
+       and f.month = cast(date_trunc('month', p.due_on) as date)
+    group by f.month
+),
+effective as (
+    select f.month, count(*) as count_effective
+    from actions a
+    join facts f
+        on f.loan_id = a.loan_id
+       and f.month = cast(date_trunc('month', a.action_at) as date)
+    where a.method = 'phone' and a.outcome = 'connected'
+      and coalesce(a.contact_relation, 'self') in ('self', 'spouse', 'family')
+      and a.action_at >= $trend_start and a.action_at < $period_after
+      and ($team is null or a.team = $team)
+      and ($collector is null or a.collector = $collector)
+    group by f.month
+)
+select m.month,
+    coalesce(md.count_made, 0) as count_made,
+    cast(coalesce(md.count_phone_promises, 0) as double) / nullif(e.count_effective, 0)
+        as ptp_rate,
+    coalesce(d.count_due, 0) as count_due,
+    coalesce(d.count_kept, 0) as count_kept,
+    coalesce(d.count_partly_kept, 0) as count_partly_kept,
+    coalesce(d.count_broken, 0) as count_broken,
+    cast(d.count_kept as double) / nullif(d.count_due, 0) as kept_rate
+from months m
+left join made md on md.month = m.month
+left join due d on d.month = m.month
+left join effective e on e.month = m.month
+order by m.month
+"""
+
+
+def promise_trend(db: Path, filters: Filters, *, grace_days: int) -> pl.DataFrame:
+    frame = query(db, PROMISE_TREND_SQL, promise_params(db, filters, grace_days))
+    return frame.select(pl.col("month").dt.strftime("%Y-%m").alias("period"), pl.exclude("month"))

@@ -14,7 +14,7 @@ from dashboard.figures.promises import promise_outcomes
 from dashboard.formatting import rate
 from dashboard.view import View
 from queries import dimensions
-from queries.promises import promise_summary, repeat_promise_breakers
+from queries.promises import promise_summary, promise_trend, repeat_promise_breakers
 
 PATH = "/promises"
 dash.register_page(__name__, path=PATH, name="Promises", order=5, nav_key="nav.promises")
@@ -46,10 +46,9 @@ def stats(view: View) -> dict[str, str]:
 
 
 def outcomes_figure(view: View) -> go.Figure:
-    monthly = data.monthly(
-        promise_summary, view.filters, data.measure(dimensions.periods), grace_days=_grace()
-    )
-    return promise_outcomes(monthly, view.lang)
+    trend = data.measure(promise_trend, view.filters, grace_days=_grace())
+    available = data.measure(dimensions.periods)
+    return promise_outcomes(trend.filter(pl.col("period").is_in(available)), view.lang)
 
 
 def breakers(view: View) -> pl.DataFrame:
