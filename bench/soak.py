@@ -15,7 +15,8 @@ at any moment loses nothing.
    state that load committed (and the corrected snapshot's total its file's total).
 3. Crash, --kills times: a load of new actions is killed (SIGKILL) at a random moment; the
    database must then open and hold exactly what it held before (row count and checksum of
-   every table), and the same load run again must complete and add its rows.
+   every table), or, when the kill came after the new file was swapped in, the whole load
+   and nothing else. The same load run again must complete: add its rows, or find them in.
 
 Everything it starts stops by itself: each load has a time limit, the client its deadline.
 Prints the figures and writes them to --out/soak.json (default bench/output).
@@ -190,7 +191,8 @@ class Changes:
         self.db = db
         self.folder = folder
         self.random = random.Random(seed)
-        self.number = 0
+        self.turns = 0  # changes handed out
+        self.files = 0  # files written: each has its own number, name and ids
         self.loaded: list[Path] = []
         with read_only(db) as con:
             self.latest = con.sql("select max(as_of_date) from loan_snapshots").fetchall()[0][0]
@@ -207,8 +209,8 @@ class Changes:
             ).pl()
 
     def next(self) -> tuple[str, Path]:
-        change = CHANGES[self.number % len(CHANGES)]
-        self.number += 1
+        change = CHANGES[self.turns % len(CHANGES)]
+        self.turns += 1
         if change == "unchanged file" and not self.loaded:
             change = "new payments"
         path = {
@@ -219,10 +221,15 @@ class Changes:
         }[change]()
         return change, path
 
+    def _numbered(self) -> int:
+        self.files += 1
+        return self.files
+
     def payments(self) -> Path:
+        number = self._numbered()
         rows = [
             {
-                "payment_id": f"SOAK-{self.number}-{i}",
+                "payment_id": f"SOAK-{number}-{i}",
                 "loan_id": self.random.choice(self.loans)[0],
                 "paid_at": (self.latest - timedelta(days=self.random.randint(0, 27))).isoformat(),
                 "amount": f"{self.random.randint(100, 500_000) / 100:.2f}",
@@ -230,7 +237,7 @@ class Changes:
             }
             for i in range(NEW_ROWS)
         ]
-        path = self.folder / f"payments_soak_{self.number:05d}.csv"
+        path = self.folder / f"payments_soak_{number:05d}.csv"
         pl.DataFrame(rows).write_csv(path)
         self.loaded.append(path)
         return path
@@ -247,15 +254,16 @@ class Changes:
             .otherwise(balance)
             .cast(pl.Decimal(18, 2))
         )
-        path = self.folder / f"loans_{self.latest:%Y-%m}_corrected_{self.number:05d}.csv"
+        path = self.folder / f"loans_{self.latest:%Y-%m}_corrected_{self._numbered():05d}.csv"
         self.snapshot.write_csv(path)
         return path
 
     def actions(self, rows: int) -> Path:
+        number = self._numbered()
         start = datetime.combine(self.latest, datetime.min.time()) - timedelta(days=27)
         frame = pl.DataFrame(
             {
-                "action_id": [f"SOAK-{self.number}-{i}" for i in range(rows)],
+                "action_id": [f"SOAK-{number}-{i}" for i in range(rows)],
                 "loan_id": [self.loans[i % len(self.loans)][0] for i in range(rows)],
                 "action_at": [
                     (start + timedelta(seconds=self.random.randint(0, 27 * 86400))).isoformat(
@@ -267,7 +275,7 @@ class Changes:
                 "team": [self.loans[i % len(self.loans)][1] or "soak" for i in range(rows)],
             }
         )
-        path = self.folder / f"actions_soak_{self.number:05d}.csv"
+        path = self.folder / f"actions_soak_{number:05d}.csv"
         frame.write_csv(path)
         return path
 
@@ -390,7 +398,7 @@ def soak_loads(db: Path, changes: Changes, seconds: float, min_loads: int = 0) -
     by_change = dict.fromkeys(CHANGES, 0)
     failures: list[str] = []
     deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline or changes.number < min_loads:
+    while time.monotonic() < deadline or changes.turns < min_loads:
         change, path = changes.next()
         started = time.monotonic()
         try:
@@ -420,12 +428,39 @@ def soak_loads(db: Path, changes: Changes, seconds: float, min_loads: int = 0) -
     }
 
 
+def state_after_kill(db: Path, before: dict, file_name: str, rows: int) -> str:
+    """ "as before", "committed" (the kill came after the swap: the whole load is in), or
+    what is wrong."""
+    from recovery.database import read_only
+
+    try:
+        after = fingerprint(db)
+        with read_only(db) as con:
+            ledger = con.sql(
+                "select status, rows_loaded from load_ledger where file_name = $f",
+                params={"f": file_name},
+            ).fetchall()
+    except Exception as error:  # a database that no longer opens is the finding itself
+        return f"the database does not open: {error!r}"[:500]
+    if after == before and not ledger:
+        return "as before"
+    others_same = all(after[t] == before[t] for t in after if t not in ("actions", "load_ledger"))
+    whole = (
+        others_same
+        and after["actions"][0] == before["actions"][0] + rows
+        and after["load_ledger"][0] == before["load_ledger"][0] + 1
+        and ledger == [("loaded", rows)]
+    )
+    return "committed" if whole else f"neither as before nor whole: ledger {ledger}"
+
+
 def crash_loads(db: Path, changes: Changes, kills: int, rows: int, seed: int) -> dict:
     chooser = random.Random(seed)
     copy = db.with_name(db.name + ".loading")
     typical = 0.0
     results = {"kills": 0, "killed_mid_load": 0, "finished_before_kill": 0,
-               "database_as_before": 0, "reloads_completed": 0, "failures": []}  # fmt: skip
+               "database_as_before": 0, "committed_before_the_kill": 0,
+               "reloads_completed": 0, "failures": []}  # fmt: skip
     for _ in range(kills + 1):
         before = fingerprint(db)
         path = changes.actions(rows)
@@ -447,26 +482,22 @@ def crash_loads(db: Path, changes: Changes, kills: int, rows: int, seed: int) ->
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=LOAD_TIMEOUT_S)
         results["kills"] += 1
-        if running:
-            results["killed_mid_load"] += 1
-            try:
-                after = fingerprint(db)
-            except Exception as error:  # any failure to open is the finding itself
-                results["failures"].append(f"after a kill at {delay:.2f} s: {error!r}"[:500])
-                continue
-            if after == before:
-                results["database_as_before"] += 1
-            else:
-                results["failures"].append(f"after a kill at {delay:.2f} s the tables changed")
+        results["killed_mid_load" if running else "finished_before_kill"] += 1
+        state = state_after_kill(db, before, path.name, rows)
+        if state == "as before" and running:
+            results["database_as_before"] += 1
+        elif state == "committed":
+            results["committed_before_the_kill"] += running
         else:
-            results["finished_before_kill"] += 1
+            results["failures"].append(f"after a kill at {delay:.2f} s: {state}")
+            continue
         try:
             outcome = load(db, path)
         except SoakError as error:
             results["failures"].append(str(error)[:500])
             continue
-        rows_expected = 0 if outcome["status"] == "unchanged" else rows
-        if outcome["rows_loaded"] == rows_expected and not copy.exists():
+        expected = ("unchanged", 0) if state == "committed" else ("loaded", rows)
+        if (outcome["status"], outcome["rows_loaded"]) == expected and not copy.exists():
             results["reloads_completed"] += 1
         else:
             results["failures"].append(f"reload of {path.name}: {outcome}")
@@ -557,7 +588,8 @@ def run(
         and report["soak"]["http"]["failed"] == 0
         and report["crash"]["http"]["failed"] == 0
         and not crash["failures"]
-        and crash["database_as_before"] == crash["killed_mid_load"]
+        and crash["database_as_before"] + crash["committed_before_the_kill"]
+        == crash["killed_mid_load"]
         and crash["reloads_completed"] == crash["kills"]
         and server_alive
         and report["server_tracebacks"] == 0
@@ -581,9 +613,11 @@ def summary(report: dict) -> str:
             f"state checks failed: {len(soak['state_checks_failed'])}",
             f"  HTTP during the soak: {_http(soak['http'])}",
             f"  crash {crash['seconds']} s: {crash['kills']} kills, {crash['killed_mid_load']} "
-            f"mid-load ({crash['finished_before_kill']} had finished), database as before "
-            f"{crash['database_as_before']}/{crash['killed_mid_load']}, next load completed "
-            f"{crash['reloads_completed']}/{crash['kills']}; failures: {len(crash['failures'])}",
+            f"while the load ran ({crash['finished_before_kill']} after it ended); then the "
+            f"database was as before {crash['database_as_before']} times, held the whole "
+            f"load {crash['committed_before_the_kill']} times (killed after the swap); the "
+            f"next load completed {crash['reloads_completed']}/{crash['kills']}; failures: "
+            f"{len(crash['failures'])}",
             f"  HTTP during the crash phase: {_http(crash['http'])}",
             f"  server alive at the end: {report['server_alive_at_end']}, tracebacks in its "
             f"log: {report['server_tracebacks']}; all checks passed: {report['ok']}",
