@@ -7,6 +7,7 @@ match its table, and no unmasked personal value reaches the browser."""
 import csv
 import io
 import re
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -249,3 +250,19 @@ def chinese_fragments(text: str) -> set[str]:
         for size in (3, 4)
         for start in range(len(run) - size + 1)
     }
+
+
+def test_the_download_pdf_button_gives_the_pages_report(
+    site: str, browser_page: Page, console_errors: list[str]
+) -> None:
+    open_page(browser_page, f"{site}/?lang=en")
+    with browser_page.expect_download(timeout=120_000) as pdf_download:
+        browser_page.locator("#pdf-download-button").click()
+    name = pdf_download.value.suggested_filename
+    assert name.startswith("executive_all_") and name.endswith("_en.pdf"), name
+    text = subprocess.run(
+        ["pdftotext", "-layout", pdf_download.value.path(), "-"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    assert "Executive report" in text or "Executive" in text
+    assert console_errors == []

@@ -11,6 +11,7 @@ from dashboard.components.drill_panel import drill_panel
 from dashboard.components.filter_bar import filter_bar
 from dashboard.formatting import zoned_moment
 from dashboard.i18n import language, t
+from dashboard.pdf_download import pdf_download
 from dashboard.view import View
 from queries import dimensions
 from recovery.database import DatabaseMissing
@@ -76,6 +77,10 @@ def header(path: str, view: View) -> html.Header:
     )
 
 
+# The report the Download PDF button gives on a page (the executive report elsewhere).
+PDF_TEMPLATES = {"/teams": "manager"}
+
+
 def page_frame(
     path: str, view: View, title_key: str, body: Sequence, *, with_filters: bool = True
 ) -> html.Div:
@@ -83,6 +88,9 @@ def page_frame(
         [
             header(path, view),
             filter_bar(view) if with_filters else html.Div(),
+            pdf_download(view.lang, template=PDF_TEMPLATES.get(path, "executive"))
+            if with_filters
+            else html.Div(),
             dcc.Store(id="view", data=view.as_data()),
             html.H1(t(title_key, view.lang), className="page-title"),
             *body,
