@@ -90,7 +90,7 @@ def rate_heatmap(
         colorscale=SEQUENTIAL,
         zmin=0,
         zmax=zmax,
-        colorbar={"tickformat": ".0%", "thickness": 10},
+        colorbar={"tickformat": ".1~%", "thickness": 10},
         hoverongaps=False,
         hovertemplate=hovertemplate,
     )

@@ -41,7 +41,7 @@ def _share_bars(
             cliponaxis=False,
         )
     )
-    figure.update_xaxes(title=t("axis.share", lang), tickformat=".0%", rangemode="tozero")
+    figure.update_xaxes(title=t("axis.share", lang), tickformat=".1~%", rangemode="tozero")
     figure.update_yaxes(autorange="reversed")
     return finish(figure)
 

@@ -204,7 +204,7 @@ def cure_trend(frame: pl.DataFrame, lang: str) -> go.Figure:
             hovertemplate=f"%{{x}}<br>{t('axis.cure_rate', lang)}: %{{customdata}}<extra></extra>",
         )
     )
-    figure.update_yaxes(title=t("axis.cure_rate", lang), tickformat=".0%", rangemode="tozero")
+    figure.update_yaxes(title=t("axis.cure_rate", lang), tickformat=".1~%", rangemode="tozero")
     return finish(figure)
 
 
@@ -231,6 +231,6 @@ def vintage_curves(frame: pl.DataFrame, lang: str, *, share: str) -> go.Figure:
             ),
         )
     figure.update_xaxes(title=t("axis.months_on_book", lang), dtick=3)
-    figure.update_yaxes(title=t(f"axis.{share}", lang), tickformat=".0%", rangemode="tozero")
+    figure.update_yaxes(title=t(f"axis.{share}", lang), tickformat=".1~%", rangemode="tozero")
     figure.update_layout(legend={"orientation": "v", "y": 1, "x": 1.02, "yanchor": "top"})
     return finish(figure)

@@ -71,7 +71,7 @@ def recovery_rates(frame: pl.DataFrame, lang: str, *, dimension: str) -> go.Figu
             ),
         )
     )
-    figure.update_yaxes(title=t("axis.recovery_rate", lang), tickformat=".0%", rangemode="tozero")
+    figure.update_yaxes(title=t("axis.recovery_rate", lang), tickformat=".1~%", rangemode="tozero")
     return finish(figure)
 
 
@@ -188,7 +188,7 @@ def recovery_by_age(frame: pl.DataFrame, lang: str) -> go.Figure:
         )
     )
     figure.update_xaxes(title=t("axis.bucket_at_placement", lang))
-    figure.update_yaxes(title=t("axis.recovery_rate", lang), tickformat=".0%", rangemode="tozero")
+    figure.update_yaxes(title=t("axis.recovery_rate", lang), tickformat=".1~%", rangemode="tozero")
     return finish(figure)
 
 
