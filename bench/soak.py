@@ -12,7 +12,8 @@ at any moment loses nothing.
    does. Meanwhile this process runs `recovery load` again and again on new and changed
    files by turns: new payments, a corrected snapshot of the latest month, a file loaded
    before (unchanged), new actions. After each load the tables' row counts must equal the
-   state that load committed (and the corrected snapshot's total its file's total).
+   state that load committed (and the corrected snapshot's total its file's total), and
+   the dashboard's /data page must list the file loaded.
 3. Crash, --kills times: a load of new actions is killed (SIGKILL) at a random moment; the
    database must then open and hold exactly what it held before (row count and checksum of
    every table), or, when the kill came after the new file was swapped in, the whole load
@@ -392,7 +393,21 @@ def http_figures(records: list[list], since: float, until: float) -> dict:
 # --- the two phases -----------------------------------------------------------------------
 
 
-def soak_loads(db: Path, changes: Changes, seconds: float, min_loads: int = 0) -> dict:
+def served_history(url: str) -> str:
+    """The /data page as the server renders it now: its load history names the files."""
+    from bench.dashboard_bench import router_payload
+
+    request = urllib.request.Request(
+        url + "/_dash-update-component",
+        data=json.dumps(router_payload("/data", "")).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=REQUEST_TIMEOUT_S) as response:
+        return response.read().decode(errors="replace")
+
+
+def soak_loads(db: Path, url: str, changes: Changes, seconds: float, min_loads: int = 0) -> dict:
     state = counts(db)
     durations: list[float] = []
     by_change = dict.fromkeys(CHANGES, 0)
@@ -419,6 +434,8 @@ def soak_loads(db: Path, changes: Changes, seconds: float, min_loads: int = 0) -
             file_total = f"{changes.snapshot['outstanding_balance'].sum():.2f}"
             if snapshot_total(db, changes.latest.isoformat()) != file_total:
                 failures.append(f"after {path.name}: total is not the file's {file_total}")
+        if outcome["status"] == "loaded" and path.name not in served_history(url):
+            failures.append(f"after {path.name}: the dashboard's /data page does not show it")
     return {
         "loads": len(durations),
         "loads_by_change": by_change,
@@ -550,7 +567,7 @@ def run(
         requester.start()
         try:
             soak_began = time.time()
-            soak = soak_loads(db, changes, minutes * 60, min_loads)
+            soak = soak_loads(db, url, changes, minutes * 60, min_loads)
             crash_began = time.time()
             soak["seconds"] = round(crash_began - soak_began, 1)
             crash = crash_loads(db, changes, kills, crash_rows, seed)
