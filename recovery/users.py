@@ -96,12 +96,20 @@ class _Record:
 
     @classmethod
     def from_json(cls, entry: dict) -> "_Record":
-        user = User(
-            name=entry["name"],
-            role=entry["role"],
-            teams=tuple(entry.get("teams", ())),
-            may_see_unmasked=bool(entry.get("may_see_unmasked", False)),
-        )
+        """A record as written; a hand-edited one that would widen what a user sees (a
+        manager with no teams sees every team) is refused, not guessed at."""
+        teams, unmasked = entry.get("teams", []), entry.get("may_see_unmasked", False)
+        if not isinstance(teams, list) or not all(isinstance(t, str) for t in teams):
+            raise TypeError("teams is not a list of names")
+        if not isinstance(unmasked, bool):
+            raise TypeError("may_see_unmasked is not true or false")
+        if not isinstance(entry["password_hash"], str):
+            raise TypeError("password_hash is not text")
+        user = User(entry["name"], entry["role"], tuple(teams), unmasked)
+        try:
+            check_user(user)
+        except InvalidUser as error:
+            raise ValueError(str(error)) from None
         return cls(user, entry["password_hash"], entry.get("password_changed_at", ""))
 
 
@@ -167,8 +175,10 @@ class UserStore:
             if content.get("version") != FILE_VERSION:
                 raise UsersFileDamaged(self.path, f"version {content.get('version')!r}")
             records = [_Record.from_json(entry) for entry in content["users"]]
-        except (ValueError, KeyError, TypeError, AttributeError) as error:
-            raise UsersFileDamaged(self.path, type(error).__name__) from None
+        except (KeyError, AttributeError) as error:
+            raise UsersFileDamaged(self.path, f"{type(error).__name__} {error}") from None
+        except (ValueError, TypeError) as error:
+            raise UsersFileDamaged(self.path, str(error)) from None
         return {record.user.name: record for record in records}
 
     def users(self) -> list[Listing]:

@@ -116,6 +116,27 @@ def test_a_damaged_file_is_named_and_not_overwritten(store: UserStore) -> None:
     assert json.loads(store.path.read_text("utf-8"))["users"] == [{"name": "x"}]
 
 
+@pytest.mark.parametrize(
+    ("entry", "reason"),
+    [
+        ({"role": "manager", "teams": []}, "give the teams they manage"),
+        ({"role": "root"}, "role 'root'"),
+        ({"teams": "T1"}, "teams is not a list"),
+        ({"may_see_unmasked": "false"}, "may_see_unmasked"),
+        ({"password_hash": None}, "password_hash is not text"),
+    ],
+)
+def test_a_hand_edited_entry_that_would_widen_access_is_refused(
+    store: UserStore, entry: dict, reason: str
+) -> None:
+    store.add(User("mgr", "manager", ("T1",)), PASSWORD)
+    content = json.loads(store.path.read_text("utf-8"))
+    content["users"][0] |= entry
+    store.path.write_text(json.dumps(content), "utf-8")
+    with pytest.raises(UsersFileDamaged, match=reason):
+        store.verify("mgr", PASSWORD)
+
+
 def test_an_unknown_name_costs_a_hash_check_like_a_wrong_password(tmp_path: Path) -> None:
     calls: list[str] = []
 
