@@ -90,8 +90,9 @@ class LoginAttempt:
 class Gatekeeper:
     """What a login layer needs: log in, log out, each audited; the user for a name.
 
-    Raises `AuditLogUnwritable` when an attempt cannot be recorded: the login page then
-    refuses the login and says why."""
+    Raises `AuditLogUnwritable` when an attempt cannot be recorded and `UsersFileDamaged`
+    when the users file cannot be trusted: the login page then refuses the login and says
+    why."""
 
     def __init__(self, store: UserStore, throttle: LoginThrottle, audit: AuditLog):
         self.store = store
