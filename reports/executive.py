@@ -2,13 +2,15 @@
 and aging, NPL and classification, recovery by method and team, contacts, promises,
 cases needing attention, and how fresh and clean the data is."""
 
+import polars as pl
+
 from dashboard.figures import portfolio as portfolio_figures
 from dashboard.figures import promises as promise_figures
 from queries.attention import limitation_watch, never_worked, stale_cases
 from queries.data_status import count_rejected_rows, freshness
 from queries.filters import Filters
 from queries.portfolio import aging, aging_trend, classification, portfolio_summary, roll_rates
-from queries.promises import promise_summary
+from queries.promises import promise_trend
 from queries.recovery import recovered
 from reports import sections, tables
 from reports.blocks import Block, Chart, Column, Note, Section, Table
@@ -117,7 +119,8 @@ def contacts_section(measures: ReportMeasures, filters: Filters, lang: str) -> S
 
 
 def promises_section(measures: ReportMeasures, filters: Filters, lang: str) -> Section:
-    monthly = measures.monthly(promise_summary, filters, grace_days=measures.grace_days)
+    trend = measures.get(promise_trend, filters, grace_days=measures.grace_days)
+    monthly = trend.filter(pl.col("period").is_in(measures.periods_with_data()))
     return Section(
         t("report.section.promises", lang),
         (
