@@ -7,6 +7,7 @@ split into columns come back as structural rejects instead of refusing the file.
 """
 
 import codecs
+import csv
 import hashlib
 import tempfile
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ import duckdb
 import fastexcel
 import polars as pl
 
-from etl.errors import UnreadableFile
+from etl.errors import AmbiguousHeader, UnreadableFile
 
 CHUNK = 1 << 20
 SAMPLE = 4 << 20  # bytes looked at to tell UTF-8 from GBK
@@ -118,6 +119,11 @@ def read_into_raw(con: duckdb.DuckDBPyConnection, path: Path) -> ReadResult:
 
 def _read_csv(con: duckdb.DuckDBPyConnection, path: Path) -> ReadResult:
     encoding = detect_encoding(path)
+    repeated = _repeated_header(path, encoding)
+    if repeated is not None:
+        raise AmbiguousHeader(
+            path.name, f"header {repeated!r} is given twice; keep one or rename the other"
+        )
     if encoding != "gb18030":
         result = _read_utf8_csv(con, path, encoding)
         if not (_starts_plain_ascii(path) and _has_invalid_utf8(result)):
@@ -130,6 +136,20 @@ def _read_csv(con: duckdb.DuckDBPyConnection, path: Path) -> ReadResult:
         utf8_copy = Path(folder) / "utf8.csv"
         _transcode_to_utf8(path, encoding, utf8_copy)
         return _read_utf8_csv(con, utf8_copy, encoding)
+
+
+def _repeated_header(path: Path, encoding: str) -> str | None:
+    """The first header the file's header line gives twice (DuckDB would quietly rename
+    the second one), or None."""
+    with path.open(encoding=encoding, errors="replace", newline="") as text:
+        headers = next(csv.reader(text), [])
+    seen: set[str] = set()
+    for header in headers:
+        name = header.strip().lstrip("\ufeff")
+        if name and name in seen:
+            return name
+        seen.add(name)
+    return None
 
 
 def _read_utf8_csv(con: duckdb.DuckDBPyConnection, path: Path, encoding: str) -> ReadResult:

@@ -186,6 +186,20 @@ def test_an_unreadable_file_is_refused_and_the_others_load(
     assert outcomes["loans_2026-10.csv"].rows_loaded == 3
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
+def test_one_header_given_twice_is_refused(
+    settings: Settings, tmp_path: Path, encoding: str
+) -> None:
+    path = tmp_path / "payments.csv"
+    path.write_text("借据号,还款日期,还款金额,借据号\nL1,2026-10-01,100.00,L2\n", encoding=encoding)
+    [outcome] = load(settings, path)
+    assert outcome.status == "refused"
+    assert outcome.error == (
+        "payments.csv: header '借据号' is given twice; keep one or rename the other"
+    )
+    assert not settings.db.exists()
+
+
 def test_two_headers_meaning_one_column_are_refused(settings: Settings, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "payments.csv", ["借据号", "还款日期", "还款金额", "实还金额"], [])
     [outcome] = load(settings, path)
