@@ -141,8 +141,11 @@ def _read_csv(con: duckdb.DuckDBPyConnection, path: Path) -> ReadResult:
 def _repeated_header(path: Path, encoding: str) -> str | None:
     """The first header the file's header line gives twice (DuckDB would quietly rename
     the second one), or None."""
-    with path.open(encoding=encoding, errors="replace", newline="") as text:
-        headers = next(csv.reader(text), [])
+    try:
+        with path.open(encoding=encoding, errors="replace", newline="") as text:
+            headers = next(csv.reader(text), [])
+    except csv.Error:
+        return None  # a line csv cannot split: DuckDB's reader says what is wrong with it
     seen: set[str] = set()
     for header in headers:
         name = header.strip().lstrip("\ufeff")
