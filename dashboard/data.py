@@ -11,20 +11,19 @@ import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from queries.filters import Filters, previous_period
+from queries.filters import Filters, stack_months
 from queries.people import with_customer_names
 from recovery.database import DatabaseMissing
 from recovery.settings import Settings, get_settings
 
 CACHE_ENTRIES = 2048
-TREND_MONTHS = 12
 
 
 @dataclass
@@ -115,31 +114,9 @@ def with_names(
     )
 
 
-def trend_periods(period: str, months: int = TREND_MONTHS) -> list[str]:
-    """The `months` months ending with `period`, oldest first."""
-    found = [period]
-    while len(found) < months:
-        found.insert(0, previous_period(found[0]))
-    return found
-
-
 def monthly(
     fn: Callable[..., pl.DataFrame], filters: Filters, available: list[str], **options: Hashable
 ) -> pl.DataFrame:
     """A one-row measure for each month of the trend window that has data (`available`),
     stacked with a `period` column in front; each month is cached on its own."""
-    frames = [
-        measure(fn, _for_period(filters, period), **options).with_columns(
-            pl.lit(period).alias("period")
-        )
-        for period in trend_periods(filters.period)
-        if period in available
-    ]
-    if not frames:
-        return pl.DataFrame({"period": []}, schema={"period": pl.String})
-    stacked = pl.concat(frames, how="diagonal_relaxed")
-    return stacked.select("period", pl.exclude("period"))
-
-
-def _for_period(filters: Filters, period: str) -> Filters:
-    return replace(filters, period=period)
+    return stack_months(lambda month: measure(fn, month, **options), filters, available)

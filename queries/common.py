@@ -27,3 +27,23 @@ TREND_MONTHS_CTE = """months (month) as (
     union all
     select cast(month + interval 1 month as date) from months where month < $period_start
 )"""
+
+
+def month_snapshots(since: str | None) -> str:
+    """CTE `snapshots`: the latest snapshot date of each month from `since` (a parameter
+    such as `$trend_start`, or None: from the first) to the period's end."""
+    lower = f"as_of_date >= {since} and " if since else ""
+    return f"""snapshots as (
+    select as_of_date
+    from snapshot_dates
+    where is_month_latest and {lower}as_of_date <= $period_end
+)"""
+
+
+def effective_contact(alias: str) -> str:
+    """An effective contact (有效联系): a connected call with the debtor, spouse or family
+    (or no relation given), as a condition on the actions aliased `alias`."""
+    return (
+        f"{alias}.outcome = 'connected' and coalesce({alias}.contact_relation, 'self') "
+        "in ('self', 'spouse', 'family')"
+    )

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import polars as pl
 
-from queries.common import TREND_MONTHS_CTE, latest_loan_facts
+from queries.common import TREND_MONTHS_CTE, effective_contact, latest_loan_facts
 from queries.filters import Filters
 from queries.portfolio import BOOK_CTE
 from recovery.database import query
@@ -29,16 +29,14 @@ calls as (
 ),
 """
     + latest_loan_facts("loan_facts", "calls")
-    + """,
+    + f""",
 phone_calls as (
     select
         c.*,
         f.customer_id,
-        c.outcome = 'connected' and coalesce(c.contact_relation, 'self')
-            in ('self', 'spouse', 'family') as is_effective,
+        {effective_contact("c")} as is_effective,
         case
-            when c.outcome = 'connected' and coalesce(c.contact_relation, 'self')
-                in ('self', 'spouse', 'family') then 'reached'
+            when {effective_contact("c")} then 'reached'
             when c.outcome = 'connected' then 'third_party'
             when c.outcome in ('no_answer', 'busy', 'rejected') then 'no_answer'
             when c.outcome in ('powered_off', 'suspended') then 'switched_off'
@@ -191,8 +189,7 @@ CONTACT_TREND_SQL = f"""
 with recursive {TREND_MONTHS_CTE},
 calls as (
     select date_trunc('month', a.action_at) as month, a.loan_id, a.outcome,
-        a.outcome = 'connected' and coalesce(a.contact_relation, 'self')
-            in ('self', 'spouse', 'family') as is_effective
+        {effective_contact("a")} as is_effective
     from actions a
     where a.method = 'phone'
       and a.action_at >= $trend_start and a.action_at < $period_after

@@ -2,8 +2,11 @@
 
 import calendar
 import re
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
+
+import polars as pl
 
 _PERIOD = re.compile(r"(\d{4})-(\d{2})")
 
@@ -26,6 +29,10 @@ class Filters:
         match = _PERIOD.fullmatch(self.period)
         if match is None or not 1 <= int(match.group(2)) <= 12:
             raise BadPeriod(self.period)
+
+    def in_period(self, period: str) -> "Filters":
+        """The same filters for another month."""
+        return replace(self, period=period)
 
     @property
     def period_start(self) -> date:
@@ -76,3 +83,31 @@ def previous_period(period: str) -> str:
     start = Filters(period).period_start
     year, month = (start.year, start.month - 1) if start.month > 1 else (start.year - 1, 12)
     return f"{year:04d}-{month:02d}"
+
+
+TREND_MONTHS = 12
+
+
+def trend_periods(period: str, months: int = TREND_MONTHS) -> list[str]:
+    """The `months` months ending with `period`, oldest first."""
+    found = [period]
+    while len(found) < months:
+        found.insert(0, previous_period(found[0]))
+    return found
+
+
+def stack_months(
+    answer: Callable[[Filters], pl.DataFrame], filters: Filters, available: Iterable[str]
+) -> pl.DataFrame:
+    """A one-row answer for each month of the trend window that has data (`available`),
+    stacked with a `period` column in front."""
+    available = set(available)
+    frames = [
+        answer(filters.in_period(period)).with_columns(pl.lit(period).alias("period"))
+        for period in trend_periods(filters.period)
+        if period in available
+    ]
+    if not frames:
+        return pl.DataFrame({"period": []}, schema={"period": pl.String})
+    stacked = pl.concat(frames, how="diagonal_relaxed")
+    return stacked.select("period", pl.exclude("period"))

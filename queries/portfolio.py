@@ -9,7 +9,7 @@ from pathlib import Path
 
 import polars as pl
 
-from queries.common import LOAN_FILTERS
+from queries.common import LOAN_FILTERS, month_snapshots
 from queries.filters import Filters
 from recovery.database import query
 
@@ -136,12 +136,7 @@ def classification(db: Path, filters: Filters) -> pl.DataFrame:
 # portfolio_trend — one row per month of the 12 ending with the period that has a
 # snapshot: the month's latest snapshot date and the same figures as portfolio_summary.
 PORTFOLIO_TREND_SQL = f"""
-with snapshots as (
-    select max(as_of_date) as as_of_date
-    from snapshot_dates
-    where as_of_date between $trend_start and $period_end
-    group by date_trunc('month', as_of_date)
-),
+with {month_snapshots("$trend_start")},
 book as (
     select l.*
     from loan_snapshots l
@@ -299,12 +294,7 @@ def cure_rate(db: Path, filters: Filters) -> pl.DataFrame:
 # latest snapshot. Written-off loans count as 30+ and 90+; settled ones as neither. The
 # vintage's principal is the sum of principal over its loans. Filters as for the book.
 VINTAGE_CURVES_SQL = f"""
-with snapshots as (
-    select max(as_of_date) as as_of_date
-    from snapshot_dates
-    where as_of_date <= $period_end
-    group by date_trunc('month', as_of_date)
-),
+with {month_snapshots(None)},
 vintage_loans as (
     select l.loan_id, l.as_of_date, l.principal, l.days_past_due, l.status,
         cast(date_trunc('month', l.disbursed_on) as date) as vintage
@@ -355,12 +345,7 @@ def vintage_curves(db: Path, filters: Filters) -> pl.DataFrame:
 # and per aging bucket: the month's latest snapshot date, loans and outstanding of the
 # book in that bucket (every bucket listed, empty ones with 0).
 AGING_TREND_SQL = f"""
-with snapshots as (
-    select max(as_of_date) as as_of_date
-    from snapshot_dates
-    where as_of_date between $trend_start and $period_end
-    group by date_trunc('month', as_of_date)
-),
+with {month_snapshots("$trend_start")},
 book as (
     select l.as_of_date, l.loan_id, l.days_past_due, l.outstanding_balance
     from loan_snapshots l

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import polars as pl
 
-from queries.common import TREND_MONTHS_CTE, latest_loan_facts
+from queries.common import TREND_MONTHS_CTE, effective_contact, latest_loan_facts
 from queries.filters import Filters
 from recovery.database import query
 
@@ -70,8 +70,7 @@ effective_contacts as (
         on f.loan_id = a.loan_id
        and f.valid_from <= $period_end
        and f.valid_until > $period_end
-    where a.method = 'phone' and a.outcome = 'connected'
-      and coalesce(a.contact_relation, 'self') in ('self', 'spouse', 'family')
+    where a.method = 'phone' and {effective_contact("a")}
       and a.action_at >= $period_start and a.action_at < $period_after
       and ($team is null or a.team = $team)
       and ($collector is null or a.collector = $collector)
@@ -193,8 +192,7 @@ effective as (
     join facts f
         on f.loan_id = a.loan_id
        and f.month = cast(date_trunc('month', a.action_at) as date)
-    where a.method = 'phone' and a.outcome = 'connected'
-      and coalesce(a.contact_relation, 'self') in ('self', 'spouse', 'family')
+    where a.method = 'phone' and {effective_contact("a")}
       and a.action_at >= $trend_start and a.action_at < $period_after
       and ($team is null or a.team = $team)
       and ($collector is null or a.collector = $collector)

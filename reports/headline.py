@@ -13,7 +13,7 @@ from queries.promises import promise_summary
 from queries.recovery import recovered, recovery_by
 from reports.blocks import Card, Cards, Column, Table
 from reports.i18n import t
-from reports.measures import ReportMeasures, for_period, same_month_last_year
+from reports.measures import ReportMeasures, same_month_last_year
 
 Value = Decimal | float | int | None
 
@@ -103,7 +103,7 @@ class Comparison:
 def compare(measures: ReportMeasures, filters: Filters) -> Comparison:
     previous = previous_period(filters.period)
     last_year = same_month_last_year(filters.period)
-    months = [filters, for_period(filters, previous), for_period(filters, last_year)]
+    months = [filters, filters.in_period(previous), filters.in_period(last_year)]
     # The earlier months' figures are only compared against: asked for at the same time.
     with ThreadPoolExecutor(max_workers=len(months)) as pool:
         current, before, year_before = pool.map(lambda f: headline_values(measures, f), months)

@@ -10,29 +10,13 @@ from typing import Any
 import polars as pl
 
 from queries import dimensions
-from queries.filters import Filters, previous_period
+from queries.filters import Filters, stack_months
 from recovery.settings import Settings
-
-TREND_MONTHS = 12
 
 
 def same_month_last_year(period: str) -> str:
     year, month = period.split("-")
     return f"{int(year) - 1:04d}-{month}"
-
-
-def trend_periods(period: str, months: int = TREND_MONTHS) -> list[str]:
-    """The `months` months ending with `period`, oldest first."""
-    found = [period]
-    while len(found) < months:
-        found.insert(0, previous_period(found[0]))
-    return found
-
-
-def for_period(filters: Filters, period: str) -> Filters:
-    return Filters(
-        period, filters.branch, filters.product, filters.team, filters.collector, filters.method
-    )
 
 
 class ReportMeasures:
@@ -66,15 +50,5 @@ class ReportMeasures:
     ) -> pl.DataFrame:
         """A one-row measure for each month of the 12 ending with the period that has
         data, stacked with a `period` column in front."""
-        available = set(self.periods_with_data())
-        frames = [
-            self.get(fn, for_period(filters, period), **options).with_columns(
-                pl.lit(period).alias("period")
-            )
-            for period in trend_periods(filters.period)
-            if period in available
-        ]
-        if not frames:
-            return pl.DataFrame({"period": []}, schema={"period": pl.String})
-        stacked = pl.concat(frames, how="diagonal_relaxed")
-        return stacked.select("period", pl.exclude("period"))
+        answer = lambda month: self.get(fn, month, **options)  # noqa: E731
+        return stack_months(answer, filters, self.periods_with_data())

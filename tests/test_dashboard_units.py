@@ -15,7 +15,7 @@ from dashboard import data, downloads, drill, formatting
 from dashboard.figures import contacts, portfolio, promises, recovery
 from dashboard.i18n import CATALOGUE, LANGUAGES, t, value_label
 from dashboard.view import View
-from queries.filters import Filters
+from queries.filters import Filters, trend_periods
 
 CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
 
@@ -180,7 +180,7 @@ def test_a_new_database_file_is_a_new_key(tmp_path: Path) -> None:
 
 
 def test_trend_periods_cross_the_year() -> None:
-    assert data.trend_periods("2026-02", 4) == ["2025-11", "2025-12", "2026-01", "2026-02"]
+    assert trend_periods("2026-02", 4) == ["2025-11", "2025-12", "2026-01", "2026-02"]
 
 
 EMPTY_FIGURES = [
