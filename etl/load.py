@@ -366,21 +366,31 @@ def _mark_replaced_loads(con: duckdb.DuckDBPyConnection, kind: FileKind) -> None
 
 def check_unchecked_numbers(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """Checks each number on file or dialled not checked before, once per (number, city)."""
-    unchecked = con.sql(
+    # Two narrow queries (numbers on file by city; dialled numbers, city unknown) cost
+    # less than one distinct over their union.
+    on_file = con.sql(
         """
-        with numbers as (
-            select distinct phone, city from contacts
-            union
-            select distinct contact_phone as phone, cast(null as varchar) as city
-            from actions where contact_phone is not null
-        )
-        select n.phone, n.city from numbers n
+        select distinct c.phone, c.city
+        from contacts c
         where not exists (
             select 1 from phone_checks k
-            where k.phone = n.phone and k.city is not distinct from n.city
+            where k.phone = c.phone and k.city is not distinct from c.city
         )
         """
     ).pl()
+    dialled = con.sql(
+        """
+        with numbers as (
+            select distinct contact_phone as phone
+            from actions
+            where contact_phone is not null
+        )
+        select n.phone, cast(null as varchar) as city
+        from numbers n
+        where not exists (select 1 from phone_checks k where k.city is null and k.phone = n.phone)
+        """
+    ).pl()
+    unchecked = pl.concat([on_file, dialled])
     return check_numbers(unchecked)
 
 

@@ -40,16 +40,26 @@ where starts_version;
 -- loan's as on its latest snapshot on or before the last day of the payment's month.
 create or replace table payment_attribution as
 with candidates as (
-    select p.payment_id, a.action_id, a.method, a.team, a.collector,
-        cast(p.paid_at as date) - cast(a.action_at as date) as days_since_action,
-        row_number() over (
-            partition by p.payment_id order by a.action_at desc, a.action_id desc
-        ) as recency
+    select p.payment_id, a.action_id, a.action_at, a.method, a.team, a.collector,
+        cast(p.paid_at as date) - cast(a.action_at as date) as days_since_action
     from payments p
     join actions a
         on a.loan_id = p.loan_id
        and cast(a.action_at as date) <= cast(p.paid_at as date)
        and cast(a.action_at as date) >= cast(p.paid_at as date) - 120
+),
+-- The latest action_at per payment by grouping (cheaper than ranking every candidate),
+-- then the larger action_id among the few candidates at that moment.
+latest as (
+    select payment_id, max(action_at) as action_at
+    from candidates
+    group by payment_id
+),
+at_latest as (
+    select c.*,
+        row_number() over (partition by c.payment_id order by c.action_id desc) as recency
+    from candidates c
+    join latest l on l.payment_id = c.payment_id and l.action_at = c.action_at
 ),
 months as (
     select p.*, last_day(cast(p.paid_at as date)) as month_end
@@ -59,7 +69,7 @@ final as (
     select p.payment_id, p.loan_id, p.paid_at, p.amount, v.branch, v.product,
         v.customer_id, c.action_id, c.method, c.team, c.collector, c.days_since_action
     from months p
-    left join candidates c on c.payment_id = p.payment_id and c.recency = 1
+    left join at_latest c on c.payment_id = p.payment_id and c.recency = 1
     left join loan_versions v
         on v.loan_id = p.loan_id
        and v.valid_from <= p.month_end
@@ -137,37 +147,33 @@ from checked;
 create or replace table mart_info as
 select grace_days as promise_grace_days, 120 as longest_window_days from mart_settings;
 
--- documented_demands — the actions that document a demand for payment, which restart the
--- limitation period: a delivered letter, lawyer's letter, SMS or e-mail; an effective
--- contact; a visit that met the debtor; any legal action. One row per such action.
+-- action_demands — every action with `is_documented_demand`: whether it documents a demand
+-- for payment, which restarts the limitation period: a delivered letter, lawyer's letter,
+-- SMS or e-mail; an effective contact; a visit that met the debtor; any legal action.
+create or replace view action_demands as
+select *,
+    (method in ('letter', 'lawyer_letter', 'sms', 'email') and outcome = 'delivered')
+    or (method = 'phone' and outcome = 'connected'
+        and coalesce(contact_relation, 'self') in ('self', 'spouse', 'family'))
+    or (method = 'visit' and outcome = 'met')
+    or method = 'legal' as is_documented_demand
+from actions;
+
+-- documented_demands — the actions that document a demand (see action_demands).
 create or replace view documented_demands as
 select loan_id, action_at
-from actions
-where (method in ('letter', 'lawyer_letter', 'sms', 'email') and outcome = 'delivered')
-   or (method = 'phone' and outcome = 'connected'
-       and coalesce(contact_relation, 'self') in ('self', 'spouse', 'family'))
-   or (method = 'visit' and outcome = 'met')
-   or method = 'legal';
+from action_demands
+where is_documented_demand;
 
 -- loan_month_actions — one row per loan and calendar month with actions: the latest action
--- of the month and the latest documented demand of the month. "Last action on or before
--- day D" = the latest of the months before D's month here, and of D's own month from the
--- actions themselves.
+-- of the month and the latest documented demand of the month (one pass over the actions).
+-- "Last action on or before day D" = the latest of the months before D's month here, and
+-- of D's own month from the actions themselves.
 create or replace table loan_month_actions as
-with actions_by_month as (
-    select loan_id, date_trunc('month', action_at) as month, max(action_at) as last_action_at
-    from actions
-    group by loan_id, date_trunc('month', action_at)
-),
-demands_by_month as (
-    select loan_id, date_trunc('month', action_at) as month,
-        max(cast(action_at as date)) as last_demand_on
-    from documented_demands
-    group by loan_id, date_trunc('month', action_at)
-)
-select a.loan_id, a.month, a.last_action_at, d.last_demand_on
-from actions_by_month a
-left join demands_by_month d on d.loan_id = a.loan_id and d.month = a.month;
+select loan_id, date_trunc('month', action_at) as month, max(action_at) as last_action_at,
+    max(case when is_documented_demand then cast(action_at as date) end) as last_demand_on
+from action_demands
+group by loan_id, date_trunc('month', action_at);
 
 -- snapshot_dates — one row per loans snapshot date, with its month and whether it is the
 -- month's latest (the snapshot a month's measures read).
