@@ -14,9 +14,12 @@ def latest_loan_facts(name: str, loans_in: str) -> str:
 
 
 # The dimension filters on a loans snapshot aliased `l`: a filter left null keeps all.
+# Wherever `$team` narrows, `$allowed_teams` (the teams the asker may see, null: all)
+# narrows too, on the same column.
 LOAN_FILTERS = """($branch is null or l.branch = $branch)
       and ($product is null or l.product = $product)
       and ($team is null or l.team = $team)
+      and ($allowed_teams is null or l.team in (select unnest($allowed_teams)))
       and ($collector is null or l.collector = $collector)"""
 
 

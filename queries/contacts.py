@@ -25,6 +25,7 @@ calls as (
     where a.method = 'phone'
       and a.action_at >= $period_start and a.action_at < $period_after
       and ($team is null or a.team = $team)
+      and ($allowed_teams is null or a.team in (select unnest($allowed_teams)))
       and ($collector is null or a.collector = $collector)
 ),
 """
@@ -194,6 +195,7 @@ calls as (
     where a.method = 'phone'
       and a.action_at >= $trend_start and a.action_at < $period_after
       and ($team is null or a.team = $team)
+      and ($allowed_teams is null or a.team in (select unnest($allowed_teams)))
       and ($collector is null or a.collector = $collector)
 ),
 counted as (

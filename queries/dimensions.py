@@ -29,7 +29,8 @@ where product is not null
 order by value
 """
 
-# teams — one row per team named in the teams reference, on an action or on a snapshot.
+# teams — one row per team named in the teams reference, on an action or on a snapshot,
+# of the teams the asker may see ($allowed_teams, null: all).
 TEAMS_SQL = """
 with named as (
     select team from teams
@@ -39,11 +40,13 @@ with named as (
 select team as value
 from named
 where team is not null
+  and ($allowed_teams is null or team in (select unnest($allowed_teams)))
 order by value
 """
 
 # collectors — one row per (team, collector) seen on an action or a snapshot, narrowed to
-# one team when $team is given. A collector working in two teams is listed under both.
+# one team when $team is given and to the teams the asker may see. A collector working in
+# two teams is listed under both.
 COLLECTORS_SQL = """
 with seen as (
     select team, collector from actions where collector is not null
@@ -51,7 +54,8 @@ with seen as (
 )
 select distinct team, collector as value
 from seen
-where $team is null or team = $team
+where ($team is null or team = $team)
+  and ($allowed_teams is null or team in (select unnest($allowed_teams)))
 order by value, team
 """
 
@@ -75,12 +79,19 @@ def products(db: Path) -> list[str]:
     return query(db, PRODUCTS_SQL)["value"].to_list()
 
 
-def teams(db: Path) -> list[str]:
-    return query(db, TEAMS_SQL)["value"].to_list()
+def _team_list(allowed_teams: tuple[str, ...] | None) -> list[str] | None:
+    return None if allowed_teams is None else list(allowed_teams)
 
 
-def collectors(db: Path, *, team: str | None = None) -> list[str]:
-    frame: pl.DataFrame = query(db, COLLECTORS_SQL, {"team": team})
+def teams(db: Path, *, allowed_teams: tuple[str, ...] | None = None) -> list[str]:
+    return query(db, TEAMS_SQL, {"allowed_teams": _team_list(allowed_teams)})["value"].to_list()
+
+
+def collectors(
+    db: Path, *, team: str | None = None, allowed_teams: tuple[str, ...] | None = None
+) -> list[str]:
+    params = {"team": team, "allowed_teams": _team_list(allowed_teams)}
+    frame: pl.DataFrame = query(db, COLLECTORS_SQL, params)
     return frame["value"].unique(maintain_order=True).to_list()
 
 

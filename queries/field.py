@@ -19,6 +19,7 @@ with visits as (
     where a.method = 'visit'
       and a.action_at >= $period_start and a.action_at < $period_after
       and ($team is null or a.team = $team)
+      and ($allowed_teams is null or a.team in (select unnest($allowed_teams)))
       and ($collector is null or a.collector = $collector)
     group by a.team, a.collector
 ),

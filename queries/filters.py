@@ -24,11 +24,17 @@ class Filters:
     team: str | None = None
     collector: str | None = None
     method: str | None = None
+    # The teams the person asking may see (a manager's own), wherever the team filter
+    # applies; None: every team. Set by the server from who is signed in, never from a
+    # request; the team filter then narrows within these teams.
+    allowed_teams: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         match = _PERIOD.fullmatch(self.period)
         if match is None or not 1 <= int(match.group(2)) <= 12:
             raise BadPeriod(self.period)
+        if self.allowed_teams is not None:  # a tuple, so filters stay usable as a cache key
+            object.__setattr__(self, "allowed_teams", tuple(self.allowed_teams))
 
     def in_period(self, period: str) -> "Filters":
         """The same filters for another month."""
@@ -63,8 +69,8 @@ class Filters:
 
     def params(self) -> dict[str, object]:
         """Bound parameters: the period's first and last day and the day after it, the
-        previous month's first day, the 12-month trend's first day, and one per dimension
-        (null: all)."""
+        previous month's first day, the 12-month trend's first day, one per dimension
+        (null: all) and the list of teams the asker may see (null: all)."""
         return {
             "period_start": self.period_start,
             "period_end": self.period_end,
@@ -76,6 +82,7 @@ class Filters:
             "team": self.team,
             "collector": self.collector,
             "method": self.method,
+            "allowed_teams": None if self.allowed_teams is None else list(self.allowed_teams),
         }
 
 

@@ -29,6 +29,7 @@ promise_actions as (
         o.promised_amount, o.promised_date, o.due_on, o.paid_amount, o.verdict
     from promise_outcomes o
     where ($team is null or o.team = $team)
+      and ($allowed_teams is null or o.team in (select unnest($allowed_teams)))
       and ($collector is null or o.collector = $collector)
       and {scope}
 ),
@@ -73,6 +74,7 @@ effective_contacts as (
     where a.method = 'phone' and {effective_contact("a")}
       and a.action_at >= $period_start and a.action_at < $period_after
       and ($team is null or a.team = $team)
+      and ($allowed_teams is null or a.team in (select unnest($allowed_teams)))
       and ($collector is null or a.collector = $collector)
       and ($branch is null or f.branch = $branch)
       and ($product is null or f.product = $product)
@@ -164,6 +166,7 @@ promises as (
     select o.*
     from promise_outcomes o
     where ($team is null or o.team = $team)
+      and ($allowed_teams is null or o.team in (select unnest($allowed_teams)))
       and ($collector is null or o.collector = $collector)
 ),
 made as (
@@ -195,6 +198,7 @@ effective as (
     where a.method = 'phone' and {effective_contact("a")}
       and a.action_at >= $trend_start and a.action_at < $period_after
       and ($team is null or a.team = $team)
+      and ($allowed_teams is null or a.team in (select unnest($allowed_teams)))
       and ($collector is null or a.collector = $collector)
     group by f.month
 )

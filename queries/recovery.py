@@ -44,6 +44,7 @@ filtered as (
     where ($branch is null or branch = $branch)
       and ($product is null or product = $product)
       and ($team is null or team = $team)
+      and ($allowed_teams is null or team in (select unnest($allowed_teams)))
       and ($collector is null or collector = $collector)
       and ($method is null or method = $method)
 )"""
@@ -126,6 +127,7 @@ period_actions as (
     left join method_costs m on m.method = a.method
     where a.action_at >= $period_start and a.action_at < $period_after
       and ($team is null or a.team = $team)
+      and ($allowed_teams is null or a.team in (select unnest($allowed_teams)))
       and ($collector is null or a.collector = $collector)
       and ($method is null or a.method = $method)
 ),

@@ -6,8 +6,8 @@ from queries.filters import Filters
 from recovery.database import query
 
 # team_names — teams on the period's latest loans snapshot (narrowed by branch and
-# product), and, when neither narrows, the teams file's teams too. Grain: one row per
-# team name, sorted.
+# product), and, when neither narrows, the teams file's teams too; only teams the asker
+# may see ($allowed_teams, null: all). Grain: one row per team name, sorted.
 TEAM_NAMES_SQL = """
 with latest as (
     select max(as_of_date) as as_of_date
@@ -27,7 +27,9 @@ final as (
     union
     select team from teams where $branch is null and $product is null
 )
-select team from final order by team
+select team from final
+where $allowed_teams is null or team in (select unnest($allowed_teams))
+order by team
 """
 
 
