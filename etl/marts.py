@@ -1,5 +1,6 @@
-"""Summary tables (etl/marts.sql), rebuilt after every load that changed something, so the
-measures read small, pre-joined tables instead of the whole history."""
+"""Summary tables, rebuilt after every load that changed something, so the measures read
+small, pre-joined tables instead of the whole history. Their SQL lives in the files of
+MART_FILES, run in that order (a later file may read the tables of an earlier one)."""
 
 import importlib.resources
 
@@ -8,9 +9,15 @@ import duckdb
 from recovery.settings import Settings
 
 
+MART_FILES = ("marts.sql",)
+
+
 def mart_statements() -> list[str]:
-    text = importlib.resources.files("etl").joinpath("marts.sql").read_text(encoding="utf-8")
-    return [s.strip() for s in text.split(";\n") if s.strip() and not _only_comments(s)]
+    statements = []
+    for name in MART_FILES:
+        text = importlib.resources.files("etl").joinpath(name).read_text(encoding="utf-8")
+        statements += [s.strip() for s in text.split(";\n") if s.strip() and not _only_comments(s)]
+    return statements
 
 
 def _only_comments(statement: str) -> bool:
