@@ -413,6 +413,45 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "weekday.5": {"zh": "周五", "en": "Fri"},
     "weekday.6": {"zh": "周六", "en": "Sat"},
     "weekday.7": {"zh": "周日", "en": "Sun"},
+    # Logging in and out (dashboard/auth.py, dashboard/login_page.py)
+    "login.title": {"zh": "登录", "en": "Log in"},
+    "login.name": {"zh": "用户名", "en": "User name"},
+    "login.password": {"zh": "密码", "en": "Password"},
+    "login.submit": {"zh": "登录", "en": "Log in"},
+    "login.failed": {"zh": "用户名或密码错误。", "en": "Wrong user name or password."},
+    "login.throttled": {
+        "zh": "登录失败次数过多：请 {seconds} 秒后再试。",
+        "en": "Too many failed logins: try again in {seconds} seconds.",
+    },
+    "login.unavailable": {
+        "zh": "暂时无法登录：服务器无法读取用户文件或写入审计日志，请联系管理员。",
+        "en": "Logging in is not possible now: the server cannot read its users file or "
+        "write its audit log. Please tell the administrator.",
+    },
+    "login.refused_origin": {
+        "zh": "登录请求来自其他网站，已拒绝。",
+        "en": "The login came from another site and was refused.",
+    },
+    "login.ended": {"zh": "您已退出登录。", "en": "You have logged out."},
+    "login.expired": {
+        "zh": "会话已结束，请重新登录。",
+        "en": "Your session has ended: please log in again.",
+    },
+    "auth.signed_in": {"zh": "{name}（{role}）", "en": "{name} ({role})"},
+    "auth.logout": {"zh": "退出登录", "en": "Log out"},
+    "role.executive": {"zh": "高管", "en": "executive"},
+    "role.manager": {"zh": "经理", "en": "manager"},
+    "role.analyst": {"zh": "分析员", "en": "analyst"},
+    "auth.scope": {"zh": "仅显示：{teams}", "en": "Showing only: {teams}"},
+    "data.rejects_hidden": {
+        "zh": "被拒绝的行只向能查看所有团队的用户显示。",
+        "en": "Rejected rows are shown only to users who see every team.",
+    },
+    "download.unaudited": {
+        "zh": "无法下载：服务器无法写入审计日志，请联系管理员。",
+        "en": "Download refused: the server cannot write its audit log. Please tell the "
+        "administrator.",
+    },
 }
 
 
