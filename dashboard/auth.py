@@ -162,7 +162,9 @@ def _login(guard: Guard) -> Response:
         return response
     wait = round(attempt.retry_after_seconds)
     message = t("login.throttled", lang, seconds=wait) if wait > 0 else t("login.failed", lang)
-    response = _page(lang, 429 if attempt.status == "throttled" else 401,
+    # A wrong password is an answer like any other (a form shown again, 200); a refused
+    # attempt says when to try again (429 with Retry-After).
+    response = _page(lang, 429 if attempt.status == "throttled" else 200,
                      next_path=next_path, name=name, message=message)  # fmt: skip
     if wait > 0:
         response.headers["Retry-After"] = str(wait)
