@@ -39,8 +39,10 @@ class Viewer:
         return self.user.teams
 
     @property
-    def sees_every_team(self) -> bool:
-        return self.allowed_teams is None
+    def sees_names(self) -> bool:
+        """Customer names unmasked: only for a user the users file allows it
+        (`recovery users add --unmasked`); masked for everyone else and with no users."""
+        return self.user is not None and self.user.may_see_unmasked
 
 
 OPEN = Viewer(None)

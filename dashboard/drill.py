@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from dashboard import data
+from dashboard import access, data
 from dashboard.formatting import period_label
 from dashboard.i18n import t, value_label
 from dashboard.view import View
@@ -52,18 +52,21 @@ def spec_from_click(chart: str, click: dict | None) -> dict | None:
 
 
 def drill_frame(spec: dict, view: View) -> pl.DataFrame:
-    """The loans (or promises) behind the spec under the view's filters."""
+    """The loans (or promises) behind the spec under the view's filters; customer names
+    masked unless the user may see them."""
     filters = view.filters
     kind = spec["kind"]
+    masked = not access.viewer().sees_names
     if kind == "aging_bucket":
         period_filters = view.with_filters(period=spec["period"]).filters
-        return data.measure(drilldown.loans_in_bucket, period_filters, bucket=spec["bucket"])
-    if kind == "tier":
-        return data.measure(drilldown.loans_in_tier, filters, tier=spec["tier"])
-    if kind == "roll":
         return data.measure(
-            drilldown.loans_rolled, filters, from_bucket=spec["source"], to_state=spec["target"]
+            drilldown.loans_in_bucket, period_filters, bucket=spec["bucket"], masked=masked
         )
+    if kind == "tier":
+        return data.measure(drilldown.loans_in_tier, filters, tier=spec["tier"], masked=masked)
+    if kind == "roll":
+        return data.measure(drilldown.loans_rolled, filters, from_bucket=spec["source"],
+                            to_state=spec["target"], masked=masked)  # fmt: skip
     if kind == "worked":
         return data.measure(
             drilldown.loans_worked,
@@ -72,6 +75,7 @@ def drill_frame(spec: dict, view: View) -> pl.DataFrame:
             value=spec["value"],
             bucket=spec.get("bucket"),
             window_days=view.window_days,
+            masked=masked,
         )
     if kind == "promises":
         period_filters = view.with_filters(period=spec["period"]).filters
@@ -80,6 +84,7 @@ def drill_frame(spec: dict, view: View) -> pl.DataFrame:
             period_filters,
             verdict=spec["verdict"],
             grace_days=data.settings().promise_grace_days,
+            masked=masked,
         )
     raise ValueError(f"no drill-down of kind {kind!r}")
 

@@ -32,6 +32,7 @@ from queries import dimensions
 from queries.catalogue import MEASURES
 from queries.filters import Filters
 from recovery.audit import AuditLog
+from recovery.masking import mask_name
 from recovery.settings import Settings, get_settings
 from recovery.users import User, UserStore
 from tests.dashboard_demo import DEMO_PERIOD, build_demo_db
@@ -81,6 +82,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     users.add(User("mgr", "manager", (team,)), PASSWORD)
     users.add(User("ana", "analyst"), PASSWORD)
     users.add(User("ops", "analyst"), PASSWORD)
+    users.add(User("clear", "analyst", may_see_unmasked=True), PASSWORD)
     other_only = {other} | (
         set(dimensions.collectors(db, team=other)) - set(dimensions.collectors(db, team=team))
     )
@@ -393,6 +395,29 @@ def test_an_analyst_sees_every_team_with_names_masked(site: Site) -> None:
     spec = drill_specs(site, site.other)[1]
     rows = rows_of(answer(analyst, drill_payload(site, spec, view_data())))
     assert rows and all(row["customer_name"] is None or "*" in row["customer_name"] for row in rows)
+
+
+def test_names_are_unmasked_only_for_a_user_allowed_them(site: Site) -> None:
+    masked, allowed = site.client("ana"), site.client("clear")
+    spec = drill_specs(site, site.team)[1]
+    shown = rows_of(answer(allowed, drill_payload(site, spec, view_data())))
+    hidden = rows_of(answer(masked, drill_payload(site, spec, view_data())))
+    assert [mask_name(row["customer_name"]) for row in shown] == [
+        row["customer_name"] for row in hidden
+    ]
+    assert shown and not any("*" in (row["customer_name"] or "") for row in shown)
+    stale = next(
+        p for p in callback_payloads(site, view_data()) if "attention-stale" in p["output"]
+    )
+    names = [
+        row["customer_name"]
+        for row in answer(allowed, stale)["response"]["attention-stale"]["rowData"]
+    ]
+    masked_names = [
+        row["customer_name"]
+        for row in answer(masked, stale)["response"]["attention-stale"]["rowData"]
+    ]
+    assert names and [mask_name(name) for name in names] == masked_names
 
 
 # --- downloads ----------------------------------------------------------------------------
