@@ -10,6 +10,7 @@ import base64
 import csv
 import io
 import json
+import subprocess
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -481,3 +482,14 @@ def test_the_pdf_of_a_manager_is_of_their_team_and_is_audited(site: Site, writte
         ("pdf", "manager", {**scoped, "team": site.other}),
     ]
     assert events[0]["file"] == f"executive_team-{site.team}_{DEMO_PERIOD}_en.pdf"
+
+
+def test_a_real_pdf_of_a_manager_holds_their_team_only(site: Site, tmp_path: Path) -> None:
+    manager = site.client("mgr")
+    sent = answer(manager, pdf_payload(site, view_data(), "manager"))["response"]
+    pdf = tmp_path / sent["pdf-download"]["data"]["filename"]
+    pdf.write_bytes(base64.b64decode(sent["pdf-download"]["data"]["content"]))
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout  # fmt: skip
+    assert f"Team: {site.team}" in text
+    assert not [name for name in site.other_only if name in text]
