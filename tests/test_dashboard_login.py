@@ -179,6 +179,19 @@ def test_a_login_posted_from_another_site_is_refused(site: Site) -> None:
     assert "Set-Cookie" not in response.headers
 
 
+@pytest.mark.parametrize("hostile", ['"><script>alert(1)</script>', "javascript:alert(1)",
+                                     "' or '1'='1", "../../etc/passwd"])  # fmt: skip
+def test_hostile_names_and_targets_are_shown_as_text(site: Site, hostile: str) -> None:
+    client = site.client()
+    page = client.get("/login", query_string={"next": hostile, "lang": hostile})
+    assert page.status_code == 200 and "<script>alert" not in page.text
+    assert '<html lang="zh">' in page.text
+    refused = log_in(client, hostile, hostile, next=hostile)
+    assert refused.status_code == 200 and "<script>alert" not in refused.text
+    assert "&lt;script&gt;" in refused.text or "<script" not in hostile
+    assert log_in(client, "ana", next=hostile).headers["Location"].startswith("/")
+
+
 def test_failed_logins_are_throttled_with_the_wait_shown(site: Site) -> None:
     client = site.client()
     for _ in range(MAX_FAILURES - 1):
