@@ -1,14 +1,15 @@
-"""The drill-down panel: a click on a bar or cell opens the table of loans behind it,
-with CSV and XLSX downloads of exactly the rows and columns shown, each recorded in the
+"""The drill-down panel: a click on a bar, a cell or a table row opens the table of loans
+behind it, with CSV and XLSX downloads of exactly the rows and columns shown, each recorded in the
 audit log."""
 
 import logging
+from collections.abc import Callable
 
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
 from dashboard import access, data, downloads
 from dashboard.components.tables import column_defs, grid, grid_rows, rows_note
-from dashboard.drill import drill_frame, drill_title, file_name, spec_from_click
+from dashboard.drill import drill_frame, drill_title, file_name, spec_from_click, spec_from_row
 from dashboard.i18n import t
 from dashboard.view import View
 from recovery.audit import AuditError, filters_detail
@@ -55,6 +56,23 @@ def on_click(clicks: list) -> dict:
     click = next((c["value"] for c in ctx.inputs_list[0] if c["id"] == triggered), None)
     spec = spec_from_click(triggered["chart"], click)
     return spec if spec is not None else no_update
+
+
+def row_drill(grid_id: str) -> Callable:
+    """A click on a row of the grid `grid_id` opens the list registered for it
+    (`drill.register` with the row's columns as `fields`)."""
+
+    @callback(
+        Output("drill-spec", "data", allow_duplicate=True),
+        Input(grid_id, "cellClicked"),
+        State(grid_id, "virtualRowData"),
+        prevent_initial_call=True,
+    )
+    def on_row_click(cell: dict | None, rows: list | None) -> dict:
+        spec = spec_from_row(grid_id, cell, rows)
+        return spec if spec is not None else no_update
+
+    return on_row_click
 
 
 @callback(
