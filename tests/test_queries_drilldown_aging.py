@@ -1,6 +1,7 @@
 """The loans behind the cure-rate trend and the vintage curves, on a tiny book worked out by
 hand below: each list names the loans its figure counts, under the filters."""
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal as D
 from pathlib import Path
@@ -131,3 +132,13 @@ def test_a_point_off_the_curves_is_refused(
         vintage_loans_past_due(
             db, OCTOBER, vintage=vintage, months_on_book=months_on_book, min_days=min_days
         )
+
+
+@pytest.mark.parametrize("value", ["' or '1'='1", "x'); drop table loan_snapshots; --"])
+@pytest.mark.parametrize("dimension", ["branch", "product", "team", "collector"])
+def test_hostile_filters_match_nothing(db: Path, dimension: str, value: str) -> None:
+    filters = replace(OCTOBER, **{dimension: value})
+    assert loans_cured(db, filters).is_empty()
+    assert vintage_loans_past_due(
+        db, filters, vintage="2026-07", months_on_book=2, min_days=30
+    ).is_empty()

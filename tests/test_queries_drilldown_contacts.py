@@ -2,6 +2,7 @@
 of a reason, calls of an hour × weekday), on a tiny campaign worked out by hand below:
 names and numbers masked, and every list adding up to its figure."""
 
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -135,3 +136,17 @@ def test_names_are_shown_only_when_asked_and_numbers_never(db: Path) -> None:
     assert rows.select("customer_name", "contact_phone").rows() == [("张三丰", "138****5678")]
     numbers = numbers_with_reason(db, OCTOBER, reason="wrong_length", masked=False)
     assert numbers["phone"].to_list() == ["138****4567", "027****5432"]
+
+
+HOSTILE = ["' or '1'='1", "x'); drop table actions; --", "<script>alert(1)</script>"]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_hostile_keys_and_filters_match_nothing(db: Path, value: str) -> None:
+    assert customers_by_reachability(db, OCTOBER, status=value).is_empty()
+    assert numbers_with_reason(db, OCTOBER, reason=value).is_empty()
+    for dimension in ("branch", "product", "team", "collector"):
+        filters = replace(OCTOBER, **{dimension: value})
+        assert calls_at_hour(db, filters, weekday=3, hour=9).is_empty(), dimension
+        assert customers_by_reachability(db, filters, status="reached").is_empty(), dimension
+        assert numbers_with_reason(db, filters, reason="wrong_length").is_empty(), dimension
