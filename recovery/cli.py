@@ -42,7 +42,9 @@ def _progress() -> Progress:
 def generate(
     out: Annotated[Path, typer.Option(help="folder to write the demo files into")],
     loans: Annotated[int, typer.Option(min=10, help="loans in the book")] = 20000,
-    months: Annotated[int, typer.Option(min=2, help="monthly snapshots")] = 13,
+    months: Annotated[
+        int, typer.Option(min=2, help="months of collection work (plus the opening book)")
+    ] = 13,
     seed: Annotated[int, typer.Option(help="random seed: same seed, same files")] = 42,
     end_month: Annotated[str, typer.Option(help="last snapshot month, YYYY-MM")] = "2026-10",
 ) -> None:
