@@ -86,6 +86,7 @@ where best_rank is not null
 group by month, customer_id, branch, product, team, collector
 order by month;
 
+-- The intermediate table above is not kept.
 drop table phone_action_loan_months;
 
 -- phone_action_hours — one row per month, ISO weekday (1 = Monday), hour (0..23) of the
@@ -105,13 +106,13 @@ group by p.month, isodow(p.action_at), hour(p.action_at), v.branch, v.product, p
     p.collector
 order by p.month;
 
--- Numbers on file of the book's customers (invalid_numbers_summary, invalid_numbers_by_reason):
--- the book is the active loans of a month's latest snapshot, filtered by the branch,
--- product, team and collector on those snapshot rows; its customers are counted once
--- each. A customer whose active loans there all share one branch, product, team and
--- collector (nearly all) is summed into book_number_counts and book_invalid_reasons; the
--- few whose loans differ are listed in book_shared_customers, for the measures to count
--- once under whatever filters.
+-- Numbers on file of the book's customers (invalid_numbers_summary and
+-- invalid_numbers_by_reason): the book is the active loans of a month's latest snapshot,
+-- filtered by the branch, product, team and collector on those snapshot rows; its
+-- customers are counted once each. A customer whose active loans there all share one
+-- branch, product, team and collector (nearly all) is summed into book_number_counts and
+-- book_invalid_reasons; the few whose loans differ are listed in book_shared_customers,
+-- for the measures to count once under whatever filters.
 
 -- multi_loan_customers (temporary, dropped below) — one row per customer with more than
 -- one loan (loan_versions): the only customers who can have several active loans in a
@@ -137,9 +138,10 @@ with combinations as (
 select *, count(*) over (partition by as_of_date, customer_id) as count_combinations
 from combinations;
 
--- book_sole_customers — one row per month-latest snapshot and customer whose active loans
--- in it all have one branch, product, team and collector, with those values: the
--- customers with one loan, and those of multi_loan_combinations with one combination.
+-- book_sole_customers (temporary, dropped below) — one row per month-latest snapshot and
+-- customer whose active loans in it all have one branch, product, team and collector,
+-- with those values: the customers with one loan, and those of multi_loan_combinations
+-- with one combination.
 create or replace temp view book_sole_customers as
 select l.as_of_date, l.customer_id, l.branch, l.product, l.team, l.collector
 from loan_snapshots l
@@ -212,6 +214,7 @@ where not n.is_valid
   and n.customer_id in (select customer_id from book_shared_customers)
 group by n.customer_id, n.invalid_reason;
 
+-- The intermediate tables and view above are not kept.
 drop view book_sole_customers;
 
 drop table multi_loan_combinations;
