@@ -19,7 +19,7 @@ select * from (
 create or replace view phone_actions as
 with calls as (
     select a.action_id, a.loan_id, a.action_at, a.team, a.collector, a.outcome,
-        cast(date_trunc('month', a.action_at) as date) as month,
+        a.contact_relation, cast(date_trunc('month', a.action_at) as date) as month,
         a.outcome = 'connected'
             and coalesce(a.contact_relation, 'self') in ('self', 'spouse', 'family')
             as is_effective

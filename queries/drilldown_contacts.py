@@ -11,11 +11,51 @@ from pathlib import Path
 
 import polars as pl
 
-from queries.contacts import NUMBERS_ON_FILE_CTE, PHONE_CALLS_CTE
+from queries.common import latest_loan_facts
 from queries.drilldown import DRILL_ROW_LIMIT
 from queries.filters import Filters
+from queries.portfolio import BOOK_CTE
 from recovery.database import query
 from recovery.masking import mask_name, mask_phone
+
+# The period's phone actions under the filters, each with its reachability status (the view
+# phone_actions, which the contact measures count) and the loan's customer as on its latest
+# snapshot on or before the period's end; branch and product filtered as of then.
+PHONE_CALLS_CTE = (
+    """
+calls as (
+    select p.action_id, p.loan_id, p.action_at, p.outcome, p.contact_relation, p.team,
+        p.collector, p.is_effective, p.reachability
+    from phone_actions p
+    where p.action_at >= $period_start and p.action_at < $period_after
+      and ($team is null or p.team = $team)
+      and ($allowed_teams is null or p.team in (select unnest($allowed_teams)))
+      and ($collector is null or p.collector = $collector)
+),
+"""
+    + latest_loan_facts("loan_facts", "calls")
+    + """,
+phone_calls as (
+    select c.*, f.customer_id
+    from calls c
+    left join loan_facts f on f.loan_id = c.loan_id
+    where ($branch is null or f.branch = $branch)
+      and ($product is null or f.product = $product)
+)"""
+)
+
+# The numbers on file of the customers of the period's book (as the invalid-number
+# measures count them).
+NUMBERS_ON_FILE_CTE = f"""
+{BOOK_CTE},
+customers as (
+    select distinct customer_id from book
+),
+numbers as (
+    select n.*
+    from contact_numbers n
+    join customers c on c.customer_id = n.customer_id
+)"""
 
 # The latest name of each customer of the CTE `chosen`, as on its latest snapshot on or
 # before the period's end.
@@ -36,10 +76,6 @@ CUSTOMER_NAMES_CTE = """customer_names as (
 # about, phone actions, the last call, and the status.
 CUSTOMERS_BY_REACHABILITY_SQL = f"""
 with {PHONE_CALLS_CTE},
-statuses (status, status_rank) as (
-    values ('reached', 1), ('third_party', 2), ('no_answer', 3), ('switched_off', 4),
-           ('unreachable', 5)
-),
 per_customer as (
     select p.customer_id,
         min(s.status_rank) as best_rank,
@@ -47,14 +83,14 @@ per_customer as (
         count(*) as count_phone_actions,
         max(p.action_at) as last_called_at
     from phone_calls p
-    left join statuses s on s.status = p.reachability
+    left join reachability_statuses s on s.status = p.reachability
     where p.customer_id is not null
     group by p.customer_id
 ),
 chosen as (
     select c.*, s.status as reachability
     from per_customer c
-    join statuses s on s.status_rank = c.best_rank
+    join reachability_statuses s on s.status_rank = c.best_rank
     where s.status = $status
 ),
 {CUSTOMER_NAMES_CTE},
