@@ -1,10 +1,13 @@
 """The Dash shell: pages registered from `dashboard/pages` with Dash's pages mechanism;
-each page draws the shared frame (navigation, language switch, filter bar) from the URL."""
+each page draws the shared frame (navigation, language switch, filter bar) from the URL.
+The login gate (`dashboard/auth.py`) stands in front of all of it."""
 
 from pathlib import Path
 
 import dash
 from dash import Dash, html
+
+from dashboard import auth
 
 PAGES = Path(__file__).parent / "pages"
 
@@ -18,6 +21,7 @@ def create_app() -> Dash:
         suppress_callback_exceptions=True,
     )
     app.layout = html.Div([dash.page_container], className="app")
+    auth.install(app.server)
     return app
 
 

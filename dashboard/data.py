@@ -2,7 +2,8 @@
 filters, their answers kept in a bounded in-memory cache.
 
 An answer is keyed by the database file's identity (a load swaps a new file in with
-os.replace, so the inode and modification time change), the measure and its arguments.
+os.replace, so the inode and modification time change), the measure and its arguments:
+the filters hold the teams the user may see, so one user's answer is never another's.
 Nothing is read from the database again while the same answer is cached, and an answer
 computed for one request is shared with the requests waiting for it.
 """
@@ -18,6 +19,7 @@ from typing import Any
 
 import polars as pl
 
+from dashboard import access
 from queries.filters import Filters, stack_months
 from queries.people import with_customer_names
 from recovery.database import DatabaseMissing
@@ -106,11 +108,14 @@ def measure(fn: Callable[..., Any], filters: Filters | None = None, **options: H
 def with_names(
     fn: Callable[..., pl.DataFrame], filters: Filters, **options: Hashable
 ) -> pl.DataFrame:
-    """`fn`'s list of customers with their masked names beside the ids, cached whole."""
-    db = settings().db
-    key = (database_identity(db), "named", _name(fn), filters, tuple(sorted(options.items())))
+    """`fn`'s list of customers with their names beside the ids (masked unless the user
+    may see them), cached whole."""
+    db, masked = settings().db, not access.viewer().sees_names
+    key = (database_identity(db), "named", _name(fn), filters, tuple(sorted(options.items())),
+           masked)  # fmt: skip
     return answers().get(
-        key, lambda: with_customer_names(db, filters, measure(fn, filters, **options))
+        key,
+        lambda: with_customer_names(db, filters, measure(fn, filters, **options), masked=masked),
     )
 
 

@@ -1,36 +1,42 @@
-"""What a click on a bar or cell opens: the drill-down spec read from the clicked point,
-and the table of loans behind it.
+"""What a click on a bar, a cell or a table row opens: the drill-down spec read from the
+clicked point or row, and the table of loans (or customers, numbers, calls) behind it.
 
-A drillable figure puts its keys first in each point's customdata; pages say, per chart,
-which kind of list it opens and what those keys are (`register`)."""
+A drillable figure puts its keys first in each point's customdata; pages say, per chart
+or table, which kind of list it opens and what those keys are (`register`)."""
 
 from dataclasses import dataclass, field
 
 import polars as pl
 
-from dashboard import data
+from dashboard import access, data
 from dashboard.formatting import period_label
 from dashboard.i18n import t, value_label
 from dashboard.view import View
-from queries import drilldown
+from queries import drilldown, drilldown_aging, drilldown_contacts
 
 
 @dataclass(frozen=True)
 class DrillSource:
-    kind: str  # aging_bucket, tier, roll, worked, promises
+    kind: str  # aging_bucket, tier, roll, worked, promises, cured, vintage, reachability,
+    # invalid_reason, call_hour
     keys: tuple[str, ...]  # names of the point's first customdata values, or of `fields`
     fixed: dict[str, str] = field(default_factory=dict)
-    fields: tuple[str, ...] = ()  # point fields holding the keys (a heatmap's y and x)
+    fields: tuple[str, ...] = ()  # point fields (a heatmap's y and x) or a row's columns
 
 
 SOURCES: dict[str, DrillSource] = {}
+
+# The lists behind the contact figures (the cure-rate trend's and vintage curves' come
+# after all the others).
+CONTACT_KINDS = ("reachability", "invalid_reason", "call_hour")
 
 
 def register(
     chart: str, kind: str, keys: tuple[str, ...], *, fields: tuple[str, ...] = (), **fixed: str
 ) -> None:
     """A bar's keys come first in its customdata; a heatmap cell's are its y and x (the
-    browser reports no customdata for heatmaps), named in `fields`."""
+    browser reports no customdata for heatmaps), and a table row's are its columns, named
+    in `fields`."""
     SOURCES[chart] = DrillSource(kind, keys, fixed, fields)
 
 
@@ -44,6 +50,20 @@ def spec_from_click(chart: str, click: dict | None) -> dict | None:
         values = [point.get(name) for name in source.fields]
     else:
         values = point.get("customdata")
+    return _spec(source, values)
+
+
+def spec_from_row(table: str, cell: dict | None, rows: list[dict] | None) -> dict | None:
+    """The drill-down spec of a click on a cell of the grid `table`, whose rows are `rows`
+    in the order the grid shows them: its kind and the row's keys, or None."""
+    source = SOURCES.get(table)
+    index = (cell or {}).get("rowIndex")
+    if source is None or not rows or not isinstance(index, int) or not 0 <= index < len(rows):
+        return None
+    return _spec(source, [rows[index].get(name) for name in source.fields])
+
+
+def _spec(source: DrillSource, values: object) -> dict | None:
     if not isinstance(values, list) or None in values[: len(source.keys)]:
         return None
     if len(values) < len(source.keys):
@@ -52,18 +72,21 @@ def spec_from_click(chart: str, click: dict | None) -> dict | None:
 
 
 def drill_frame(spec: dict, view: View) -> pl.DataFrame:
-    """The loans (or promises) behind the spec under the view's filters."""
+    """The loans (or promises) behind the spec under the view's filters; customer names
+    masked unless the user may see them."""
     filters = view.filters
     kind = spec["kind"]
+    masked = not access.viewer().sees_names
     if kind == "aging_bucket":
         period_filters = view.with_filters(period=spec["period"]).filters
-        return data.measure(drilldown.loans_in_bucket, period_filters, bucket=spec["bucket"])
-    if kind == "tier":
-        return data.measure(drilldown.loans_in_tier, filters, tier=spec["tier"])
-    if kind == "roll":
         return data.measure(
-            drilldown.loans_rolled, filters, from_bucket=spec["source"], to_state=spec["target"]
+            drilldown.loans_in_bucket, period_filters, bucket=spec["bucket"], masked=masked
         )
+    if kind == "tier":
+        return data.measure(drilldown.loans_in_tier, filters, tier=spec["tier"], masked=masked)
+    if kind == "roll":
+        return data.measure(drilldown.loans_rolled, filters, from_bucket=spec["source"],
+                            to_state=spec["target"], masked=masked)  # fmt: skip
     if kind == "worked":
         return data.measure(
             drilldown.loans_worked,
@@ -72,6 +95,7 @@ def drill_frame(spec: dict, view: View) -> pl.DataFrame:
             value=spec["value"],
             bucket=spec.get("bucket"),
             window_days=view.window_days,
+            masked=masked,
         )
     if kind == "promises":
         period_filters = view.with_filters(period=spec["period"]).filters
@@ -80,7 +104,34 @@ def drill_frame(spec: dict, view: View) -> pl.DataFrame:
             period_filters,
             verdict=spec["verdict"],
             grace_days=data.settings().promise_grace_days,
+            masked=masked,
         )
+    if kind in CONTACT_KINDS:
+        return _contact_list(spec, view, masked)
+    return _curve_list(spec, view, masked)
+
+
+def _contact_list(spec: dict, view: View, masked: bool) -> pl.DataFrame:
+    filters, kind = view.filters, spec["kind"]
+    if kind == "reachability":
+        return data.measure(drilldown_contacts.customers_by_reachability, filters,
+                            status=spec["status"], masked=masked)  # fmt: skip
+    if kind == "invalid_reason":
+        return data.measure(drilldown_contacts.numbers_with_reason, filters,
+                            reason=spec["reason"], masked=masked)  # fmt: skip
+    return data.measure(drilldown_contacts.calls_at_hour, filters, weekday=int(spec["weekday"]),
+                        hour=int(spec["hour"]), masked=masked)  # fmt: skip
+
+
+def _curve_list(spec: dict, view: View, masked: bool) -> pl.DataFrame:
+    kind = spec["kind"]
+    if kind == "cured":
+        period_filters = view.with_filters(period=spec["period"]).filters
+        return data.measure(drilldown_aging.loans_cured, period_filters, masked=masked)
+    if kind == "vintage":
+        return data.measure(drilldown_aging.vintage_loans_past_due, view.filters,
+                            vintage=spec["vintage"], months_on_book=int(spec["months_on_book"]),
+                            min_days=int(spec["min_days"]), masked=masked)  # fmt: skip
     raise ValueError(f"no drill-down of kind {kind!r}")
 
 
@@ -101,10 +152,31 @@ def drill_title(spec: dict, lang: str) -> str:
             what = t("drill.worked_bucket", lang, value=value, bucket=bucket)
         else:
             what = t("drill.worked", lang, value=value)
-    else:
+    elif kind == "promises":
         what = t("drill.promises", lang, period=period_label(spec["period"], lang),
                  verdict=value_label("verdict", spec["verdict"], lang))  # fmt: skip
+    elif kind in CONTACT_KINDS:
+        what = _contact_title(spec, lang)
+    else:
+        what = _curve_title(spec, lang)
     return t("drill.title", lang, what=what)
+
+
+def _contact_title(spec: dict, lang: str) -> str:
+    kind = spec["kind"]
+    if kind == "reachability":
+        return t("drill.reachability", lang, status=value_label("reach", spec["status"], lang))
+    if kind == "invalid_reason":
+        return t("drill.invalid_reason", lang, reason=value_label("reason", spec["reason"], lang))
+    return t("drill.call_hour", lang, weekday=value_label("weekday", spec["weekday"], lang),
+             hour=f"{int(spec['hour']):02d}:00")  # fmt: skip
+
+
+def _curve_title(spec: dict, lang: str) -> str:
+    if spec["kind"] == "cured":
+        return t("drill.cured", lang, period=period_label(spec["period"], lang))
+    return t("drill.vintage", lang, vintage=period_label(spec["vintage"], lang),
+             months=spec["months_on_book"], days=spec["min_days"])  # fmt: skip
 
 
 def file_name(spec: dict, extension: str) -> str:

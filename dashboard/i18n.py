@@ -260,6 +260,18 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "点击柱形或单元格查看其背后的贷款",
         "en": "Click a bar or cell to see the loans behind it",
     },
+    "hint.drill_point": {
+        "zh": "点击数据点查看其背后的贷款",
+        "en": "Click a point to see the loans behind it",
+    },
+    "hint.drill_contacts": {
+        "zh": "点击柱形或单元格查看其背后的明细",
+        "en": "Click a bar or cell to see what is behind it",
+    },
+    "hint.drill_worked": {
+        "zh": "点击柱形或行查看其催收的贷款",
+        "en": "Click a bar or row to see the loans worked",
+    },
     # Drill-down
     "drill.title": {"zh": "明细：{what}", "en": "Behind it: {what}"},
     "drill.close": {"zh": "关闭", "en": "Close"},
@@ -277,6 +289,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "{period} 到期的承诺 · {verdict}",
         "en": "{period} promises due · {verdict}",
     },
+    "drill.cured": {"zh": "{period} 治愈的贷款", "en": "Loans cured in {period}"},
+    "drill.vintage": {
+        "zh": "{vintage} 放款 · 第 {months} 个月 · 逾期 {days}+ 天",
+        "en": "Disbursed {vintage} · month {months} on book · {days}+ days past due",
+    },
+    "drill.reachability": {"zh": "客户可联情况：{status}", "en": "Customer reachability: {status}"},
+    "drill.invalid_reason": {"zh": "无效号码：{reason}", "en": "Invalid numbers: {reason}"},
+    "drill.call_hour": {"zh": "{weekday} {hour} 的电话", "en": "Calls on {weekday} at {hour}"},
     # Axes and series
     "axis.recovered": {"zh": "回收金额", "en": "Recovered"},
     "axis.outstanding": {"zh": "贷款余额", "en": "Outstanding"},
@@ -356,6 +376,22 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "col.count_met": {"zh": "见到本人", "en": "Met"},
     "col.monthly_visit_quota": {"zh": "月度指标", "en": "Quota"},
     "col.quota_share": {"zh": "完成率", "en": "Of quota"},
+    "col.loan_ids": {"zh": "借据号", "en": "Loans"},
+    "col.count_phone_actions": {"zh": "电话次数", "en": "Phone actions"},
+    "col.last_called_at": {"zh": "最近致电时间", "en": "Last call"},
+    "col.reachability": {"zh": "可联情况", "en": "Reachability"},
+    "col.phone": {"zh": "号码", "en": "Number"},
+    "col.relation": {"zh": "号码归属", "en": "Whose number"},
+    "col.number_type": {"zh": "号码类型", "en": "Number type"},
+    "col.invalid_reason": {"zh": "无效原因", "en": "Why invalid"},
+    "col.action_at": {"zh": "催收时间", "en": "Action time"},
+    "col.contact_phone": {"zh": "拨打号码", "en": "Number dialled"},
+    "col.contact_relation": {"zh": "联系对象", "en": "Spoke with"},
+    "col.outcome": {"zh": "联系结果", "en": "Outcome"},
+    "col.overdue_before": {"zh": "上月逾期金额", "en": "Overdue before"},
+    "col.disbursed_on": {"zh": "放款日期", "en": "Disbursed on"},
+    "col.principal": {"zh": "本金", "en": "Principal"},
+    "col.loan_status": {"zh": "贷款状态", "en": "Loan status"},
     # Values: aging buckets and the states a loan can roll to
     "bucket.Current": {"zh": "正常", "en": "Current"},
     "bucket.settled": {"zh": "已结清", "en": "Settled"},
@@ -403,6 +439,19 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "reason.wrong_area_code": {"zh": "区号错误", "en": "Wrong area code"},
     "reason.service_number": {"zh": "服务号码", "en": "Service number"},
     "reason.duplicate": {"zh": "重复号码", "en": "Duplicate"},
+    "relation.self": {"zh": "本人", "en": "Debtor"},
+    "relation.spouse": {"zh": "配偶", "en": "Spouse"},
+    "relation.family": {"zh": "亲属", "en": "Family"},
+    "relation.guarantor": {"zh": "担保人", "en": "Guarantor"},
+    "relation.colleague": {"zh": "同事", "en": "Colleague"},
+    "relation.other": {"zh": "其他", "en": "Other"},
+    "number_type.mobile": {"zh": "手机", "en": "Mobile"},
+    "number_type.landline": {"zh": "固定电话", "en": "Landline"},
+    "number_type.service": {"zh": "服务号码", "en": "Service number"},
+    "number_type.unknown": {"zh": "未知", "en": "Unknown"},
+    "loan_status.active": {"zh": "未结清", "en": "Active"},
+    "loan_status.settled": {"zh": "已结清", "en": "Settled"},
+    "loan_status.written_off": {"zh": "已核销", "en": "Written off"},
     "verdict.kept": {"zh": "已兑现", "en": "Kept"},
     "verdict.partly_kept": {"zh": "部分兑现", "en": "Partly kept"},
     "verdict.broken": {"zh": "未兑现", "en": "Broken"},
@@ -413,6 +462,45 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "weekday.5": {"zh": "周五", "en": "Fri"},
     "weekday.6": {"zh": "周六", "en": "Sat"},
     "weekday.7": {"zh": "周日", "en": "Sun"},
+    # Logging in and out (dashboard/auth.py, dashboard/login_page.py)
+    "login.title": {"zh": "登录", "en": "Log in"},
+    "login.name": {"zh": "用户名", "en": "User name"},
+    "login.password": {"zh": "密码", "en": "Password"},
+    "login.submit": {"zh": "登录", "en": "Log in"},
+    "login.failed": {"zh": "用户名或密码错误。", "en": "Wrong user name or password."},
+    "login.throttled": {
+        "zh": "登录失败次数过多：请 {seconds} 秒后再试。",
+        "en": "Too many failed logins: try again in {seconds} seconds.",
+    },
+    "login.unavailable": {
+        "zh": "暂时无法登录：服务器无法读取用户文件或写入审计日志，请联系管理员。",
+        "en": "Logging in is not possible now: the server cannot read its users file or "
+        "write its audit log. Please tell the administrator.",
+    },
+    "login.refused_origin": {
+        "zh": "登录请求来自其他网站，已拒绝。",
+        "en": "The login came from another site and was refused.",
+    },
+    "login.ended": {"zh": "您已退出登录。", "en": "You have logged out."},
+    "login.expired": {
+        "zh": "会话已结束，请重新登录。",
+        "en": "Your session has ended: please log in again.",
+    },
+    "auth.signed_in": {"zh": "{name}（{role}）", "en": "{name} ({role})"},
+    "auth.logout": {"zh": "退出登录", "en": "Log out"},
+    "role.executive": {"zh": "高管", "en": "executive"},
+    "role.manager": {"zh": "经理", "en": "manager"},
+    "role.analyst": {"zh": "分析员", "en": "analyst"},
+    "auth.scope": {"zh": "仅显示：{teams}", "en": "Showing only: {teams}"},
+    "data.rejects_hidden": {
+        "zh": "被拒绝的行只向能查看所有团队的用户显示。",
+        "en": "Rejected rows are shown only to users who see every team.",
+    },
+    "download.unaudited": {
+        "zh": "无法下载：服务器无法写入审计日志，请联系管理员。",
+        "en": "Download refused: the server cannot write its audit log. Please tell the "
+        "administrator.",
+    },
 }
 
 

@@ -1,15 +1,19 @@
 """The Download PDF button: the page's report as a PDF, for the filters, language and
 attribution window the page shows (its `view` store). The page frame places
 `pdf_download(view.lang)` (the Teams page may pass `template="manager"`); importing this
-module registers the callback."""
+module registers the callback. Each download is recorded in the audit log, with the
+filters and the teams the user may see."""
 
+import logging
 import tempfile
 from pathlib import Path
 
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard import data
+from dashboard import access, data
+from dashboard.i18n import t as dashboard_t
 from dashboard.view import View
+from recovery.audit import AuditError, filters_detail
 from reports.i18n import t
 from reports.naming import report_filename
 from reports.titles import report_title
@@ -18,6 +22,8 @@ BUTTON_ID = "pdf-download-button"
 TEMPLATE_ID = "pdf-download-template"
 DOWNLOAD_ID = "pdf-download"
 ERROR_ID = "pdf-download-error"
+
+log = logging.getLogger(__name__)
 
 
 def pdf_download(lang: str, *, template: str = "executive") -> html.Div:
@@ -65,4 +71,10 @@ def download_pdf(n_clicks: int, view_data: dict, template: str) -> tuple[dict | 
         content, name = report_pdf(view, template)
     except Exception as error:  # shown beside the button instead of a broken download
         return None, t("pdf.download_failed", view.lang, error=error)
+    try:
+        access.record(data.settings(), "download", format="pdf", file=name, template=template,
+                      lang=view.lang, filters=filters_detail(view.filters))  # fmt: skip
+    except AuditError:
+        log.exception("download of %s refused", name)
+        return None, dashboard_t("download.unaudited", view.lang)
     return dcc.send_bytes(content, name), ""

@@ -5,8 +5,10 @@
 - `teams.xlsx`: XLSX, Chinese headers, team types 电催 / 外访 / 法务 / 委外.
 - `contacts.csv`: GBK with CRLF line ends, Chinese headers; about 3 numbers a customer,
   about a fifth of them malformed.
-- `loans_YYYY-MM.csv`, one a month. The latest month: GBK with CRLF, Chinese headers and
-  values, dates `2026/10/31`, some amounts `1,234.56`. Other months: UTF-8, English headers
+- `loans_YYYY-MM.csv`, one a month, and one more for the month before the window: the
+  opening book, so the first month's actions have a snapshot to be placed at. The latest
+  month: GBK with CRLF, Chinese headers and values, dates `2026/10/31`, some amounts
+  `1,234.56`. Other months: UTF-8, English headers
   and values, ISO dates (disbursed_on written `2021年03月15日` two months back); the
   classification column by turns blank (the loader derives it), English or Chinese.
 - `actions_YYYY-MM.csv`, one a month: UTF-8 with BOM, Chinese headers and values (with
@@ -348,12 +350,13 @@ def generate_demo(
     end_month: str = "2026-10",
     progress: Progress | None = None,
 ) -> list[Path]:
-    """Write a synthetic portfolio of `loans` loans over `months` monthly snapshots.
+    """Write a synthetic portfolio of `loans` loans over `months` months of collection work.
 
     `loans` counts distinct loans: the book at the start of the window plus those disbursed
     during it. Snapshots are the month ends of the `months` months ending with `end_month`
-    (`YYYY-MM`). The same arguments always give byte-identical files. `progress(stage, done,
-    total)` is called with stage "teams", "contacts" (rows written) and "months".
+    (`YYYY-MM`), and of the month before them (the opening book). The same arguments always
+    give byte-identical files. `progress(stage, done, total)` is called with stage "teams",
+    "contacts" (rows written) and "months".
     """
     if loans < 1 or months < 1:
         raise InvalidDemoRequest(
@@ -373,6 +376,18 @@ def generate_demo(
     written.append(_write_contacts(out_dir / "contacts.csv", customers, contacts, seed, report))
     pools = _NotePools.build(np.random.default_rng([seed, 2]))
     state = _State.start(book)
+    opening = _opening_snapshot(state)
+    written.append(
+        _write_loans(
+            out_dir,
+            book,
+            customers,
+            opening,
+            _Layout.of(-1, months),
+            calendar,
+            np.random.default_rng([seed, 5]),
+        )
+    )
     counters = _Counters()
     for k in range(months):
         rng = np.random.default_rng([seed, 3, k])
@@ -403,9 +418,17 @@ class _Calendar:
         idx = np.arange(months)
         self.month_start = self.day_of(idx, 1)
         self.month_end = (self.first_month + idx + 1).astype("datetime64[D]").astype(np.int64) - 1
-        self.label = [str(self.first_month + k) for k in idx]
+        self.label = [self.label_of(k) for k in idx]
         last = np.datetime64(int(self.month_end[-1]), "D").astype(datetime)
         self.created = datetime(last.year, last.month, last.day, 18, 0, 0)
+
+    def end_of(self, month: int) -> int:
+        """Day number of the last day of `month` (months after the window's first; -1 is the
+        month before the window)."""
+        return int(self.day_of(month + 1, 1)) - 1
+
+    def label_of(self, month: int) -> str:
+        return str(self.first_month + month)
 
     def day_of(self, month: np.ndarray | int, day: np.ndarray | int) -> np.ndarray:
         """Day number of `day` in `month` (months after the window's first; may be negative)."""
@@ -769,13 +792,23 @@ class _Payments:
 
 
 @dataclass
-class _Month:
-    k: int
+class _Snapshot:
+    k: int  # month of the window, -1 for the month before it
     snapshot_loans: np.ndarray
     paid: np.ndarray
     status: np.ndarray  # _ACTIVE_ST, _SETTLED_ST or _WRITTEN_OFF_ST
+
+
+@dataclass
+class _Month(_Snapshot):
     actions: _Actions
     payments: _Payments
+
+
+def _opening_snapshot(state: _State) -> _Snapshot:
+    """The book at the end of the month before the window: the loans on it, as they start."""
+    loans = np.flatnonzero(state.status == 1)
+    return _Snapshot(-1, loans, state.paid[loans], np.full(len(loans), _ACTIVE_ST, np.int8))
 
 
 def _simulate_month(
@@ -1530,14 +1563,14 @@ def _write_loans(
     out_dir: Path,
     book: _Book,
     customers: _Customers,
-    month: _Month,
+    month: _Snapshot,
     layout: _Layout,
     cal: _Calendar,
     rng: np.random.Generator,
 ) -> Path:
     loans, paid, status = month.snapshot_loans, month.paid, month.status
     n = len(loans)
-    k, end = month.k, int(cal.month_end[month.k])
+    k, end = month.k, cal.end_of(month.k)
     term = book.term[loans]
     due = np.clip(k - book.disbursed_month[loans], 0, term)
     missed = np.where(status == _SETTLED_ST, 0, due - paid)
@@ -1591,7 +1624,7 @@ def _write_loans(
     frame = _spoil_loans(frame, rng, date_format, end)
     if chinese:
         frame = frame.rename(_LOAN_COLUMNS)
-    path = out_dir / f"loans_{cal.label[k]}.csv"
+    path = out_dir / f"loans_{cal.label_of(k)}.csv"
     _write_csv(path, frame, "gbk" if chinese else "utf-8")
     return path
 

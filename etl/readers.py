@@ -146,9 +146,13 @@ def _repeated_header(path: Path, encoding: str) -> str | None:
             headers = next(csv.reader(text), [])
     except csv.Error:
         return None  # a line csv cannot split: DuckDB's reader says what is wrong with it
+    return _first_repeated(headers)
+
+
+def _first_repeated(headers: list[str | None]) -> str | None:
     seen: set[str] = set()
     for header in headers:
-        name = header.strip().lstrip("\ufeff")
+        name = (header or "").strip().lstrip("\ufeff")
         if name and name in seen:
             return name
         seen.add(name)
@@ -193,6 +197,14 @@ def _read_utf8_csv(con: duckdb.DuckDBPyConnection, path: Path, encoding: str) ->
 
 def _read_xlsx(con: duckdb.DuckDBPyConnection, path: Path) -> ReadResult:
     reader = fastexcel.read_excel(path)
+    # fastexcel renames a header given twice (`amount`, `amount_1`): refuse it as for CSV.
+    first_rows = reader.load_sheet(0, header_row=None, n_rows=1, dtypes="string").to_arrow()
+    headers = list(first_rows.to_pylist()[0].values()) if first_rows.num_rows else []
+    repeated = _first_repeated(headers)
+    if repeated is not None:
+        raise AmbiguousHeader(
+            path.name, f"header {repeated!r} is given twice; keep one or rename the other"
+        )
     sheet = reader.load_sheet(0, dtypes="string")
     frame = pl.from_arrow(sheet.to_arrow())
     frame = frame.with_row_index("source_line", offset=2).with_columns(

@@ -1,6 +1,7 @@
 """The loans behind a bar or a cell: the rows a measure adds up, so a manager can see who
 they are. Each list is capped at `$limit` rows; `count_total` on every row tells how many
-there are in all. Customer names are masked before they leave this module.
+there are in all. Customer names are masked before they leave this module, unless the
+caller says the reader may see them (`masked=False`).
 
 Each list uses the same CTEs as the measure it opens, so its rows add up to the figure.
 """
@@ -164,31 +165,39 @@ limit $limit
 """
 
 
-def _masked(frame: pl.DataFrame) -> pl.DataFrame:
+def _named(frame: pl.DataFrame, masked: bool) -> pl.DataFrame:
+    if not masked:
+        return frame
     return frame.with_columns(
         pl.Series("customer_name", [mask_name(n) for n in frame["customer_name"]], pl.String)
     )
 
 
 def loans_in_bucket(
-    db: Path, filters: Filters, *, bucket: str, limit: int = DRILL_ROW_LIMIT
+    db: Path, filters: Filters, *, bucket: str, limit: int = DRILL_ROW_LIMIT, masked: bool = True
 ) -> pl.DataFrame:
     params = {**filters.params(), "bucket": bucket, "limit": limit}
-    return _masked(query(db, LOANS_IN_BUCKET_SQL, params))
+    return _named(query(db, LOANS_IN_BUCKET_SQL, params), masked)
 
 
 def loans_in_tier(
-    db: Path, filters: Filters, *, tier: str, limit: int = DRILL_ROW_LIMIT
+    db: Path, filters: Filters, *, tier: str, limit: int = DRILL_ROW_LIMIT, masked: bool = True
 ) -> pl.DataFrame:
     params = {**filters.params(), "tier": tier, "limit": limit}
-    return _masked(query(db, LOANS_IN_TIER_SQL, params))
+    return _named(query(db, LOANS_IN_TIER_SQL, params), masked)
 
 
 def loans_rolled(
-    db: Path, filters: Filters, *, from_bucket: str, to_state: str, limit: int = DRILL_ROW_LIMIT
+    db: Path,
+    filters: Filters,
+    *,
+    from_bucket: str,
+    to_state: str,
+    limit: int = DRILL_ROW_LIMIT,
+    masked: bool = True,
 ) -> pl.DataFrame:
     params = {**filters.params(), "from_bucket": from_bucket, "to_state": to_state}
-    return _masked(query(db, LOANS_ROLLED_SQL, {**params, "limit": limit}))
+    return _named(query(db, LOANS_ROLLED_SQL, {**params, "limit": limit}), masked)
 
 
 def loans_worked(
@@ -200,17 +209,24 @@ def loans_worked(
     window_days: int,
     bucket: str | None = None,
     limit: int = DRILL_ROW_LIMIT,
+    masked: bool = True,
 ) -> pl.DataFrame:
     if dimension not in COMPARISON_DIMENSIONS:
         raise ValueError(f"drill by one of {', '.join(COMPARISON_DIMENSIONS)}, not {dimension!r}")
     per_loan = PER_LOAN_CTE.format(attributed=ATTRIBUTED_PAYMENTS_CTE, dimension=dimension)
     sql = LOANS_WORKED_SQL.format(per_loan=per_loan, dimension=dimension)
     params = {**filters.params(), "window_days": window_days, "value": value, "bucket": bucket}
-    return _masked(query(db, sql, {**params, "limit": limit}))
+    return _named(query(db, sql, {**params, "limit": limit}), masked)
 
 
 def promises_with_verdict(
-    db: Path, filters: Filters, *, verdict: str, grace_days: int, limit: int = DRILL_ROW_LIMIT
+    db: Path,
+    filters: Filters,
+    *,
+    verdict: str,
+    grace_days: int,
+    limit: int = DRILL_ROW_LIMIT,
+    masked: bool = True,
 ) -> pl.DataFrame:
     params = {**filters.params(), "grace_days": grace_days, "verdict": verdict}
-    return _masked(query(db, PROMISES_WITH_VERDICT_SQL, {**params, "limit": limit}))
+    return _named(query(db, PROMISES_WITH_VERDICT_SQL, {**params, "limit": limit}), masked)

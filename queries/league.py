@@ -6,7 +6,7 @@ from pathlib import Path
 
 import polars as pl
 
-from queries.contacts import PHONE_CALLS_CTE
+from queries.contacts import PERIOD_COUNTS_CTE
 from queries.filters import Filters
 from queries.promises import DUE_IN_PERIOD, promise_params, promises_cte
 from recovery.database import query
@@ -18,11 +18,12 @@ LEAGUE_DIMENSIONS = ("team", "collector")
 # period: phone actions, effective contacts, effective contact rate (有效联系率) =
 # effective / phone actions (as contact_summary).
 CONTACTS_BY_SQL = """
-with {phone_calls},
+with {period_counts},
 final as (
-    select {dimension}, count(*) as count_phone_actions,
-        count(case when is_effective then 1 end) as count_effective
-    from phone_calls
+    select {dimension},
+        cast(sum(count_phone_actions) as bigint) as count_phone_actions,
+        cast(sum(count_effective) as bigint) as count_effective
+    from period_counts
     group by {dimension}
 )
 select {dimension}, count_phone_actions, count_effective,
@@ -61,7 +62,7 @@ def _checked(dimension: str) -> str:
 
 
 def contacts_by(db: Path, filters: Filters, *, dimension: str) -> pl.DataFrame:
-    sql = CONTACTS_BY_SQL.format(phone_calls=PHONE_CALLS_CTE, dimension=_checked(dimension))
+    sql = CONTACTS_BY_SQL.format(period_counts=PERIOD_COUNTS_CTE, dimension=_checked(dimension))
     return query(db, sql, filters.params())
 
 

@@ -1,4 +1,5 @@
-"""Customer names for lists a person reads, masked (张*) before they leave this module."""
+"""Customer names for lists a person reads, masked (张*) before they leave this module
+unless the caller says the reader may see them."""
 
 from pathlib import Path
 
@@ -25,14 +26,18 @@ order by customer_id
 """
 
 
-def with_customer_names(db: Path, filters: Filters, frame: pl.DataFrame) -> pl.DataFrame:
-    """`frame` with a masked `customer_name` column after its `customer_id`."""
+def with_customer_names(
+    db: Path, filters: Filters, frame: pl.DataFrame, *, masked: bool = True
+) -> pl.DataFrame:
+    """`frame` with a `customer_name` column after its `customer_id`, masked unless
+    `masked` is False."""
     ids = frame["customer_id"].unique().to_list()
     names = query(db, CUSTOMER_NAMES_SQL, {**filters.params(), "customer_ids": ids})
-    masked = names.with_columns(
-        pl.Series("customer_name", [mask_name(n) for n in names["customer_name"]], pl.String)
-    )
-    joined = frame.join(masked, on="customer_id", how="left", maintain_order="left")
+    if masked:
+        names = names.with_columns(
+            pl.Series("customer_name", [mask_name(n) for n in names["customer_name"]], pl.String)
+        )
+    joined = frame.join(names, on="customer_id", how="left", maintain_order="left")
     position = frame.columns.index("customer_id") + 1
     order = [*frame.columns[:position], "customer_name", *frame.columns[position:]]
     return joined.select(order)

@@ -7,14 +7,18 @@ happen unrecorded.
 """
 
 import fcntl
+import getpass
 import json
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
+
+if TYPE_CHECKING:
+    from recovery.settings import Settings
 
 ACTIONS = (
     "login_ok",
@@ -72,6 +76,20 @@ def _trimmed(value: Any) -> Any:
     return text if len(text) <= LONGEST_TEXT else text[:LONGEST_TEXT] + "…"
 
 
+def operator() -> str:
+    """The account running a command (a container may have no name for it)."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return f"uid {os.getuid()}"
+
+
+def filters_detail(filters: object) -> dict[str, Any]:
+    """The filters of a download, report or export as the log keeps them: the ones set
+    (the period, the dimensions chosen, the teams the user may see)."""
+    return {name: value for name, value in vars(filters).items() if value is not None}
+
+
 class AuditLog:
     def __init__(
         self,
@@ -82,6 +100,10 @@ class AuditLog:
         self.path = path
         self.zone = zone
         self.clock = clock
+
+    @classmethod
+    def from_settings(cls, settings: "Settings") -> "AuditLog":
+        return cls(settings.audit_log, ZoneInfo(settings.timezone))
 
     def record(
         self, action: str, *, user: str, client: str | None = None, **details: Any

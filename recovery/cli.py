@@ -1,5 +1,6 @@
 """`recovery`: the one command line in front of the ETL, the measures and the dashboard."""
 
+import ipaddress
 import json
 import sys
 from pathlib import Path
@@ -11,8 +12,9 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from recovery.admin_cli import audit, users_app
-from recovery.settings import get_settings
+from recovery.admin_cli import COMMAND_LINE, audit, users_app
+from recovery.audit import AuditError, AuditLog, filters_detail, operator
+from recovery.settings import Settings, get_settings
 
 app = typer.Typer(
     help="Loan collection analytics: load lenders' files, compute recovery KPIs, serve the "
@@ -40,7 +42,9 @@ def _progress() -> Progress:
 def generate(
     out: Annotated[Path, typer.Option(help="folder to write the demo files into")],
     loans: Annotated[int, typer.Option(min=10, help="loans in the book")] = 20000,
-    months: Annotated[int, typer.Option(min=2, help="monthly snapshots")] = 13,
+    months: Annotated[
+        int, typer.Option(min=2, help="months of collection work (plus the opening book)")
+    ] = 13,
     seed: Annotated[int, typer.Option(help="random seed: same seed, same files")] = 42,
     end_month: Annotated[str, typer.Option(help="last snapshot month, YYYY-MM")] = "2026-10",
 ) -> None:
@@ -171,6 +175,7 @@ def kpis(
         grace_days=settings.promise_grace_days,
     )
     if as_json:
+        _audit(settings, "export", what="kpis", format="json", filters=filters_detail(filters))
         print(json.dumps(report, ensure_ascii=False, indent=2))
         return
     _print_kpis(report)
@@ -215,15 +220,46 @@ def _print_kpis(report: dict) -> None:
     console.print(methods)
 
 
+def is_loopback(host: str) -> bool:
+    """True for an address only this machine can reach: localhost, 127.x.x.x, ::1."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="port to listen on")] = 8050,
 ) -> None:
-    """Serve the dashboard (default http://127.0.0.1:8050)."""
+    """Serve the dashboard (default http://127.0.0.1:8050). With users configured
+    (`recovery users add`) everyone logs in; with none, it listens on this machine only."""
+    from recovery.users import UserStore
+
+    settings = get_settings()
+    users = UserStore(settings.users_file).users()
+    if not users and not is_loopback(host):
+        errors.print(
+            f"refusing to serve on {host}: no dashboard users are configured, so anyone who "
+            "reaches the address would see the whole book without logging in. Add users first "
+            "(recovery users add NAME --role executive), or serve on 127.0.0.1.\n"
+            f"拒绝在 {host} 上提供服务：尚未配置任何用户，任何能访问该地址的人都无需登录"
+            "即可看到全部数据。请先添加用户（recovery users add），或在 127.0.0.1 上提供服务。",
+            markup=False,
+            highlight=False,
+        )
+        raise typer.Exit(1)
     from dashboard.app import serve as serve_dashboard
 
-    console.print(f"Dashboard on http://{host}:{port}/  (database {get_settings().db})")
+    login = f"login required, {len(users)} users" if users else "no users: no login"
+    console.print(
+        f"Dashboard on http://{host}:{port}/  (database {settings.db}; {login})",
+        markup=False,
+        highlight=False,
+    )
     serve_dashboard(host, port)
 
 
@@ -253,7 +289,18 @@ def report(
     settings = get_settings()
     filters = Filters(period, branch=branch, product=product, team=team)
     write_atomically(out, lambda path: write_report(template, filters, lang, path, settings))
+    try:
+        _audit(settings, "report", template=template, lang=lang, file=str(out),
+               filters=filters_detail(filters))  # fmt: skip
+    except AuditError:
+        out.unlink(missing_ok=True)  # no report leaves unrecorded
+        raise
     console.print(f"Wrote {out}")
+
+
+def _audit(settings: Settings, action: str, **details: object) -> None:
+    """Records a report or an export as done by the account running the command."""
+    AuditLog.from_settings(settings).record(action, user=operator(), client=COMMAND_LINE, **details)
 
 
 @app.command()

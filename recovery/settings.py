@@ -148,7 +148,8 @@ class ScheduleSettings(BaseModel):
 
 
 class LoginSettings(BaseModel):
-    """How repeated failed logins are slowed down, per user name and client address."""
+    """How repeated failed logins are slowed down, per user name and client address, and
+    how long a dashboard session lasts."""
 
     max_failures: int = Field(
         5, ge=1, description="failed logins allowed within the window before logins are refused"
@@ -158,6 +159,14 @@ class LoginSettings(BaseModel):
         30, gt=0, description="refusal after one failure too many; doubles with each further one"
     )
     longest_delay_seconds: float = Field(3600, gt=0, description="the refusal grows no longer")
+    session_hours: float = Field(
+        8, gt=0, description="a dashboard session ends this long after its login"
+    )
+    secure_cookie: bool = Field(
+        False,
+        description="always mark the session cookie Secure (set it when a proxy in front of "
+        "the dashboard serves HTTPS; a request that arrives over HTTPS gets it anyway)",
+    )
 
 
 class Settings(BaseSettings):

@@ -1,4 +1,5 @@
-"""One scheduled job, run once for one fire time: its reports written, then mailed."""
+"""One scheduled job, run once for one fire time: its reports written, recorded in the
+audit log, then mailed."""
 
 import logging
 from collections.abc import Callable
@@ -8,6 +9,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from queries.filters import Filters
+from recovery.audit import AuditError, AuditLog, filters_detail, operator
 from recovery.settings import ReportJob, Settings
 from reports.files import write_atomically
 from reports.i18n import t
@@ -89,6 +91,7 @@ def run_job(
                 request.out,
                 lambda path, r=request: write(r.template, r.filters, r.lang, path, settings),
             )
+            _audit(job, request, settings)
             written.append(request.out)
             if job.email_to:
                 _mail(job, request, settings)
@@ -98,6 +101,25 @@ def run_job(
     if failures:
         raise JobFailed(job.name, failures)
     return written
+
+
+def _audit(job: ReportJob, request: ReportRequest, settings: Settings) -> None:
+    """Records the report as produced by the account running the scheduler; a report that
+    cannot be recorded is removed and counts as failed."""
+    try:
+        AuditLog.from_settings(settings).record(
+            "report",
+            user=operator(),
+            client="schedule",
+            job=job.name,
+            template=request.template,
+            lang=request.lang,
+            file=str(request.out),
+            filters=filters_detail(request.filters),
+        )
+    except AuditError:
+        request.out.unlink(missing_ok=True)
+        raise
 
 
 def _mail(job: ReportJob, request: ReportRequest, settings: Settings) -> None:

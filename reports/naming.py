@@ -16,9 +16,18 @@ def scope_label(filters: Filters) -> str:
     parts = [
         f"{name}-{_slug(value)}"
         for name in ("branch", "product", "team", "collector", "method")
-        if (value := getattr(filters, name)) is not None
+        if (value := _named(filters, name)) is not None
     ]
     return "_".join(parts) or "all"
+
+
+def _named(filters: Filters, name: str) -> str | None:
+    """A filter's value; for a user who sees only some teams and set no team filter,
+    those teams."""
+    value = getattr(filters, name)
+    if name == "team" and value is None and filters.allowed_teams is not None:
+        return "+".join(filters.allowed_teams)
+    return value
 
 
 def report_filename(template: str, filters: Filters, lang: str) -> str:

@@ -33,10 +33,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_dashboard(db: Path) -> Iterator[str]:
+def running_dashboard(db: Path, env: dict[str, str] | None = None) -> Iterator[str]:
+    """`recovery serve` on the database `db`, with `env` added to its environment."""
     port = free_port()
     recovery = Path(sys.executable).parent / "recovery"
-    env = {**os.environ, "RECOVERY_DB": str(db)}
+    env = {**os.environ, "RECOVERY_DB": str(db), **(env or {})}
     # The server logs every request: to a file, as a pipe nobody reads would fill and stall it.
     log = tempfile.TemporaryFile()
     server = subprocess.Popen(

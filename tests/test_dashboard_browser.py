@@ -215,6 +215,30 @@ def test_a_heatmap_cell_opens_the_loans_behind_it(
     assert console_errors == []
 
 
+def test_a_contacts_bar_opens_its_customers(
+    site: str, browser_page: Page, console_errors: list[str]
+) -> None:
+    open_page(browser_page, f"{site}/contacts?lang=zh")
+    bars = browser_page.locator('[id*="contacts-reachability"] .bars path')
+    bars.first.click(force=True)  # reached, the best status
+    panel = browser_page.locator("#drill-panel")
+    expect(panel).to_be_visible()
+    expect(browser_page.locator("#drill-title")).to_have_text(
+        "明细：客户可联情况：联系到本人或家人"
+    )
+    settle(browser_page)
+    count = browser_page.locator("#drill-count").inner_text()
+    assert re.fullmatch(r"共 [\d,]+ 行(，显示前 [\d,]+ 行)?", count), count
+    shown = grid_rows(browser_page, "drill-grid")
+    assert shown and all(re.fullmatch(r".\*+", row[1]) for row in shown if row[1] != "—")
+    assert {row[5] for row in shown} == {"联系到本人或家人"}
+    panel.scroll_into_view_if_needed()
+    browser_page.screenshot(path=SCREENSHOTS / "dashboard-contacts-drill-zh.png", full_page=True)
+    browser_page.locator("#drill-close").click()
+    expect(panel).to_be_hidden()
+    assert console_errors == []
+
+
 def test_no_personal_value_reaches_the_browser(site: str, book: Path, browser_page: Page) -> None:
     bodies: list[str] = []
 

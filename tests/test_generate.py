@@ -227,7 +227,7 @@ def test_writes_every_kind_in_its_format(small: Path, tmp_path: Path) -> None:
     names = sorted(p.name for p in written)
     months = ["2026-07", "2026-08", "2026-09", "2026-10"]
     assert names == sorted(
-        ["teams.xlsx", "contacts.csv"]
+        ["teams.xlsx", "contacts.csv", "loans_2026-06.csv"]  # the opening book
         + [f"loans_{m}.csv" for m in months]
         + [f"actions_{m}.csv" for m in months]
         + [
@@ -289,11 +289,24 @@ def test_loan_ids_unique_per_snapshot(small: Path) -> None:
     assert history.height > 4 * 1_500
     assert history.select(pl.struct("as_of_date", "loan_id").is_duplicated().any()).item() is False
     assert sorted(history["as_of_date"].unique().dt.to_string()) == [
+        "2026-06-30",  # the opening book
         "2026-07-31",
         "2026-08-31",
         "2026-09-30",
         "2026-10-31",
     ]
+
+
+def test_the_opening_book_places_the_first_months_actions(small: Path) -> None:
+    """Every loan worked in the window's first month is on a snapshot before its first
+    action (the opening book, or a later one for a loan disbursed in that month)."""
+    opening = read_table(small / "loans_2026-06.csv")
+    first_actions = read_table(small / "actions_2026-07.csv")
+    worked = set(first_actions["loan_id"].drop_nulls())
+    on_book = set(opening["loan_id"])
+    july = set(read_table(small / "loans_2026-07.csv")["loan_id"])
+    assert worked and worked <= on_book | july
+    assert len(worked - on_book) < len(worked) / 10  # nearly all were on the opening book
 
 
 def test_snapshots_roll_cure_and_settle(small: Path) -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+import xlsxwriter
 from polars.testing import assert_frame_equal
 
 from recovery.settings import Settings
@@ -196,6 +197,23 @@ def test_one_header_given_twice_is_refused(
     assert outcome.status == "refused"
     assert outcome.error == (
         "payments.csv: header '借据号' is given twice; keep one or rename the other"
+    )
+    assert not settings.db.exists()
+
+
+def test_one_header_given_twice_in_xlsx_is_refused(settings: Settings, tmp_path: Path) -> None:
+    path = tmp_path / "payments.xlsx"
+    workbook = xlsxwriter.Workbook(path)
+    sheet = workbook.add_worksheet()
+    for row, values in enumerate(
+        [["借据号", "还款日期", "还款金额", "借据号"], ["L1", "2026-10-01", "100.00", "L2"]]
+    ):
+        sheet.write_row(row, 0, values)
+    workbook.close()
+    [outcome] = load(settings, path)
+    assert outcome.status == "refused"
+    assert outcome.error == (
+        "payments.xlsx: header '借据号' is given twice; keep one or rename the other"
     )
     assert not settings.db.exists()
 

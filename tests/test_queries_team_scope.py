@@ -11,7 +11,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from queries import dimensions, drilldown
+from queries import dimensions, drilldown, drilldown_aging, drilldown_contacts
 from queries.call_outcomes import call_outcomes
 from queries.catalogue import MEASURES
 from queries.filters import Filters
@@ -49,26 +49,35 @@ def test_every_team_filter_has_its_allowed_teams_companion(module: str) -> None:
     assert not missing
 
 
-def cells(book: tuple[Path, Settings], team: str) -> dict[str, str]:
+def cells(book: tuple[Path, Settings], team: str) -> dict[str, object]:
     """A cell of each drillable figure that has loans of `team`."""
     db, settings = book
     filters = Filters(DEMO_PERIOD, team=team)
 
-    def first(measure: str, column: str, count: str = "count_loans") -> str:
-        frame = MEASURES[measure](db, filters, settings)
-        return frame.filter(pl.col(count) > 0)[column][0]
+    def first(measure: str, column: str, count: str = "count_loans", default: object = None):
+        """The first value with a count, or `default` when the team has none (a team of
+        field visits makes no calls)."""
+        frame = MEASURES[measure](db, filters, settings).filter(pl.col(count) > 0)
+        return frame[column][0] if frame.height else default
 
     rolls = MEASURES["roll_rates"](db, filters, settings).filter(pl.col("count_loans") > 0)
+    vintage = first("vintage_curves", "vintage", "principal_30_plus")
     return {
         "bucket": first("aging", "bucket"),
         "tier": first("classification", "tier"),
         "roll_from": rolls["from_bucket"][0],
         "roll_to": rolls["to_state"][0],
         "method": first("recovery_by_method", "method"),
+        "status": first("reachability", "status", "count_customers", "reached"),
+        "reason": first("invalid_numbers_by_reason", "reason", "count_numbers", "duplicate"),
+        "weekday": first("best_time_to_call", "weekday", "count_phone_actions", 1),
+        "hour": first("best_time_to_call", "hour", "count_phone_actions", 10),
+        "vintage": vintage.strftime("%Y-%m") if vintage else DEMO_PERIOD,
+        "months_on_book": first("vintage_curves", "months_on_book", "principal_30_plus", 0),
     }
 
 
-def drilldowns(book: tuple[Path, Settings], cell: dict[str, str]) -> dict:
+def drilldowns(book: tuple[Path, Settings], cell: dict[str, object]) -> dict:
     """Every drill-down, opened on `cell`; the call outcomes and the report teams."""
     db, settings = book
     window, grace = settings.attribution_window_days, settings.promise_grace_days
@@ -84,13 +93,26 @@ def drilldowns(book: tuple[Path, Settings], cell: dict[str, str]) -> dict:
         "promises_broken": lambda f: drilldown.promises_with_verdict(
             db, f, verdict="broken", grace_days=grace
         ),
+        "loans_cured": lambda f: drilldown_aging.loans_cured(db, f),
+        "vintage_loans_past_due": lambda f: drilldown_aging.vintage_loans_past_due(
+            db, f, vintage=cell["vintage"], months_on_book=cell["months_on_book"], min_days=30
+        ),
+        "customers_by_reachability": lambda f: drilldown_contacts.customers_by_reachability(
+            db, f, status=cell["status"]
+        ),
+        "numbers_with_reason": lambda f: drilldown_contacts.numbers_with_reason(
+            db, f, reason=cell["reason"]
+        ),
+        "calls_at_hour": lambda f: drilldown_contacts.calls_at_hour(
+            db, f, weekday=cell["weekday"], hour=cell["hour"]
+        ),
         "call_outcomes": lambda f: call_outcomes(db, f),
         "team_names": lambda f: pl.DataFrame({"team": team_names(db, f)}, {"team": pl.String}),
     }
 
 
 def every_answer(
-    book: tuple[Path, Settings], filters: Filters, cell: dict[str, str]
+    book: tuple[Path, Settings], filters: Filters, cell: dict[str, object]
 ) -> dict[str, pl.DataFrame]:
     db, settings = book
     answers = {name: measure(db, filters, settings) for name, measure in MEASURES.items()}
@@ -108,7 +130,9 @@ def test_a_manager_of_one_team_sees_what_the_team_filter_gives(book, two_teams) 
             continue
         assert_frame_equal(scoped[name], expected, check_dtypes=False), name
     assert scoped["portfolio_summary"]["count_active_loans"].item() > 0
-    for name in ("loans_in_bucket", "loans_in_tier", "loans_rolled", "loans_worked"):
+    for name in ("loans_in_bucket", "loans_in_tier", "loans_rolled", "loans_worked",
+                 "vintage_loans_past_due", "customers_by_reachability", "numbers_with_reason",
+                 "calls_at_hour"):  # fmt: skip
         assert scoped[name].height > 0, name
 
 

@@ -131,6 +131,8 @@ def test_the_commands_actions_and_settings_are_documented(monkeypatch) -> None:
         assert command in readme, command
     assert all(f"`{action}`" in readme for action in ACTIONS)
     monkeypatch.setenv("RECOVERY_CONFIG", str(root / "recovery.example.toml"))
+    monkeypatch.delenv("RECOVERY_USERS_FILE", raising=False)
+    monkeypatch.delenv("RECOVERY_AUDIT_LOG", raising=False)
     example = Settings()
     assert example.users_file == Path("config/users.json")
     assert example.audit_log == Path("data/audit.log")

@@ -21,16 +21,20 @@ def filter_id(name: str) -> str:
 
 def options(view: View) -> dict[str, list[dict[str, str]]]:
     """Options of each dropdown from the database: months with a loans snapshot, and the
-    values of each dimension (collectors of the chosen team only)."""
+    values of each dimension (collectors of the chosen team only; teams and collectors of
+    the teams the user may see only)."""
     lang = view.lang
+    allowed = view.filters.allowed_teams
     return {
         "period": [
             {"label": period_label(p, lang), "value": p} for p in data.measure(dimensions.periods)
         ],
         "branch": _plain(data.measure(dimensions.branches)),
         "product": _plain(data.measure(dimensions.products)),
-        "team": _plain(data.measure(dimensions.teams)),
-        "collector": _plain(data.measure(dimensions.collectors, team=view.filters.team)),
+        "team": _plain(data.measure(dimensions.teams, allowed_teams=allowed)),
+        "collector": _plain(
+            data.measure(dimensions.collectors, team=view.filters.team, allowed_teams=allowed)
+        ),
         "method": [
             {"label": value_label("method", m, lang), "value": m}
             for m in data.measure(dimensions.methods)
@@ -86,7 +90,8 @@ def search_for(view: View, values: dict[str, str | None]) -> str:
         changed = changed.with_filters(period=values["period"])
     collector, team = changed.filters.collector, changed.filters.team
     if collector and team and team != view.filters.team:
-        if collector not in data.measure(dimensions.collectors, team=team):
+        allowed = view.filters.allowed_teams
+        if collector not in data.measure(dimensions.collectors, team=team, allowed_teams=allowed):
             changed = changed.with_filters(collector=None)
     return changed.search()
 

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping, Sequence
 import dash
 from dash import dcc, html
 
-from dashboard import data
+from dashboard import access, data
 from dashboard.components.drill_panel import drill_panel
 from dashboard.components.filter_bar import filter_bar
 from dashboard.formatting import zoned_moment
@@ -68,6 +68,7 @@ def header(path: str, view: View) -> html.Header:
                         className="lang-switch",
                         title=t("lang.label", view.lang),
                     ),
+                    *signed_in(view.lang),
                 ],
                 className="top",
             ),
@@ -75,6 +76,26 @@ def header(path: str, view: View) -> html.Header:
         ],
         className="masthead",
     )
+
+
+def signed_in(lang: str) -> list:
+    """Who is logged in, the teams they see when not all, and the logout button; nothing
+    when no users are configured."""
+    viewer = access.viewer()
+    if viewer.user is None:
+        return []
+    role = t(f"role.{viewer.user.role}", lang)
+    shown = [html.Span(t("auth.signed_in", lang, name=viewer.name, role=role), id="signed-in")]
+    if viewer.allowed_teams is not None:
+        teams = "、".join(viewer.allowed_teams) if lang == "zh" else ", ".join(viewer.allowed_teams)
+        shown.append(html.Span(t("auth.scope", lang, teams=teams), className="hint", id="scope"))
+    logout = html.Form(
+        html.Button(t("auth.logout", lang), type="submit", id="logout", className="logout"),
+        action=f"/logout?lang={lang}",
+        method="POST",
+        className="logout-form",
+    )
+    return [*shown, logout]
 
 
 # The report the Download PDF button gives on a page (the executive report elsewhere).

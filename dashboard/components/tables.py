@@ -16,7 +16,8 @@ from recovery.database import DatabaseMissing
 
 MONEY = {
     "outstanding_balance", "overdue_amount", "outstanding_before", "outstanding_after",
-    "placed", "recovered", "cost", "promised_amount", "paid_amount",
+    "placed", "recovered", "cost", "promised_amount", "paid_amount", "overdue_before",
+    "principal",
 }  # fmt: skip
 RATES = {"recovery_rate", "effective_contact_rate", "kept_rate", "quota_share"}
 DECIMALS = {"cost_per_100_recovered"}
@@ -27,6 +28,13 @@ TRANSLATED = {
     "to_state": "bucket",
     "bucket_at_placement": "bucket",
     "verdict": "verdict",
+    "reachability": "reach",
+    "outcome": "outcome",
+    "invalid_reason": "reason",
+    "relation": "relation",
+    "contact_relation": "relation",
+    "number_type": "number_type",
+    "loan_status": "loan_status",
 }
 
 # Longer lists are cut here, and the table says how many rows there are in all.
@@ -34,7 +42,8 @@ TABLE_ROW_LIMIT = 5000
 
 # Columns read whole (18-digit loan numbers, times, team names), in pixels.
 WIDE = {"loan_id": 200, "action_id": 200, "customer_id": 130, "team": 160,
-        "last_action_at": 170, "interval": 140}  # fmt: skip
+        "last_action_at": 170, "interval": 140, "loan_ids": 220, "last_called_at": 170,
+        "action_at": 170}  # fmt: skip
 
 NULL_OR = "params.value == null ? '—' : "
 FORMATTERS = {
@@ -127,13 +136,16 @@ def table_panel(
     *,
     height: int = 420,
     title_values: dict[str, object] | None = None,
+    hint_key: str | None = None,
 ) -> html.Section:
+    hint = [html.Span(t(hint_key, lang), className="hint")] if hint_key else []
     return html.Section(
         [
             html.Header(
                 [
                     html.H2(t(title_key, lang, **(title_values or {}))),
                     html.Span(id=f"{grid_id}-count", className="hint"),
+                    *hint,
                 ],
                 className="panel-head",
             ),

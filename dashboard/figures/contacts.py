@@ -4,7 +4,14 @@ file by reason, and the best time to call (hour × weekday)."""
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard.figures.common import empty_figure, finish, is_empty, labels, rate_heatmap
+from dashboard.figures.common import (
+    empty_figure,
+    finish,
+    is_empty,
+    keyed_axes,
+    labels,
+    rate_heatmap,
+)
 from dashboard.figures.theme import BAD, GOOD, MUTED, PRIMARY, WARNING
 from dashboard.formatting import count, rate
 from dashboard.i18n import t
@@ -67,7 +74,8 @@ def call_outcomes(frame: pl.DataFrame, lang: str) -> go.Figure:
 
 
 def invalid_reasons(frame: pl.DataFrame, lang: str) -> go.Figure:
-    """frame: reason, count_numbers — invalid numbers on file by reason."""
+    """frame: reason, count_numbers — invalid numbers on file by reason.
+    customdata: [reason, numbers]."""
     if is_empty(frame, "count_numbers"):
         return empty_figure(lang)
     figure = go.Figure(
@@ -76,8 +84,10 @@ def invalid_reasons(frame: pl.DataFrame, lang: str) -> go.Figure:
             x=frame["count_numbers"].to_list(),
             orientation="h",
             marker_color=BAD,
-            customdata=[count(n) for n in frame["count_numbers"]],
-            hovertemplate=f"%{{y}}<br>{t('axis.numbers', lang)}: %{{customdata}}<extra></extra>",
+            customdata=[[r, count(n)] for r, n in frame.select("reason", "count_numbers").rows()],
+            hovertemplate=(
+                f"%{{y}}<br>{t('axis.numbers', lang)}: %{{customdata[1]}}<extra></extra>"
+            ),
         )
     )
     figure.update_xaxes(title=t("axis.numbers", lang), rangemode="tozero")
@@ -87,35 +97,42 @@ def invalid_reasons(frame: pl.DataFrame, lang: str) -> go.Figure:
 
 def best_time(frame: pl.DataFrame, lang: str) -> go.Figure:
     """frame: weekday, hour, count_phone_actions, count_effective, effective_contact_rate
-    — effective contact rate by hour (columns) and weekday (rows)."""
+    — effective contact rate by hour (columns) and weekday (rows). A cell's keys are its y
+    (weekday, 1 = Monday) and x (hour); customdata: [weekday and hour label, rate,
+    effective contacts, phone actions]."""
     if is_empty(frame, "count_phone_actions"):
         return empty_figure(lang)
     hours = list(range(min(frame["hour"]), max(frame["hour"]) + 1))
+    weekdays = list(range(1, 8))
+    hour_labels = [f"{h:02d}:00" for h in hours]
+    weekday_labels = [t(f"weekday.{d}", lang) for d in weekdays]
     cells = {(r["weekday"], r["hour"]): r for r in frame.iter_rows(named=True)}
     z, custom = [], []
-    for weekday in range(1, 8):
+    for weekday, weekday_label in zip(weekdays, weekday_labels, strict=True):
         row = [cells.get((weekday, hour)) for hour in hours]
         z.append([r and r["effective_contact_rate"] for r in row])
         custom.append(
             [
-                [rate(r["effective_contact_rate"], 1), count(r["count_effective"]),
-                 count(r["count_phone_actions"])] if r else ["—", "0", "0"]
-                for r in row
+                [f"{weekday_label} {hour_label}",
+                 *([rate(r["effective_contact_rate"], 1), count(r["count_effective"]),
+                    count(r["count_phone_actions"])] if r else ["—", "0", "0"])]
+                for r, hour_label in zip(row, hour_labels, strict=True)
             ]
         )  # fmt: skip
     figure = go.Figure(
         rate_heatmap(
             z,
-            [f"{h:02d}:00" for h in hours],
-            [t(f"weekday.{d}", lang) for d in range(1, 8)],
+            hours,
+            weekdays,
             customdata=custom,
             hovertemplate=(
-                f"%{{y}} %{{x}}<br>{t('axis.effective_contact_rate', lang)}: %{{customdata[0]}}"
-                f"<br>{t('axis.count_effective', lang)}: %{{customdata[1]}}"
-                f"<br>{t('axis.count_phone_actions', lang)}: %{{customdata[2]}}<extra></extra>"
+                f"%{{customdata[0]}}<br>{t('axis.effective_contact_rate', lang)}: "
+                f"%{{customdata[1]}}<br>{t('axis.count_effective', lang)}: %{{customdata[2]}}"
+                f"<br>{t('axis.count_phone_actions', lang)}: %{{customdata[3]}}<extra></extra>"
             ),
         )
     )
+    keyed_axes(figure, x=hours, x_labels=hour_labels, y=weekdays, y_labels=weekday_labels)
     figure.update_yaxes(autorange="reversed")
     figure.update_xaxes(title=t("axis.hour", lang))
     return finish(figure)

@@ -187,12 +187,15 @@ def roll_matrix(frame: pl.DataFrame, lang: str) -> go.Figure:
 
 
 def cure_trend(frame: pl.DataFrame, lang: str) -> go.Figure:
-    """frame: period, count_overdue_before, count_cured, cure_rate — a line per month."""
+    """frame: period, count_overdue_before, count_cured, cure_rate — a line per month.
+    customdata: [period, rate (cured / overdue)]."""
     if is_empty(frame, "count_overdue_before"):
         return empty_figure(lang)
-    hover = [
-        f"{rate(r, 2)} ({count(c)} / {count(o)})"
-        for r, c, o in frame.select("cure_rate", "count_cured", "count_overdue_before").iter_rows()
+    custom = [
+        [p, f"{rate(r, 2)} ({count(c)} / {count(o)})"]
+        for p, r, c, o in frame.select(
+            "period", "cure_rate", "count_cured", "count_overdue_before"
+        ).iter_rows()
     ]
     figure = go.Figure(
         go.Scatter(
@@ -200,8 +203,10 @@ def cure_trend(frame: pl.DataFrame, lang: str) -> go.Figure:
             y=frame["cure_rate"].to_list(),
             mode="lines+markers",
             line={"color": GOOD, "width": 2},
-            customdata=hover,
-            hovertemplate=f"%{{x}}<br>{t('axis.cure_rate', lang)}: %{{customdata}}<extra></extra>",
+            customdata=custom,
+            hovertemplate=(
+                f"%{{x}}<br>{t('axis.cure_rate', lang)}: %{{customdata[1]}}<extra></extra>"
+            ),
         )
     )
     figure.update_yaxes(title=t("axis.cure_rate", lang), tickformat=".1~%", rangemode="tozero")
@@ -210,24 +215,28 @@ def cure_trend(frame: pl.DataFrame, lang: str) -> go.Figure:
 
 def vintage_curves(frame: pl.DataFrame, lang: str, *, share: str) -> go.Figure:
     """frame: vintage, months_on_book, share_30_plus, share_90_plus, … — one line per
-    disbursement month: `share` by months on book."""
+    disbursement month: `share` by months on book. customdata: [vintage (YYYY-MM), months
+    on book, share]."""
     if is_empty(frame, share):
         return empty_figure(lang)
     figure = go.Figure()
     vintages = frame["vintage"].unique(maintain_order=True).to_list()
     for position, vintage in enumerate(vintages):
         rows = frame.filter(pl.col("vintage") == vintage)
-        name = period_label(vintage.strftime("%Y-%m"), lang)
+        month = vintage.strftime("%Y-%m")
+        name = period_label(month, lang)
         figure.add_scatter(
             name=name,
             x=rows["months_on_book"].to_list(),
             y=rows[share].to_list(),
             mode="lines",
             line={"color": series_colour(position), "width": 1.5},
-            customdata=[rate(v, 2) for v in rows[share]],
+            customdata=[
+                [month, m, rate(v, 2)] for m, v in rows.select("months_on_book", share).rows()
+            ],
             hovertemplate=(
                 f"{name}<br>{t('axis.months_on_book', lang)}: %{{x}}"
-                f"<br>{t(f'axis.{share}', lang)}: %{{customdata}}<extra></extra>"
+                f"<br>{t(f'axis.{share}', lang)}: %{{customdata[2]}}<extra></extra>"
             ),
         )
     figure.update_xaxes(title=t("axis.months_on_book", lang), dtick=3)

@@ -194,7 +194,8 @@ def recovery_by_age(frame: pl.DataFrame, lang: str) -> go.Figure:
 
 def visits_against_quota(frame: pl.DataFrame, lang: str) -> go.Figure:
     """frame: visits_against_quota — visits per collector beside the team's quota (a
-    marker); over the quota in the primary colour, short of it in red."""
+    marker); over the quota in the primary colour, short of it in red.
+    customdata: [collector, visits, met, quota, share of quota]."""
     if is_empty(frame, "count_visits"):
         return empty_figure(lang)
     names = [
@@ -204,9 +205,9 @@ def visits_against_quota(frame: pl.DataFrame, lang: str) -> go.Figure:
     visits = frame["count_visits"].to_list()
     colours = [PRIMARY if q is None or v >= q else BAD for v, q in zip(visits, quota, strict=True)]
     custom = [
-        [count(v), count(m), count(q), rate(s)]
-        for v, m, q, s in frame.select(
-            "count_visits", "count_met", "monthly_visit_quota", "quota_share"
+        [c, count(v), count(m), count(q), rate(s)]
+        for c, v, m, q, s in frame.select(
+            "collector", "count_visits", "count_met", "monthly_visit_quota", "quota_share"
         ).iter_rows()
     ]
     figure = go.Figure()
@@ -217,10 +218,10 @@ def visits_against_quota(frame: pl.DataFrame, lang: str) -> go.Figure:
         marker_color=colours,
         customdata=custom,
         hovertemplate=(
-            f"%{{x}}<br>{t('series.visits', lang)}: %{{customdata[0]}}"
-            f"<br>{t('series.met', lang)}: %{{customdata[1]}}"
-            f"<br>{t('series.quota', lang)}: %{{customdata[2]}}"
-            f"<br>{t('axis.quota_share', lang)}: %{{customdata[3]}}<extra></extra>"
+            f"%{{x}}<br>{t('series.visits', lang)}: %{{customdata[1]}}"
+            f"<br>{t('series.met', lang)}: %{{customdata[2]}}"
+            f"<br>{t('series.quota', lang)}: %{{customdata[3]}}"
+            f"<br>{t('axis.quota_share', lang)}: %{{customdata[4]}}<extra></extra>"
         ),
     )
     figure.add_scatter(

@@ -19,6 +19,9 @@ AGING_LOANS = drill_id("aging-loans")
 AGING_BALANCE = drill_id("aging-balance")
 CLASSIFICATION = drill_id("aging-classification")
 ROLL_MATRIX = drill_id("aging-roll-matrix")
+VINTAGE_30 = drill_id("aging-vintage-30")
+VINTAGE_90 = drill_id("aging-vintage-90")
+CURE_TREND = drill_id("aging-cure-trend")
 
 
 def layout(**query: str) -> dash.html.Div:
@@ -28,6 +31,7 @@ def layout(**query: str) -> dash.html.Div:
 def body(view: View) -> list:
     lang = view.lang
     drillable = {"hint_key": "hint.drill"}
+    points = {"hint_key": "hint.drill_point"}
     return [
         dash.html.Div(
             [
@@ -35,9 +39,9 @@ def body(view: View) -> list:
                 chart_panel(AGING_BALANCE, "chart.aging_balance", lang, **drillable),
                 chart_panel(CLASSIFICATION, "chart.classification", lang, **drillable),
                 chart_panel(ROLL_MATRIX, "chart.roll_matrix", lang, **drillable),
-                chart_panel("aging-vintage-30", "chart.vintage_30", lang),
-                chart_panel("aging-vintage-90", "chart.vintage_90", lang),
-                chart_panel("aging-cure-trend", "chart.cure_trend", lang, wide=True),
+                chart_panel(VINTAGE_30, "chart.vintage_30", lang, **points),
+                chart_panel(VINTAGE_90, "chart.vintage_90", lang, **points),
+                chart_panel(CURE_TREND, "chart.cure_trend", lang, wide=True, **points),
             ],
             className="grid-2",
         )
@@ -68,15 +72,15 @@ figure_callback(
 figure_callback(
     ROLL_MATRIX, lambda v: figures.roll_matrix(data.measure(roll_rates, v.filters), v.lang)
 )
-figure_callback("aging-cure-trend", cure_figure)
+figure_callback(CURE_TREND, cure_figure)
 figure_callback(
-    "aging-vintage-30",
+    VINTAGE_30,
     lambda v: figures.vintage_curves(
         data.measure(vintage_curves, v.filters), v.lang, share="share_30_plus"
     ),
 )
 figure_callback(
-    "aging-vintage-90",
+    VINTAGE_90,
     lambda v: figures.vintage_curves(
         data.measure(vintage_curves, v.filters), v.lang, share="share_90_plus"
     ),
@@ -85,3 +89,6 @@ drill.register("aging-loans", "aging_bucket", ("period", "bucket"))
 drill.register("aging-balance", "aging_bucket", ("period", "bucket"))
 drill.register("aging-classification", "tier", ("tier",))
 drill.register("aging-roll-matrix", "roll", ("source", "target"), fields=("y", "x"))
+drill.register("aging-cure-trend", "cured", ("period",))
+drill.register("aging-vintage-30", "vintage", ("vintage", "months_on_book"), min_days="30")
+drill.register("aging-vintage-90", "vintage", ("vintage", "months_on_book"), min_days="90")

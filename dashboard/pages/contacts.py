@@ -1,13 +1,14 @@
 """Contacts: customer reachability, the outcome mix of calls, invalid numbers on file by
-reason, customers with no valid number, and the best time to call (hour × weekday)."""
+reason, customers with no valid number, and the best time to call (hour × weekday). A
+click on a status, a reason or an hour lists the customers, numbers or calls behind it."""
 
 from collections.abc import Callable
 
 import dash
 import plotly.graph_objects as go
 
-from dashboard import data
-from dashboard.components.charts import chart_panel, figure_callback
+from dashboard import data, drill
+from dashboard.components.charts import chart_panel, drill_id, figure_callback
 from dashboard.components.frame import render
 from dashboard.components.stats import stat_row, stats_callback
 from dashboard.figures import contacts as figures
@@ -25,6 +26,9 @@ from queries.contacts import (
 PATH = "/contacts"
 dash.register_page(__name__, path=PATH, name="Contacts", order=4, nav_key="nav.contacts")
 
+REACHABILITY = drill_id("contacts-reachability")
+INVALID = drill_id("contacts-invalid")
+BEST_TIME = drill_id("contacts-best-time")
 STATS = ("contact_rate", "effective_contact_rate", "invalid_numbers",
          "customers_without_valid_number")  # fmt: skip
 
@@ -35,14 +39,15 @@ def layout(**query: str) -> dash.html.Div:
 
 def body(view: View) -> list:
     lang = view.lang
+    drillable = {"hint_key": "hint.drill_contacts"}
     return [
         stat_row("contacts", STATS, lang),
         dash.html.Div(
             [
-                chart_panel("contacts-reachability", "chart.reachability", lang),
+                chart_panel(REACHABILITY, "chart.reachability", lang, **drillable),
                 chart_panel("contacts-outcomes", "chart.call_outcomes", lang),
-                chart_panel("contacts-invalid", "chart.invalid_reasons", lang),
-                chart_panel("contacts-best-time", "chart.best_time", lang),
+                chart_panel(INVALID, "chart.invalid_reasons", lang, **drillable),
+                chart_panel(BEST_TIME, "chart.best_time", lang, **drillable),
             ],
             className="grid-2",
         ),
@@ -69,7 +74,10 @@ def figure_of(measure: Callable, build: Callable) -> Callable[[View], go.Figure]
 
 
 stats_callback("contacts", STATS, stats)
-figure_callback("contacts-reachability", figure_of(reachability, figures.reachability))
+figure_callback(REACHABILITY, figure_of(reachability, figures.reachability))
 figure_callback("contacts-outcomes", figure_of(call_outcomes, figures.call_outcomes))
-figure_callback("contacts-invalid", figure_of(invalid_numbers_by_reason, figures.invalid_reasons))
-figure_callback("contacts-best-time", figure_of(best_time_to_call, figures.best_time))
+figure_callback(INVALID, figure_of(invalid_numbers_by_reason, figures.invalid_reasons))
+figure_callback(BEST_TIME, figure_of(best_time_to_call, figures.best_time))
+drill.register("contacts-reachability", "reachability", ("status",))
+drill.register("contacts-invalid", "invalid_reason", ("reason",))
+drill.register("contacts-best-time", "call_hour", ("weekday", "hour"), fields=("y", "x"))

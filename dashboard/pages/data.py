@@ -66,7 +66,10 @@ def body(view: View) -> list:
     history = data.measure(load_history)
     if history.is_empty():
         return [html.P(t("data.empty", lang), className="empty", id="data-empty")]
-    rejects = data.measure(rejected_rows, limit=200)
+    return [*status(lang, history), rejected(view)]
+
+
+def status(lang: str, history: pl.DataFrame) -> list:
     return [
         html.Section(
             [
@@ -79,14 +82,21 @@ def body(view: View) -> list:
             [html.H2(t("data.history", lang)), frame_table(history, lang, "data-history")],
             className="panel",
         ),
-        html.Section(
-            [
-                html.H2(t("data.rejects", lang)),
-                html.P(
-                    t("data.rejects_total", lang, count=f"{data.measure(count_rejected_rows):,}")
-                ),
-                frame_table(translated_rejects(rejects, lang), lang, "data-rejects"),
-            ],
-            className="panel",
-        ),
     ]
+
+
+def rejected(view: View) -> html.Section:
+    """Rejected rows come from every team's files: only those who see every team see them."""
+    lang = view.lang
+    if view.filters.allowed_teams is not None:
+        hidden = html.P(t("data.rejects_hidden", lang), className="empty", id="data-rejects")
+        return html.Section([html.H2(t("data.rejects", lang)), hidden], className="panel")
+    rejects = data.measure(rejected_rows, limit=200)
+    return html.Section(
+        [
+            html.H2(t("data.rejects", lang)),
+            html.P(t("data.rejects_total", lang, count=f"{data.measure(count_rejected_rows):,}")),
+            frame_table(translated_rejects(rejects, lang), lang, "data-rejects"),
+        ],
+        className="panel",
+    )

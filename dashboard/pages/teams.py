@@ -1,14 +1,16 @@
 """Teams: league tables of teams and collectors (recovered, placed, recovery rate, actions,
 effective contact rate, kept rate), sortable; visits against quota; a click on a team's
-bar opens that team (the team filter)."""
+bar opens that team (the team filter); a click on a league row or a collector's visits
+lists the loans that team or collector worked."""
 
 import dash
 import plotly.graph_objects as go
 import polars as pl
 from dash import Input, Output, State, callback, no_update
 
-from dashboard import data
-from dashboard.components.charts import chart_panel, figure_callback
+from dashboard import data, drill
+from dashboard.components.charts import chart_panel, drill_id, figure_callback
+from dashboard.components.drill_panel import row_drill
 from dashboard.components.filter_bar import LOCATION
 from dashboard.components.frame import render
 from dashboard.components.tables import table_callback, table_panel
@@ -21,6 +23,8 @@ from queries.recovery import recovery_by
 PATH = "/teams"
 dash.register_page(__name__, path=PATH, name="Teams", order=3, nav_key="nav.teams")
 
+VISITS = drill_id("teams-visits")
+
 
 def layout(**query: str) -> dash.html.Div:
     return render(PATH, "page.teams", query, body)
@@ -28,21 +32,23 @@ def layout(**query: str) -> dash.html.Div:
 
 def body(view: View) -> list:
     lang = view.lang
+    drillable = {"hint_key": "hint.drill_worked"}
     return [
         dash.html.Div(
             [
                 chart_panel("teams-rates", "chart.team_rates", lang),
-                chart_panel("teams-visits", "chart.visits", lang),
+                chart_panel(VISITS, "chart.visits", lang, **drillable),
             ],
             className="grid-2",
         ),
-        table_panel("teams-league", "table.teams", lang, height=360),
+        table_panel("teams-league", "table.teams", lang, height=360, **drillable),
         table_panel(
             "teams-collectors",
             "table.collectors_of" if view.filters.team else "table.collectors",
             lang,
             height=420,
             title_values={"team": view.filters.team},
+            **drillable,
         ),
     ]
 
@@ -79,6 +85,13 @@ def open_team(click: dict | None, view_data: dict) -> str:
 
 
 figure_callback("teams-rates", team_rates)
-figure_callback("teams-visits", visits)
+figure_callback(VISITS, visits)
 table_callback("teams-league", teams_league)
 table_callback("teams-collectors", collectors_league)
+drill.register("teams-visits", "worked", ("value",), dimension="collector")
+drill.register("teams-league", "worked", ("value",), fields=("team",), dimension="team")
+drill.register(
+    "teams-collectors", "worked", ("value",), fields=("collector",), dimension="collector"
+)
+row_drill("teams-league")
+row_drill("teams-collectors")
