@@ -13,14 +13,20 @@ def latest_loan_facts(name: str, loans_in: str) -> str:
 )"""
 
 
-# The dimension filters on a loans snapshot aliased `l`: a filter left null keeps all.
-# Wherever `$team` narrows, `$allowed_teams` (the teams the asker may see, null: all)
-# narrows too, on the same column.
-LOAN_FILTERS = """($branch is null or l.branch = $branch)
-      and ($product is null or l.product = $product)
-      and ($team is null or l.team = $team)
-      and ($allowed_teams is null or l.team in (select unnest($allowed_teams)))
-      and ($collector is null or l.collector = $collector)"""
+def dimension_filters(alias: str) -> str:
+    """The branch, product, team and collector filters (and the teams the asker may see) on
+    a table aliased `alias` with those four columns: a filter left null keeps all. Wherever
+    `$team` narrows, `$allowed_teams` (the teams the asker may see, null: all) narrows too,
+    on the same column."""
+    return f"""($branch is null or {alias}.branch = $branch)
+      and ($product is null or {alias}.product = $product)
+      and ($team is null or {alias}.team = $team)
+      and ($allowed_teams is null or {alias}.team in (select unnest($allowed_teams)))
+      and ($collector is null or {alias}.collector = $collector)"""
+
+
+# The dimension filters on a loans snapshot aliased `l`.
+LOAN_FILTERS = dimension_filters("l")
 
 
 # CTE `months`: the 12 calendar months ending with the period, as their first days (with

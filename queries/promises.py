@@ -12,7 +12,7 @@ from pathlib import Path
 
 import polars as pl
 
-from queries.common import TREND_MONTHS_CTE, effective_contact, latest_loan_facts
+from queries.common import dimension_filters, latest_loan_facts
 from queries.filters import Filters
 from recovery.database import query
 
@@ -58,54 +58,51 @@ DUE_IN_PERIOD = "o.due_on between $period_start and $period_end"
 # The promises broken by the period's end.
 BROKEN_BY_PERIOD_END = "o.due_on <= $period_end and o.verdict = 'broken'"
 
-# promise_summary — one row: promises made in the period, PTP rate (phone actions with a
-# promise / effective contacts of the period, null when there were none), promises due in
-# the period (date + grace within it) and of those kept, partly kept and broken, and the
-# kept rate = kept / due (null when none were due).
-PROMISE_SUMMARY_SQL = f"""
-with {promises_cte(OF_THE_PERIOD)},
-effective_contacts as (
-    select count(*) as count_effective
-    from actions a
-    left join loan_versions f
-        on f.loan_id = a.loan_id
-       and f.valid_from <= $period_end
-       and f.valid_until > $period_end
-    where a.method = 'phone' and {effective_contact("a")}
-      and a.action_at >= $period_start and a.action_at < $period_after
-      and ($team is null or a.team = $team)
-      and ($allowed_teams is null or a.team in (select unnest($allowed_teams)))
-      and ($collector is null or a.collector = $collector)
-      and ($branch is null or f.branch = $branch)
-      and ($product is null or f.product = $product)
+# promise_months — one row per month from $first_month to the period: promises made in it,
+# PTP rate (promises taken on a phone call / effective contacts of the month, null when there
+# were none), promises due in it (date + grace within the month) and of those kept, partly
+# kept and broken, and the kept rate = kept / due (null when none were due). Each month is
+# filtered as at its end: branch and product as on the loan's latest snapshot on or before
+# it, team and collector as on the action. Read from the monthly summary tables
+# promise_months and phone_action_months (etl/marts_promises.sql, etl/marts_contacts.sql).
+PROMISE_MONTHS_SQL = f"""
+with recursive months (month) as (
+    select cast($first_month as date)
+    union all
+    select cast(month + interval 1 month as date) from months where month < $period_start
 ),
-counted as (
-    select
-        count(case when action_at >= $period_start and action_at < $period_after
-            then 1 end) as count_made,
-        count(case when method = 'phone'
-            and action_at >= $period_start and action_at < $period_after
-            then 1 end) as count_phone_promises,
-        count(case when due_on between $period_start and $period_end then 1 end) as count_due,
-        count(case when due_on between $period_start and $period_end and verdict = 'kept'
-            then 1 end) as count_kept,
-        count(case when due_on between $period_start and $period_end
-            and verdict = 'partly_kept' then 1 end) as count_partly_kept,
-        count(case when due_on between $period_start and $period_end and verdict = 'broken'
-            then 1 end) as count_broken
-    from judged
+promised as (
+    select p.month, sum(p.count_made) as count_made,
+        sum(p.count_phone_promises) as count_phone_promises, sum(p.count_due) as count_due,
+        sum(p.count_kept) as count_kept, sum(p.count_partly_kept) as count_partly_kept,
+        sum(p.count_broken) as count_broken
+    from promise_months p
+    where p.month >= $first_month and p.month <= $period_start
+      and {dimension_filters("p")}
+    group by p.month
+),
+effective as (
+    select c.month, sum(c.count_effective) as count_effective
+    from phone_action_months c
+    where c.month >= $first_month and c.month <= $period_start
+      and {dimension_filters("c")}
+    group by c.month
 )
-select
-    c.count_made,
-    cast(c.count_phone_promises as double) / nullif(e.count_effective, 0) as ptp_rate,
-    c.count_due,
-    c.count_kept,
-    c.count_partly_kept,
-    c.count_broken,
-    cast(c.count_kept as double) / nullif(c.count_due, 0) as kept_rate
-from counted c
-cross join effective_contacts e
+select m.month,
+    coalesce(p.count_made, 0) as count_made,
+    cast(coalesce(p.count_phone_promises, 0) as double) / nullif(e.count_effective, 0)
+        as ptp_rate,
+    coalesce(p.count_due, 0) as count_due,
+    coalesce(p.count_kept, 0) as count_kept,
+    coalesce(p.count_partly_kept, 0) as count_partly_kept,
+    coalesce(p.count_broken, 0) as count_broken,
+    cast(p.count_kept as double) / nullif(p.count_due, 0) as kept_rate
+from months m
+left join promised p on p.month = m.month
+left join effective e on e.month = m.month
+order by m.month
 """
+
 
 # repeat_promise_breakers — one row per customer with two or more broken promises due by
 # the period's end: the customer, broken promises, the latest broken promise's date.
@@ -140,85 +137,18 @@ def promise_params(db: Path, filters: Filters, grace_days: int) -> dict[str, obj
 
 
 def promise_summary(db: Path, filters: Filters, *, grace_days: int) -> pl.DataFrame:
-    return query(db, PROMISE_SUMMARY_SQL, promise_params(db, filters, grace_days))
+    """The period's promises: promise_months for the period alone."""
+    params = {**promise_params(db, filters, grace_days), "first_month": filters.period_start}
+    return query(db, PROMISE_MONTHS_SQL, params).drop("month")
 
 
 def repeat_promise_breakers(db: Path, filters: Filters, *, grace_days: int) -> pl.DataFrame:
     return query(db, REPEAT_BREAKERS_SQL, promise_params(db, filters, grace_days))
 
 
-# promise_trend — one row per month of the 12 ending with the period: the figures of
-# promise_summary for that month (promises made in it, PTP rate, promises due in it and
-# their outcomes, kept rate), each month filtered as promise_summary filters it (branch and
-# product as at the month's end).
-PROMISE_TREND_SQL = f"""
-with recursive {TREND_MONTHS_CTE},
-facts as (
-    select m.month, v.loan_id, v.branch, v.product
-    from months m
-    join loan_versions v
-        on v.valid_from <= last_day(m.month)
-       and v.valid_until > last_day(m.month)
-    where ($branch is null or v.branch = $branch)
-      and ($product is null or v.product = $product)
-),
-promises as (
-    select o.*
-    from promise_outcomes o
-    where ($team is null or o.team = $team)
-      and ($allowed_teams is null or o.team in (select unnest($allowed_teams)))
-      and ($collector is null or o.collector = $collector)
-),
-made as (
-    select f.month, count(*) as count_made,
-        count(case when p.method = 'phone' then 1 end) as count_phone_promises
-    from promises p
-    join facts f
-        on f.loan_id = p.loan_id
-       and f.month = cast(date_trunc('month', p.action_at) as date)
-    group by f.month
-),
-due as (
-    select f.month, count(*) as count_due,
-        count(case when p.verdict = 'kept' then 1 end) as count_kept,
-        count(case when p.verdict = 'partly_kept' then 1 end) as count_partly_kept,
-        count(case when p.verdict = 'broken' then 1 end) as count_broken
-    from promises p
-    join facts f
-        on f.loan_id = p.loan_id
-       and f.month = cast(date_trunc('month', p.due_on) as date)
-    group by f.month
-),
-effective as (
-    select f.month, count(*) as count_effective
-    from actions a
-    join facts f
-        on f.loan_id = a.loan_id
-       and f.month = cast(date_trunc('month', a.action_at) as date)
-    where a.method = 'phone' and {effective_contact("a")}
-      and a.action_at >= $trend_start and a.action_at < $period_after
-      and ($team is null or a.team = $team)
-      and ($allowed_teams is null or a.team in (select unnest($allowed_teams)))
-      and ($collector is null or a.collector = $collector)
-    group by f.month
-)
-select m.month,
-    coalesce(md.count_made, 0) as count_made,
-    cast(coalesce(md.count_phone_promises, 0) as double) / nullif(e.count_effective, 0)
-        as ptp_rate,
-    coalesce(d.count_due, 0) as count_due,
-    coalesce(d.count_kept, 0) as count_kept,
-    coalesce(d.count_partly_kept, 0) as count_partly_kept,
-    coalesce(d.count_broken, 0) as count_broken,
-    cast(d.count_kept as double) / nullif(d.count_due, 0) as kept_rate
-from months m
-left join made md on md.month = m.month
-left join due d on d.month = m.month
-left join effective e on e.month = m.month
-order by m.month
-"""
-
-
+# promise_trend — the figures of promise_summary for each month of the 12 ending with the
+# period, each month filtered as promise_summary filters it.
 def promise_trend(db: Path, filters: Filters, *, grace_days: int) -> pl.DataFrame:
-    frame = query(db, PROMISE_TREND_SQL, promise_params(db, filters, grace_days))
+    params = {**promise_params(db, filters, grace_days), "first_month": filters.trend_start}
+    frame = query(db, PROMISE_MONTHS_SQL, params)
     return frame.select(pl.col("month").dt.strftime("%Y-%m").alias("period"), pl.exclude("month"))

@@ -1,0 +1,45 @@
+-- Summary tables of the promise measures (read after etl/marts.sql: promise_outcomes,
+-- loan_versions).
+
+-- promise_months — one row per calendar month and (branch, product, team, collector) with
+-- promises made or falling due in it: promises made in the month (count_made; taken on a
+-- phone call: count_phone_promises) and promises falling due in it (due_on, the promised
+-- date + grace, within the month) with their verdicts. team and collector are those of the
+-- action that took the promise; branch and product the loan's as on its latest snapshot on
+-- or before the month's end (null when it has none), as the promise measures filter them.
+create or replace table promise_months as
+with made as (
+    select cast(date_trunc('month', action_at) as date) as month, loan_id, team, collector,
+        1 as made, case when method = 'phone' then 1 else 0 end as phone_made,
+        0 as due, 0 as kept, 0 as partly_kept, 0 as broken
+    from promise_outcomes
+),
+due as (
+    select cast(date_trunc('month', due_on) as date) as month, loan_id, team, collector,
+        0, 0, 1,
+        case when verdict = 'kept' then 1 else 0 end,
+        case when verdict = 'partly_kept' then 1 else 0 end,
+        case when verdict = 'broken' then 1 else 0 end
+    from promise_outcomes
+),
+events as (
+    select * from made
+    union all
+    select * from due
+),
+final as (
+    select e.month, v.branch, v.product, e.team, e.collector,
+        sum(e.made) as count_made,
+        sum(e.phone_made) as count_phone_promises,
+        sum(e.due) as count_due,
+        sum(e.kept) as count_kept,
+        sum(e.partly_kept) as count_partly_kept,
+        sum(e.broken) as count_broken
+    from events e
+    left join loan_versions v
+        on v.loan_id = e.loan_id
+       and v.valid_from <= last_day(e.month)
+       and v.valid_until > last_day(e.month)
+    group by e.month, v.branch, v.product, e.team, e.collector
+)
+select * from final order by month;
