@@ -9,7 +9,7 @@ import duckdb
 from recovery.settings import Settings
 
 
-MART_FILES = ("marts.sql",)
+MART_FILES = ("marts.sql", "marts_portfolio.sql")
 
 
 def mart_statements() -> list[str]:
