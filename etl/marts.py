@@ -9,7 +9,7 @@ import duckdb
 from recovery.settings import Settings
 
 
-MART_FILES = ("marts.sql", "marts_contacts.sql", "marts_promises.sql")
+MART_FILES = ("marts.sql", "marts_portfolio.sql", "marts_contacts.sql", "marts_promises.sql")
 
 
 def mart_statements() -> list[str]:

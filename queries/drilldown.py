@@ -3,7 +3,9 @@ they are. Each list is capped at `$limit` rows; `count_total` on every row tells
 there are in all. Customer names are masked before they leave this module, unless the
 caller says the reader may see them (`masked=False`).
 
-Each list uses the same CTEs as the measure it opens, so its rows add up to the figure.
+Each list reads the rows the measure adds up: the same CTEs, or for the portfolio the
+loans that its summary table sums (same snapshot, snapshot pair and filters), so its rows
+add up to the figure.
 """
 
 from pathlib import Path

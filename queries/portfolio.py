@@ -3,6 +3,10 @@
 Every measure filters the book the same way: active loans of the snapshot, narrowed by
 branch, product, team and collector when given (the method filter does not apply to a
 snapshot). A rate whose denominator is zero is null, shown as "—".
+
+The measures read summary tables of the month-latest snapshots (etl/marts_portfolio.sql):
+month_book, month_rolls, vintage_book and vintage_loans, whose rows keep the dimensions
+the filters name, so a filtered sum of their rows equals the sum over the filtered loans.
 """
 
 from pathlib import Path
@@ -13,15 +17,17 @@ from queries.common import LOAN_FILTERS, month_snapshots
 from queries.filters import Filters
 from recovery.database import query
 
-# The latest snapshot on or before the period's end that falls in the period, and its
-# active loans under the filters. Shared by the measures below (a CTE, not a view, so
-# each measure's SQL reads on its own).
-BOOK_CTE = f"""
+# The period's latest snapshot (the month-latest of the period's month), if any.
+SNAPSHOT_CTE = """
 snapshot as (
     select max(as_of_date) as as_of_date
     from snapshot_dates
     where as_of_date between $period_start and $period_end
-),
+)"""
+
+# The latest snapshot on or before the period's end that falls in the period, and its
+# active loans under the filters, one row per loan (the drill-downs list them).
+BOOK_CTE = f"""{SNAPSHOT_CTE},
 book as (
     select l.*
     from loan_snapshots l
@@ -30,23 +36,33 @@ book as (
       and {LOAN_FILTERS}
 )"""
 
+# The same book as groups of loans (month_book): each row counts `count_loans` loans of
+# one branch, product, team, collector, aging bucket and classification. Shared by the
+# measures below (a CTE, not a view, so each measure's SQL reads on its own).
+BOOK_GROUPS_CTE = f"""{SNAPSHOT_CTE},
+book_groups as (
+    select l.*
+    from month_book l
+    join snapshot s on l.as_of_date = s.as_of_date
+    where {LOAN_FILTERS}
+)"""
+
 # portfolio_summary — one row: the snapshot date, active loans, outstanding (贷款余额,
 # sum of outstanding_balance), overdue outstanding (days_past_due > 0) and overdue ratio
 # (逾期率), non-performing outstanding (substandard + doubtful + loss) and NPL ratio (不良率).
 # Unit: money in the portfolio's currency; ratios are fractions 0..1, null when the
 # outstanding is 0.
 PORTFOLIO_SUMMARY_SQL = f"""
-with {BOOK_CTE},
+with {BOOK_GROUPS_CTE},
 final as (
     select
         (select as_of_date from snapshot) as as_of_date,
-        count(*) as count_active_loans,
-        coalesce(sum(outstanding_balance), 0) as outstanding,
-        coalesce(sum(case when days_past_due > 0 then outstanding_balance end), 0)
-            as overdue_outstanding,
+        coalesce(cast(sum(count_loans) as bigint), 0) as count_active_loans,
+        coalesce(sum(outstanding), 0) as outstanding,
+        coalesce(sum(overdue_outstanding), 0) as overdue_outstanding,
         coalesce(sum(case when classification in ('substandard', 'doubtful', 'loss')
-            then outstanding_balance end), 0) as npl_outstanding
-    from book
+            then outstanding end), 0) as npl_outstanding
+    from book_groups
 )
 select
     as_of_date,
@@ -63,12 +79,12 @@ from final
 # outstanding, and each bucket's share of the loans and of the outstanding (null when the
 # book is empty). Buckets come from table aging_buckets, written from the config at load.
 AGING_SQL = f"""
-with {BOOK_CTE},
+with {BOOK_GROUPS_CTE},
 counted as (
-    select d.bucket, count(*) as count_loans, sum(l.outstanding_balance) as outstanding
-    from book l
-    join days_past_due_buckets d on d.days_past_due = l.days_past_due
-    group by d.bucket
+    select bucket, cast(sum(count_loans) as bigint) as count_loans,
+        sum(outstanding) as outstanding
+    from book_groups
+    group by bucket
 ),
 per_bucket as (
     select b.bucket, b.sort_order, coalesce(c.count_loans, 0) as count_loans,
@@ -96,16 +112,17 @@ order by sort_order
 # in their order: loans, outstanding, share of the outstanding, and whether the tier is
 # non-performing (不良: substandard, doubtful, loss).
 CLASSIFICATION_SQL = f"""
-with {BOOK_CTE},
+with {BOOK_GROUPS_CTE},
 tiers (tier, sort_order, is_non_performing) as (
     values ('normal', 1, false), ('special_mention', 2, false), ('substandard', 3, true),
            ('doubtful', 4, true), ('loss', 5, true)
 ),
 per_tier as (
-    select t.tier, t.sort_order, t.is_non_performing, count(l.loan_id) as count_loans,
-        coalesce(sum(l.outstanding_balance), 0) as outstanding
+    select t.tier, t.sort_order, t.is_non_performing,
+        coalesce(cast(sum(l.count_loans) as bigint), 0) as count_loans,
+        coalesce(sum(l.outstanding), 0) as outstanding
     from tiers t
-    left join book l on l.classification = t.tier
+    left join book_groups l on l.classification = t.tier
     group by t.tier, t.sort_order, t.is_non_performing
 ),
 final as (
@@ -137,24 +154,22 @@ def classification(db: Path, filters: Filters) -> pl.DataFrame:
 # snapshot: the month's latest snapshot date and the same figures as portfolio_summary.
 PORTFOLIO_TREND_SQL = f"""
 with {month_snapshots("$trend_start")},
-book as (
+book_groups as (
     select l.*
-    from loan_snapshots l
+    from month_book l
     join snapshots s on l.as_of_date = s.as_of_date
-    where l.status = 'active'
-      and {LOAN_FILTERS}
+    where {LOAN_FILTERS}
 ),
 per_month as (
     select
         s.as_of_date,
-        count(l.loan_id) as count_active_loans,
-        coalesce(sum(l.outstanding_balance), 0) as outstanding,
-        coalesce(sum(case when l.days_past_due > 0 then l.outstanding_balance end), 0)
-            as overdue_outstanding,
+        coalesce(cast(sum(l.count_loans) as bigint), 0) as count_active_loans,
+        coalesce(sum(l.outstanding), 0) as outstanding,
+        coalesce(sum(l.overdue_outstanding), 0) as overdue_outstanding,
         coalesce(sum(case when l.classification in ('substandard', 'doubtful', 'loss')
-            then l.outstanding_balance end), 0) as npl_outstanding
+            then l.outstanding end), 0) as npl_outstanding
     from snapshots s
-    left join book l on l.as_of_date = s.as_of_date
+    left join book_groups l on l.as_of_date = s.as_of_date
     group by s.as_of_date
 ),
 final as (
@@ -172,7 +187,8 @@ final as (
 select * from final order by as_of_date
 """
 
-# The previous month's latest snapshot (from_date, t) and the period's (to_date, t+1).
+# The previous month's latest snapshot (from_date, t) and the period's (to_date, t+1): the
+# pair whose loans the roll-rate drill-down lists (month_rolls sums the same pairs).
 SNAPSHOT_PAIR_CTE = """snapshot_pair as (
     select
         (select max(as_of_date) from snapshot_dates
@@ -187,35 +203,21 @@ SNAPSHOT_PAIR_CTE = """snapshot_pair as (
 # pair listed. From: the aging bucket of each loan active at t (under the filters, as of t).
 # To: its aging bucket at t+1 if still active, else `settled` or `written_off`, or
 # `not_reported` when t+1 does not list it. roll_rate = loans / loans in from_bucket, so
-# each row of the matrix sums to 1 (null when the bucket was empty at t).
+# each row of the matrix sums to 1 (null when the bucket was empty at t). Counts come from
+# month_rolls, the period month's moves summed over the filtered groups.
 ROLL_RATES_SQL = f"""
-with {SNAPSHOT_PAIR_CTE},
-states as (
+with states as (
     select bucket as state, sort_order from aging_buckets
     union all select 'settled', 1001
     union all select 'written_off', 1002
     union all select 'not_reported', 1003
 ),
-start_book as (
-    select l.loan_id, b.bucket as from_bucket
-    from loan_snapshots l
-    join snapshot_pair p on l.as_of_date = p.from_date
-    join days_past_due_buckets b on b.days_past_due = l.days_past_due
-    where l.status = 'active'
-      and {LOAN_FILTERS}
-),
-end_book as (
-    select
-        l.loan_id,
-        case when l.status = 'active' then b.bucket else l.status end as to_state
-    from loan_snapshots l
-    join snapshot_pair p on l.as_of_date = p.to_date
-    left join days_past_due_buckets b on b.days_past_due = l.days_past_due
-),
 moves as (
-    select s.from_bucket, coalesce(e.to_state, 'not_reported') as to_state
-    from start_book s
-    left join end_book e on e.loan_id = s.loan_id
+    select l.from_bucket, l.to_state, cast(sum(l.count_loans) as bigint) as count_loans
+    from month_rolls l
+    where l.period_month = $period_start
+      and {LOAN_FILTERS}
+    group by l.from_bucket, l.to_state
 ),
 grid as (
     select f.bucket as from_bucket, f.sort_order as from_order, t.state as to_state,
@@ -224,10 +226,10 @@ grid as (
     cross join states t
 ),
 counted as (
-    select g.from_bucket, g.to_state, g.from_order, g.to_order, count(m.to_state) as count_loans
+    select g.from_bucket, g.to_state, g.from_order, g.to_order,
+        coalesce(m.count_loans, 0) as count_loans
     from grid g
     left join moves m on m.from_bucket = g.from_bucket and m.to_state = g.to_state
-    group by g.from_bucket, g.to_state, g.from_order, g.to_order
 ),
 final as (
     select
@@ -248,27 +250,15 @@ order by from_order, to_order
 # cure_rate — one row: loans overdue (days_past_due > 0, active) at the previous month's
 # latest snapshot, how many of them are current (active, 0 days past due) at the period's
 # latest snapshot, and the cure rate = cured / overdue (null when none were overdue).
+# From month_rolls, as the roll rates.
 CURE_RATE_SQL = f"""
-with {SNAPSHOT_PAIR_CTE},
-overdue_before as (
-    select l.loan_id
-    from loan_snapshots l
-    join snapshot_pair p on l.as_of_date = p.from_date
-    where l.status = 'active' and l.days_past_due > 0
-      and {LOAN_FILTERS}
-),
-current_after as (
-    select l.loan_id
-    from loan_snapshots l
-    join snapshot_pair p on l.as_of_date = p.to_date
-    where l.status = 'active' and l.days_past_due = 0
-),
-final as (
+with final as (
     select
-        count(*) as count_overdue_before,
-        count(c.loan_id) as count_cured
-    from overdue_before o
-    left join current_after c on c.loan_id = o.loan_id
+        coalesce(cast(sum(l.count_overdue_before) as bigint), 0) as count_overdue_before,
+        coalesce(cast(sum(l.count_cured) as bigint), 0) as count_cured
+    from month_rolls l
+    where l.period_month = $period_start
+      and {LOAN_FILTERS}
 )
 select count_overdue_before, count_cured,
     cast(count_cured as double) / nullif(count_overdue_before, 0) as cure_rate
@@ -292,22 +282,28 @@ def cure_rate(db: Path, filters: Filters) -> pl.DataFrame:
 # period's end, and each month on book (0 = the disbursement month) with a snapshot: the
 # share of the vintage's principal that is 30+ and 90+ days past due on that month's
 # latest snapshot. Written-off loans count as 30+ and 90+; settled ones as neither. The
-# vintage's principal is the sum of principal over its loans. Filters as for the book.
+# vintage's principal is the sum of principal over its loans (each loan once: its largest
+# principal on the rows the filters keep). Filters as for the book. Numerators from
+# vintage_book, principals from vintage_loans (loans summed ahead, or listed when their
+# rows differ); in_vintages_until keeps the vintages of the 24 months up to the period.
 VINTAGE_CURVES_SQL = f"""
-with {month_snapshots(None)},
-vintage_loans as (
-    select l.loan_id, l.as_of_date, l.principal, l.days_past_due, l.status,
-        cast(date_trunc('month', l.disbursed_on) as date) as vintage
-    from loan_snapshots l
-    join snapshots s on s.as_of_date = l.as_of_date
-    where l.disbursed_on is not null
-      and l.disbursed_on > $period_end - interval 24 month
+with vintage_variants as (
+    select l.vintage, l.loan_number, l.principal
+    from vintage_loans l
+    where l.first_on <= $period_end
+      and $period_end <= l.in_vintages_until
       and {LOAN_FILTERS}
 ),
 vintage_principal as (
     select vintage, sum(principal) as principal
-    from (select vintage, loan_id, max(principal) as principal
-          from vintage_loans group by vintage, loan_id) loans
+    from (
+        select vintage, principal from vintage_variants where loan_number is null
+        union all
+        select vintage, max(principal)
+        from vintage_variants
+        where loan_number is not null
+        group by vintage, loan_number
+    ) loans
     group by vintage
 ),
 on_book as (
@@ -315,12 +311,12 @@ on_book as (
         vintage,
         (year(as_of_date) * 12 + month(as_of_date)) - (year(vintage) * 12 + month(vintage))
             as months_on_book,
-        sum(case when status = 'written_off' or (status = 'active' and days_past_due >= 30)
-            then principal else 0 end) as principal_30_plus,
-        sum(case when status = 'written_off' or (status = 'active' and days_past_due >= 90)
-            then principal else 0 end) as principal_90_plus
-    from vintage_loans
-    where as_of_date >= vintage
+        sum(principal_30_plus) as principal_30_plus,
+        sum(principal_90_plus) as principal_90_plus
+    from vintage_book l
+    where l.as_of_date <= $period_end
+      and $period_end <= l.in_vintages_until
+      and {LOAN_FILTERS}
     group by vintage, as_of_date
 ),
 final as (
@@ -346,19 +342,13 @@ def vintage_curves(db: Path, filters: Filters) -> pl.DataFrame:
 # book in that bucket (every bucket listed, empty ones with 0).
 AGING_TREND_SQL = f"""
 with {month_snapshots("$trend_start")},
-book as (
-    select l.as_of_date, l.loan_id, l.days_past_due, l.outstanding_balance
-    from loan_snapshots l
-    join snapshots s on l.as_of_date = s.as_of_date
-    where l.status = 'active'
-      and {LOAN_FILTERS}
-),
 counted as (
-    select l.as_of_date, d.bucket, count(*) as count_loans,
-        sum(l.outstanding_balance) as outstanding
-    from book l
-    join days_past_due_buckets d on d.days_past_due = l.days_past_due
-    group by l.as_of_date, d.bucket
+    select l.as_of_date, l.bucket, cast(sum(l.count_loans) as bigint) as count_loans,
+        sum(l.outstanding) as outstanding
+    from month_book l
+    join snapshots s on l.as_of_date = s.as_of_date
+    where {LOAN_FILTERS}
+    group by l.as_of_date, l.bucket
 ),
 final as (
     select s.as_of_date, b.bucket, coalesce(c.count_loans, 0) as count_loans,
