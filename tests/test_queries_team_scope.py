@@ -20,9 +20,9 @@ from recovery.settings import Settings
 from tests.dashboard_demo import DEMO_PERIOD, build_demo_db
 
 QUERIES = Path(__file__).resolve().parent.parent / "queries"
-TEAM_FILTER = re.compile(r"\$team is null or ([\w.]+) = \$team")
+TEAM_FILTER = re.compile(r"\$team is null or ([\w.{}]+) = \$team")
 ALLOWED_FILTER = re.compile(
-    r"\$allowed_teams is null or ([\w.]+) in \(select unnest\(\$allowed_teams\)\)"
+    r"\$allowed_teams is null or ([\w.{}]+) in \(select unnest\(\$allowed_teams\)\)"
 )
 NOTHING = "no such team"
 
