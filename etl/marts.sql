@@ -3,13 +3,12 @@
 -- Each states its grain. Settings come from the temp table mart_settings (grace_days:
 -- the promise grace of the config).
 
--- loan_snapshot_spans — one row per loan snapshot: its overdue amount and days past due,
--- valid from its date up to (not including) the loan's next snapshot (9999-12-31 for the
--- latest: a date, not null, so a range on it can skip row groups).
--- "The loan's last snapshot on or before day D" is the span with as_of_date <= D <
--- valid_until. starts_version marks a snapshot whose customer, branch or product differ
--- from the loan's snapshot before it (or that has none before it).
-create or replace table loan_snapshot_spans as
+-- snapshot_sequence (temporary, dropped below) — one row per loan snapshot, in the loan's
+-- order of snapshots: valid_until, the loan's next snapshot date (9999-12-31 for its
+-- latest: a date, not null, so a range on it can skip row groups), and starts_version,
+-- whether its customer, branch or product differ from the loan's snapshot before it (or it
+-- has none before it). One sort of the snapshots gives both tables below.
+create or replace temp table snapshot_sequence as
 select loan_id, as_of_date,
     coalesce(lead(as_of_date) over by_date, date '9999-12-31') as valid_until,
     overdue_amount, days_past_due, customer_id, branch, product,
@@ -20,6 +19,14 @@ select loan_id, as_of_date,
 from loan_snapshots
 window by_date as (partition by loan_id order by as_of_date);
 
+-- loan_snapshot_spans — one row per loan snapshot: its overdue amount and days past due,
+-- valid from its date up to (not including) the loan's next snapshot (valid_until).
+-- "The loan's last snapshot on or before day D" is the span with as_of_date <= D <
+-- valid_until.
+create or replace table loan_snapshot_spans as
+select loan_id, as_of_date, valid_until, overdue_amount, days_past_due
+from snapshot_sequence;
+
 -- loan_versions — one row per loan and run of snapshots with the same customer, branch
 -- and product: valid from the first snapshot of the run up to (not including) the first
 -- snapshot of the next run (9999-12-31: still valid). A loan's facts "as on its latest
@@ -28,8 +35,10 @@ create or replace table loan_versions as
 select loan_id, customer_id, branch, product, as_of_date as valid_from,
     coalesce(lead(as_of_date) over (partition by loan_id order by as_of_date), date '9999-12-31')
         as valid_until
-from loan_snapshot_spans
+from snapshot_sequence
 where starts_version;
+
+drop table snapshot_sequence;
 
 -- payment_attribution — one row per payment: the last action on its loan dated on or
 -- before the payment's date (dates, not times; ties to the later action_at, then the larger
