@@ -29,12 +29,12 @@ events as (
 ),
 final as (
     select e.month, v.branch, v.product, e.team, e.collector,
-        sum(e.made) as count_made,
-        sum(e.phone_made) as count_phone_promises,
-        sum(e.due) as count_due,
-        sum(e.kept) as count_kept,
-        sum(e.partly_kept) as count_partly_kept,
-        sum(e.broken) as count_broken
+        cast(sum(e.made) as bigint) as count_made,
+        cast(sum(e.phone_made) as bigint) as count_phone_promises,
+        cast(sum(e.due) as bigint) as count_due,
+        cast(sum(e.kept) as bigint) as count_kept,
+        cast(sum(e.partly_kept) as bigint) as count_partly_kept,
+        cast(sum(e.broken) as bigint) as count_broken
     from events e
     left join loan_versions v
         on v.loan_id = e.loan_id

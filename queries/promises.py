@@ -72,10 +72,12 @@ with recursive months (month) as (
     select cast(month + interval 1 month as date) from months where month < $period_start
 ),
 promised as (
-    select p.month, sum(p.count_made) as count_made,
-        sum(p.count_phone_promises) as count_phone_promises, sum(p.count_due) as count_due,
-        sum(p.count_kept) as count_kept, sum(p.count_partly_kept) as count_partly_kept,
-        sum(p.count_broken) as count_broken
+    select p.month, cast(sum(p.count_made) as bigint) as count_made,
+        cast(sum(p.count_phone_promises) as bigint) as count_phone_promises,
+        cast(sum(p.count_due) as bigint) as count_due,
+        cast(sum(p.count_kept) as bigint) as count_kept,
+        cast(sum(p.count_partly_kept) as bigint) as count_partly_kept,
+        cast(sum(p.count_broken) as bigint) as count_broken
     from promise_months p
     where p.month >= $first_month and p.month <= $period_start
       and {dimension_filters("p")}
