@@ -164,24 +164,30 @@ def attention_section(measures: ReportMeasures, filters: Filters, lang: str) -> 
 
 
 def data_section(measures: ReportMeasures, filters: Filters, lang: str) -> Section:
-    """The whole database's freshness: loads are not filtered."""
+    """The whole database's freshness: loads are not filtered. Row counts come from every
+    team's files: only a reader who sees every team gets them (as on the Data page)."""
     fresh = measures.get(freshness)
+    fields = [
+        Field("kind", "col.kind", tables.label_of("kind")),
+        Field("latest_data_on", "col.latest_data_on", tables.day),
+        Field("last_loaded_at", "col.last_loaded_at", tables.moment),
+    ]
+    if filters.allowed_teams is not None:
+        freshness_table = tables.frame_table(fresh, fields, lang)
+        return Section(
+            t("report.section.data", lang),
+            (freshness_table, Note(t("report.data_counts_hidden", lang))),
+        )
+    fields += [
+        count_field("count_files", "col.count_files"),
+        count_field("count_rows_loaded", "col.count_rows_loaded"),
+        count_field("count_rows_rejected", "col.count_rows_rejected"),
+    ]
     rejected = measures.get(count_rejected_rows)
     return Section(
         t("report.section.data", lang),
         (
-            tables.frame_table(
-                fresh,
-                [
-                    Field("kind", "col.kind", tables.label_of("kind")),
-                    Field("latest_data_on", "col.latest_data_on", tables.day),
-                    Field("last_loaded_at", "col.last_loaded_at", tables.moment),
-                    count_field("count_files", "col.count_files"),
-                    count_field("count_rows_loaded", "col.count_rows_loaded"),
-                    count_field("count_rows_rejected", "col.count_rows_rejected"),
-                ],
-                lang,
-            ),
+            tables.frame_table(fresh, fields, lang),
             Note(t("data.rejects_total", lang, count=tables.whole(rejected, lang))),
         ),
     )

@@ -97,6 +97,10 @@ REPORT_CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "{app} · {report} · {period} · {scope}",
         "en": "{app} · {report} · {period} · {scope}",
     },
+    "report.data_counts_hidden": {
+        "zh": "装载行数与被拒绝的行只向能查看所有团队的读者显示。",
+        "en": "Rows loaded and rejected are shown only to readers who see every team.",
+    },
     "report.mail_body": {
         "zh": "附件为 {period} 的{report}（{scope}），生成于 {generated_at}。",
         "en": "Attached: the {report} for {period} ({scope}), generated {generated_at}.",

@@ -3,14 +3,17 @@ header on every page, margins say what the report is, text is escaped."""
 
 import re
 import subprocess
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+import polars as pl
 import pytest
 
 from queries.filters import Filters
 from reports.blocks import Column, Note, Report, Section, Table
+from reports.executive import data_section
 from reports.html import css_string, report_html
+from reports.i18n import t
 from reports.naming import report_filename
 from reports.pdf import write_pdf
 from reports.render import generated_label
@@ -86,3 +89,33 @@ def test_scope_and_file_name(filters, lang, scope, name):
     assert scope_text(filters, lang) == scope
     assert report_filename("executive", filters, lang) == name
     assert re.fullmatch(r"[\w.-]+", name)
+
+
+class StubMeasures:
+    """Answers of the data section's two measures, without a database."""
+
+    def get(self, fn, filters=None, **options):
+        if fn.__name__ == "count_rejected_rows":
+            return 7
+        return pl.DataFrame(
+            {
+                "kind": ["loans"],
+                "latest_data_on": [date(2026, 10, 31)],
+                "last_loaded_at": [datetime(2026, 11, 1, 8, 0)],
+                "count_files": [1],
+                "count_rows_loaded": [100],
+                "count_rows_rejected": [7],
+            }
+        )
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_row_counts_of_the_whole_book_only_for_readers_of_every_team(lang):
+    everyone = data_section(StubMeasures(), Filters("2026-10"), lang)
+    scoped = data_section(StubMeasures(), Filters("2026-10", allowed_teams=("A",)), lang)
+    table, note = everyone.blocks
+    assert len(table.columns) == 6 and table.rows[0][4:] == ("100", "7")
+    assert note.text == t("data.rejects_total", lang, count="7")
+    table, note = scoped.blocks
+    assert len(table.columns) == 3 and all("100" not in cell for cell in table.rows[0])
+    assert note.text == t("report.data_counts_hidden", lang)
