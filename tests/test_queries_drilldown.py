@@ -176,3 +176,38 @@ def test_customer_names_are_masked(db: Path) -> None:
         ("L1", "C1", "张**"),
         ("LX", "CX", None),
     ]
+
+
+def test_a_name_is_the_one_on_the_customers_latest_snapshot(tmp_path: Path) -> None:
+    """C1 renamed on the latest snapshot; C9 gone from it (its name is on an earlier one);
+    in September only the September snapshot counts."""
+    settings = Settings(db=tmp_path / "recovery.duckdb")
+    rows = [
+        ["2026-08-31", "L9", "C9", "赵六", "0"],
+        ["2026-09-30", "L1", "C1", "张三", "0"],
+        ["2026-10-31", "L1", "C1", "张三丰", "0"],
+    ]
+    load(
+        settings,
+        write_csv(
+            tmp_path / "loans.csv",
+            [
+                "as_of_date",
+                "loan_id",
+                "customer_id",
+                "customer_name",
+                "principal",
+                "outstanding_balance",
+                "days_past_due",
+            ],
+            [[*row[:4], "1000", "1000", row[4]] for row in rows],
+        ),
+    )
+    frame = pl.DataFrame({"customer_id": ["C1", "C9", "CX"]})
+    assert with_customer_names(settings.db, OCTOBER, frame, masked=False).rows() == [
+        ("C1", "张三丰"),
+        ("C9", "赵六"),
+        ("CX", None),
+    ]
+    september = with_customer_names(settings.db, Filters("2026-09"), frame, masked=False)
+    assert september.rows() == [("C1", "张三"), ("C9", "赵六"), ("CX", None)]
