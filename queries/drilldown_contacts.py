@@ -14,6 +14,7 @@ import polars as pl
 from queries.common import latest_loan_facts
 from queries.drilldown import DRILL_ROW_LIMIT
 from queries.filters import Filters
+from queries.people import with_customer_names
 from queries.portfolio import BOOK_CTE
 from recovery.database import query
 from recovery.masking import mask_name, mask_phone
@@ -57,20 +58,6 @@ numbers as (
     join customers c on c.customer_id = n.customer_id
 )"""
 
-# The latest name of each customer of the CTE `chosen`, as on its latest snapshot on or
-# before the period's end.
-CUSTOMER_NAMES_CTE = """customer_names as (
-    select customer_id, customer_name
-    from (
-        select customer_id, customer_name,
-            row_number() over (partition by customer_id order by as_of_date desc) as recency
-        from loan_snapshots
-        where as_of_date <= $period_end
-          and customer_id in (select customer_id from chosen)
-    ) ranked
-    where recency = 1
-)"""
-
 # customers_by_reachability — one row per customer called in the period whose best status
 # over its calls is $status (as counted by the reachability measure): the loans called
 # about, phone actions, the last call, and the status.
@@ -93,12 +80,10 @@ chosen as (
     join reachability_statuses s on s.status_rank = c.best_rank
     where s.status = $status
 ),
-{CUSTOMER_NAMES_CTE},
 final as (
-    select c.customer_id, n.customer_name, c.loan_ids, c.count_phone_actions,
-        c.last_called_at, c.reachability
+    select c.customer_id, c.loan_ids, c.count_phone_actions, c.last_called_at,
+        c.reachability
     from chosen c
-    left join customer_names n on n.customer_id = c.customer_id
 )
 select *, count(*) over () as count_total
 from final
@@ -146,15 +131,13 @@ chosen as (
     where isodow(p.action_at) = $weekday
       and hour(p.action_at) = $hour
 ),
-{CUSTOMER_NAMES_CTE},
 final as (
-    select c.action_id, c.loan_id, c.customer_id, n.customer_name, c.team, c.collector,
-        c.action_at, a.contact_phone, c.contact_relation, c.outcome, c.reachability
+    select c.action_id, c.loan_id, c.customer_id, c.team, c.collector, c.action_at,
+        a.contact_phone, c.contact_relation, c.outcome, c.reachability
     from chosen c
     join actions a
         on a.action_id = c.action_id
        and a.action_at >= $period_start and a.action_at < $period_after
-    left join customer_names n on n.customer_id = c.customer_id
 )
 select *, count(*) over () as count_total
 from final
@@ -178,11 +161,17 @@ def _shown(frame: pl.DataFrame, *, masked: bool) -> pl.DataFrame:
     return frame.with_columns(columns)
 
 
+def _named(db: Path, filters: Filters, frame: pl.DataFrame, *, masked: bool) -> pl.DataFrame:
+    """Names as every list gets them (queries/people.py: the customer's latest snapshot on
+    or before the period's end), numbers masked."""
+    return _shown(with_customer_names(db, filters, frame, masked=masked), masked=False)
+
+
 def customers_by_reachability(
     db: Path, filters: Filters, *, status: str, limit: int = DRILL_ROW_LIMIT, masked: bool = True
 ) -> pl.DataFrame:
     params = {**filters.params(), "status": status, "limit": limit}
-    return _shown(query(db, CUSTOMERS_BY_REACHABILITY_SQL, params), masked=masked)
+    return _named(db, filters, query(db, CUSTOMERS_BY_REACHABILITY_SQL, params), masked=masked)
 
 
 def numbers_with_reason(
@@ -204,4 +193,4 @@ def calls_at_hour(
     if not (1 <= weekday <= 7 and 0 <= hour <= 23):
         raise ValueError(f"no weekday {weekday} (1..7) or hour {hour} (0..23)")
     params = {**filters.params(), "weekday": weekday, "hour": hour, "limit": limit}
-    return _shown(query(db, CALLS_AT_HOUR_SQL, params), masked=masked)
+    return _named(db, filters, query(db, CALLS_AT_HOUR_SQL, params), masked=masked)
