@@ -156,17 +156,25 @@ from checked;
 create or replace table mart_info as
 select grace_days as promise_grace_days, 120 as longest_window_days from mart_settings;
 
--- action_demands — every action with `is_documented_demand`: whether it documents a demand
--- for payment, which restarts the limitation period: a delivered letter, lawyer's letter,
--- SMS or e-mail; an effective contact; a visit that met the debtor; any legal action.
+-- action_demands — every action with `is_effective_contact` (有效联系: a connected phone
+-- call with the debtor, spouse or family, or no relation given) and
+-- `is_documented_demand`: whether it documents a demand for payment, which restarts the
+-- limitation period: a delivered letter, lawyer's letter, SMS or e-mail; an effective
+-- contact; a visit that met the debtor; any legal action.
 create or replace view action_demands as
+with judged as (
+    select *,
+        method = 'phone' and outcome = 'connected'
+            and coalesce(contact_relation, 'self') in ('self', 'spouse', 'family')
+            as is_effective_contact
+    from actions
+)
 select *,
     (method in ('letter', 'lawyer_letter', 'sms', 'email') and outcome = 'delivered')
-    or (method = 'phone' and outcome = 'connected'
-        and coalesce(contact_relation, 'self') in ('self', 'spouse', 'family'))
+    or is_effective_contact
     or (method = 'visit' and outcome = 'met')
     or method = 'legal' as is_documented_demand
-from actions;
+from judged;
 
 -- documented_demands — the actions that document a demand (see action_demands).
 create or replace view documented_demands as

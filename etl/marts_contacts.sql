@@ -13,17 +13,15 @@ select * from (
 ) as statuses (status, status_rank);
 
 -- phone_actions — every phone action with its calendar month (its first day), whether it
--- was an effective contact (有效联系: connected, with the debtor, spouse or family, or no
--- relation given) and its reachability status (a status of reachability_statuses; null
--- for other outcomes). A view: the tables below read it.
+-- was an effective contact (as the view action_demands judges it) and its reachability
+-- status (a status of reachability_statuses; null for other outcomes). A view: the tables
+-- below read it.
 create or replace view phone_actions as
 with calls as (
     select a.action_id, a.loan_id, a.action_at, a.team, a.collector, a.outcome,
         a.contact_relation, cast(date_trunc('month', a.action_at) as date) as month,
-        a.outcome = 'connected'
-            and coalesce(a.contact_relation, 'self') in ('self', 'spouse', 'family')
-            as is_effective
-    from actions a
+        a.is_effective_contact as is_effective
+    from action_demands a
     where a.method = 'phone'
 )
 select *,

@@ -47,12 +47,3 @@ def month_snapshots(since: str | None) -> str:
     from snapshot_dates
     where is_month_latest and {lower}as_of_date <= $period_end
 )"""
-
-
-def effective_contact(alias: str) -> str:
-    """An effective contact (有效联系): a connected call with the debtor, spouse or family
-    (or no relation given), as a condition on the actions aliased `alias`."""
-    return (
-        f"{alias}.outcome = 'connected' and coalesce({alias}.contact_relation, 'self') "
-        "in ('self', 'spouse', 'family')"
-    )
