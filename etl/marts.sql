@@ -182,16 +182,6 @@ select loan_id, action_at
 from action_demands
 where is_documented_demand;
 
--- loan_month_actions — one row per loan and calendar month with actions: the latest action
--- of the month and the latest documented demand of the month (one pass over the actions).
--- "Last action on or before day D" = the latest of the months before D's month here, and
--- of D's own month from the actions themselves.
-create or replace table loan_month_actions as
-select loan_id, date_trunc('month', action_at) as month, max(action_at) as last_action_at,
-    max(case when is_documented_demand then cast(action_at as date) end) as last_demand_on
-from action_demands
-group by loan_id, date_trunc('month', action_at);
-
 -- snapshot_dates — one row per loans snapshot date, with its month and whether it is the
 -- month's latest (the snapshot a month's measures read).
 create or replace table snapshot_dates as
@@ -215,3 +205,47 @@ from values_found v
 join aging_buckets b
     on v.days_past_due >= b.min_days
    and (b.max_days is null or v.days_past_due <= b.max_days);
+
+-- loan_month_work — one row per loan, calendar month and (method, team, collector) that
+-- worked the loan that month: the first and latest action, the latest documented demand
+-- (see action_demands), the number of actions and their cost (the row's, else the
+-- per-method table). The placement: the loan's overdue amount and aging bucket on its
+-- last snapshot on or before the first action's day (the span holding that day; 0 and
+-- `not_placed` when the loan has no snapshot by then). branch and product: the loan's as
+-- on its latest snapshot on or before the month's last day. The recovery comparisons read
+-- one month of it instead of the month's actions.
+create or replace table loan_month_work as
+with worked as (
+    select date_trunc('month', a.action_at) as month, a.loan_id, a.method, a.team,
+        a.collector, min(a.action_at) as first_action_at, max(a.action_at) as last_action_at,
+        max(case when a.is_documented_demand then cast(a.action_at as date) end)
+            as last_demand_on,
+        count(*) as count_actions,
+        sum(coalesce(a.cost, m.cost_per_action, 0)) as cost
+    from action_demands a
+    left join method_costs m on m.method = a.method
+    group by date_trunc('month', a.action_at), a.loan_id, a.method, a.team, a.collector
+)
+select w.*, coalesce(s.overdue_amount, 0) as placed_amount,
+    coalesce(b.bucket, 'not_placed') as placed_bucket,
+    coalesce(b.sort_order, 1000) as placed_bucket_order, v.branch, v.product
+from worked w
+left join loan_snapshot_spans s
+    on s.loan_id = w.loan_id
+   and s.as_of_date <= cast(w.first_action_at as date)
+   and s.valid_until > cast(w.first_action_at as date)
+left join days_past_due_buckets b on b.days_past_due = s.days_past_due
+left join loan_versions v
+    on v.loan_id = w.loan_id
+   and v.valid_from <= last_day(cast(w.month as date))
+   and v.valid_until > last_day(cast(w.month as date));
+
+-- loan_month_actions — one row per loan and calendar month with actions: the latest action
+-- of the month and the latest documented demand of the month (from loan_month_work).
+-- "Last action on or before day D" = the latest of the months before D's month here, and
+-- of D's own month from the actions themselves.
+create or replace table loan_month_actions as
+select loan_id, month, max(last_action_at) as last_action_at,
+    max(last_demand_on) as last_demand_on
+from loan_month_work
+group by loan_id, month;

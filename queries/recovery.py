@@ -107,7 +107,9 @@ def recovered_by_method(db: Path, filters: Filters, *, window_days: int) -> pl.D
 COMPARISON_DIMENSIONS = ("method", "team", "collector")
 
 # recovery_by_{dimension} — one row per method, team or collector that worked loans in the
-# period. Grain of the inner steps: one row per (group, loan).
+# period. Grain of the inner steps: one row per (group, loan); the period's work on each
+# loan, with its placement at each (method, team, collector)'s first action, is summarised
+# at load (table loan_month_work), so a group's placement is that of its earliest row.
 #   placed (委案金额): overdue_amount at the loan's last snapshot on or before the group's
 #     first action on it in the period, summed over the distinct loans it worked;
 #   recovered: payments of the period attributed to the group's actions (window as above);
@@ -120,43 +122,26 @@ COMPARISON_DIMENSIONS = ("method", "team", "collector")
 #     noise (null with fewer than 2 loans).
 PER_LOAN_CTE = """
 {attributed},
-period_actions as (
-    select a.action_id, a.loan_id, a.action_at, a.method, a.team, a.collector,
-        coalesce(a.cost, m.cost_per_action, 0) as cost
-    from actions a
-    left join method_costs m on m.method = a.method
-    where a.action_at >= $period_start and a.action_at < $period_after
-      and ($team is null or a.team = $team)
-      and ($allowed_teams is null or a.team in (select unnest($allowed_teams)))
-      and ($collector is null or a.collector = $collector)
-      and ($method is null or a.method = $method)
-),
-worked_by_any_loan as (
-    select a.{dimension} as group_value, a.loan_id, min(a.action_at) as first_action_at,
-        count(*) as count_actions, sum(a.cost) as cost
-    from period_actions a
-    group by a.{dimension}, a.loan_id
-),
-worked as (
-    select w.*
-    from worked_by_any_loan w
-    left join loan_versions f
-        on f.loan_id = w.loan_id
-       and f.valid_from <= $period_end
-       and f.valid_until > $period_end
-    where ($branch is null or f.branch = $branch)
-      and ($product is null or f.product = $product)
+work as (
+    select {dimension} as group_value, loan_id, first_action_at, count_actions, cost,
+        placed_amount, placed_bucket, placed_bucket_order
+    from loan_month_work
+    where month = $period_start
+      and ($branch is null or branch = $branch)
+      and ($product is null or product = $product)
+      and ($team is null or team = $team)
+      and ($allowed_teams is null or team in (select unnest($allowed_teams)))
+      and ($collector is null or collector = $collector)
+      and ($method is null or method = $method)
 ),
 placements as (
-    select w.group_value, w.loan_id, w.count_actions, w.cost, s.overdue_amount,
-        s.days_past_due
-    from worked w
-    left join loan_snapshot_spans s
-        on s.loan_id = w.loan_id
-       and s.as_of_date <= cast(w.first_action_at as date)
-       and s.valid_until > cast(w.first_action_at as date)
-       and s.as_of_date <= $period_end
-       and s.valid_until > $period_start
+    select group_value, loan_id, cast(sum(count_actions) as bigint) as count_actions,
+        sum(cost) as cost,
+        min_by(placed_amount, first_action_at) as placed,
+        min_by(placed_bucket, first_action_at) as bucket,
+        min_by(placed_bucket_order, first_action_at) as bucket_order
+    from work
+    group by group_value, loan_id
 ),
 recoveries as (
     select {dimension} as group_value, loan_id, sum(amount) as recovered
@@ -168,16 +153,15 @@ per_loan as (
     select
         coalesce(p.group_value, r.group_value) as group_value,
         coalesce(p.loan_id, r.loan_id) as loan_id,
-        coalesce(p.overdue_amount, 0) as placed,
+        coalesce(p.placed, 0) as placed,
         coalesce(r.recovered, 0) as recovered,
         coalesce(p.cost, 0) as cost,
         coalesce(p.count_actions, 0) as count_actions,
-        coalesce(b.bucket, 'not_placed') as bucket_at_placement,
-        coalesce(b.sort_order, 1000) as bucket_order
+        coalesce(p.bucket, 'not_placed') as bucket_at_placement,
+        coalesce(p.bucket_order, 1000) as bucket_order
     from placements p
     full outer join recoveries r
         on r.group_value = p.group_value and r.loan_id = p.loan_id
-    left join days_past_due_buckets b on b.days_past_due = p.days_past_due
 )"""
 
 RECOVERY_BY_SQL = """
@@ -186,37 +170,38 @@ per_group as (
     select group_value, count(*) as count_loans, sum(count_actions) as count_actions,
         sum(placed) as placed, sum(recovered) as recovered, sum(cost) as cost,
         cast(sum(recovered) as double) / nullif(cast(sum(placed) as double), 0)
-            as recovery_rate
+            as recovery_rate,
+        sum(cast(recovered as double) * cast(recovered as double)) as sum_rr,
+        sum(cast(recovered as double) * cast(placed as double)) as sum_rp,
+        sum(cast(placed as double) * cast(placed as double)) as sum_pp
     from per_loan
     group by group_value
 ),
+-- the sum over loans of (recovered - rate × placed)², expanded so one pass gives it
 spread as (
-    select l.group_value,
-        sum(power(cast(l.recovered as double) - g.recovery_rate * cast(l.placed as double), 2))
-            as sum_squared_residuals
-    from per_loan l
-    join per_group g on g.group_value = l.group_value
-    group by l.group_value
+    select *,
+        greatest(0, sum_rr - 2 * recovery_rate * sum_rp
+            + recovery_rate * recovery_rate * sum_pp) as sum_squared_residuals
+    from per_group
 ),
 final as (
     select
-        g.group_value as {dimension},
-        g.count_loans,
-        g.count_actions,
-        g.placed,
-        g.recovered,
-        g.recovery_rate,
-        case when g.count_loans > 1 then greatest(0, g.recovery_rate - 1.96 * sqrt(
-            s.sum_squared_residuals * g.count_loans / (g.count_loans - 1)
-        ) / nullif(cast(g.placed as double), 0)) end as rate_low,
-        case when g.count_loans > 1 then g.recovery_rate + 1.96 * sqrt(
-            s.sum_squared_residuals * g.count_loans / (g.count_loans - 1)
-        ) / nullif(cast(g.placed as double), 0) end as rate_high,
-        g.cost,
-        cast(g.cost as double) * 100 / nullif(cast(g.recovered as double), 0)
+        group_value as {dimension},
+        count_loans,
+        count_actions,
+        placed,
+        recovered,
+        recovery_rate,
+        case when count_loans > 1 then greatest(0, recovery_rate - 1.96 * sqrt(
+            sum_squared_residuals * count_loans / (count_loans - 1)
+        ) / nullif(cast(placed as double), 0)) end as rate_low,
+        case when count_loans > 1 then recovery_rate + 1.96 * sqrt(
+            sum_squared_residuals * count_loans / (count_loans - 1)
+        ) / nullif(cast(placed as double), 0) end as rate_high,
+        cost,
+        cast(cost as double) * 100 / nullif(cast(recovered as double), 0)
             as cost_per_100_recovered
-    from per_group g
-    left join spread s on s.group_value = g.group_value
+    from spread
 )
 select * from final order by {dimension}
 """
