@@ -15,7 +15,7 @@ from queries.contacts import contact_trend
 from queries.filters import previous_period
 from queries.portfolio import portfolio_trend
 from queries.promises import promise_trend
-from queries.recovery import recovered, recovery_by
+from queries.recovery import recovered, recovery_rate_trend
 
 SERIES_SCHEMA = {"period": pl.String, "value": pl.Float64}
 
@@ -53,16 +53,8 @@ def _recovered(view: View) -> pl.DataFrame:
 
 def _recovery_rate(view: View) -> pl.DataFrame:
     """All teams together: attributed recovered over placed, as the team league's total."""
-    monthly = data.monthly(
-        recovery_by, view.filters, _available(), dimension="team", window_days=view.window_days
-    )
-    if monthly.is_empty() or "placed" not in monthly.columns:
-        return pl.DataFrame(schema=SERIES_SCHEMA)
-    totals = monthly.group_by("period", maintain_order=True).agg(
-        pl.col("recovered").cast(pl.Float64).sum(), pl.col("placed").cast(pl.Float64).sum()
-    )
-    rate_of = pl.when(pl.col("placed") > 0).then(pl.col("recovered") / pl.col("placed"))
-    return _series(totals, rate_of)
+    trend = data.measure(recovery_rate_trend, view.filters, window_days=view.window_days)
+    return _series(_in_available_months(trend), pl.col("recovery_rate"))
 
 
 def _in_available_months(trend: pl.DataFrame) -> pl.DataFrame:

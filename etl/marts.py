@@ -8,7 +8,6 @@ import duckdb
 
 from recovery.settings import Settings
 
-
 MART_FILES = ("marts.sql", "marts_portfolio.sql", "marts_contacts.sql", "marts_promises.sql")
 
 

@@ -212,8 +212,9 @@ join aging_buckets b
 -- per-method table). The placement: the loan's overdue amount and aging bucket on its
 -- last snapshot on or before the first action's day (the span holding that day; 0 and
 -- `not_placed` when the loan has no snapshot by then). branch and product: the loan's as
--- on its latest snapshot on or before the month's last day. The recovery comparisons read
--- one month of it instead of the month's actions.
+-- on its latest snapshot on or before the month's last day. loan_month_rows: the rows of
+-- the loan's month (a loan with one row needs no grouping to find a placement). The
+-- recovery comparisons read it instead of the actions.
 create or replace table loan_month_work as
 with worked as (
     select date_trunc('month', a.action_at) as month, a.loan_id, a.method, a.team,
@@ -228,7 +229,8 @@ with worked as (
 )
 select w.*, coalesce(s.overdue_amount, 0) as placed_amount,
     coalesce(b.bucket, 'not_placed') as placed_bucket,
-    coalesce(b.sort_order, 1000) as placed_bucket_order, v.branch, v.product
+    coalesce(b.sort_order, 1000) as placed_bucket_order, v.branch, v.product,
+    count(*) over (partition by w.month, w.loan_id) as loan_month_rows
 from worked w
 left join loan_snapshot_spans s
     on s.loan_id = w.loan_id

@@ -16,7 +16,12 @@ from queries.common import LOAN_FILTERS
 from queries.filters import Filters
 from queries.portfolio import BOOK_CTE, SNAPSHOT_PAIR_CTE
 from queries.promises import PROMISES_CTE
-from queries.recovery import ATTRIBUTED_PAYMENTS_CTE, COMPARISON_DIMENSIONS, PER_LOAN_CTE
+from queries.recovery import (
+    ATTRIBUTED_PAYMENTS_CTE,
+    COMPARISON_DIMENSIONS,
+    PER_LOAN_CTE,
+    recovery_params,
+)
 from recovery.database import query
 from recovery.masking import mask_name
 
@@ -217,7 +222,7 @@ def loans_worked(
         raise ValueError(f"drill by one of {', '.join(COMPARISON_DIMENSIONS)}, not {dimension!r}")
     per_loan = PER_LOAN_CTE.format(attributed=ATTRIBUTED_PAYMENTS_CTE, dimension=dimension)
     sql = LOANS_WORKED_SQL.format(per_loan=per_loan, dimension=dimension)
-    params = {**filters.params(), "window_days": window_days, "value": value, "bucket": bucket}
+    params = {**recovery_params(filters, window_days), "value": value, "bucket": bucket}
     return _named(query(db, sql, {**params, "limit": limit}), masked)
 
 

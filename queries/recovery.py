@@ -88,28 +88,65 @@ select * from final order by method
 LONGEST_WINDOW_DAYS = 120  # payment_attribution looks this far back (etl/marts.sql)
 
 
-def _params(filters: Filters, window_days: int) -> dict[str, object]:
+def recovery_params(filters: Filters, window_days: int) -> dict[str, object]:
+    """The filters' parameters and the window; $first_month, the first month of work a
+    recovery comparison reads: the period's (the trend's first for recovery_rate_trend)."""
     if not 0 <= window_days <= LONGEST_WINDOW_DAYS:
         raise ValueError(f"attribution window {window_days} days: use 0 to {LONGEST_WINDOW_DAYS}")
-    return {**filters.params(), "window_days": window_days}
+    return {**filters.params(), "window_days": window_days, "first_month": filters.period_start}
 
 
 def recovered(db: Path, filters: Filters, *, window_days: int) -> pl.DataFrame:
-    return query(db, RECOVERED_SQL, _params(filters, window_days))
+    return query(db, RECOVERED_SQL, recovery_params(filters, window_days))
 
 
 def recovered_by_method(db: Path, filters: Filters, *, window_days: int) -> pl.DataFrame:
-    return query(db, RECOVERED_BY_METHOD_SQL, _params(filters, window_days))
+    return query(db, RECOVERED_BY_METHOD_SQL, recovery_params(filters, window_days))
 
 
 # The dimensions a recovery comparison can be made by (an allow-list: the name becomes an
 # identifier in the SQL, never a value from a request).
 COMPARISON_DIMENSIONS = ("method", "team", "collector")
 
+# placements — one row per month from $first_month to the period's end, method, team or
+# collector ({dimension}) and loan it worked that month (within the filters): its actions
+# and their cost, and the placement (委案) at the group's first action on the loan in the
+# month: the overdue amount and aging bucket on the loan's last snapshot on or before that
+# day. The month's work on each loan per (method, team, collector), each with the
+# placement at its first action, is summarised at load (table loan_month_work): a
+# group's placement is that of its earliest row, and a loan with one row in its month
+# needs no grouping at all.
+PLACEMENTS_CTE = """
+work as (
+    select month, {dimension} as group_value, loan_id, first_action_at, count_actions, cost,
+        placed_amount, placed_bucket, placed_bucket_order, loan_month_rows
+    from loan_month_work
+    where month >= $first_month and month < $period_after
+      and ($branch is null or branch = $branch)
+      and ($product is null or product = $product)
+      and ($team is null or team = $team)
+      and ($allowed_teams is null or team in (select unnest($allowed_teams)))
+      and ($collector is null or collector = $collector)
+      and ($method is null or method = $method)
+),
+placements as (
+    select month, group_value, loan_id, count_actions, cost, placed_amount as placed,
+        placed_bucket as bucket, placed_bucket_order as bucket_order
+    from work
+    where loan_month_rows = 1
+    union all
+    select month, group_value, loan_id, cast(sum(count_actions) as bigint) as count_actions,
+        sum(cost) as cost,
+        min_by(placed_amount, first_action_at) as placed,
+        min_by(placed_bucket, first_action_at) as bucket,
+        min_by(placed_bucket_order, first_action_at) as bucket_order
+    from work
+    where loan_month_rows > 1
+    group by month, group_value, loan_id
+)"""
+
 # recovery_by_{dimension} — one row per method, team or collector that worked loans in the
-# period. Grain of the inner steps: one row per (group, loan); the period's work on each
-# loan, with its placement at each (method, team, collector)'s first action, is summarised
-# at load (table loan_month_work), so a group's placement is that of its earliest row.
+# period. Grain of the inner steps: one row per (group, loan).
 #   placed (委案金额): overdue_amount at the loan's last snapshot on or before the group's
 #     first action on it in the period, summed over the distinct loans it worked;
 #   recovered: payments of the period attributed to the group's actions (window as above);
@@ -120,29 +157,12 @@ COMPARISON_DIMENSIONS = ("method", "team", "collector")
 #     the recovery rate over loans (ratio estimator, linearised: rate ± 1.96 × standard
 #     error, the low end no less than 0), so a manager can tell a real difference from
 #     noise (null with fewer than 2 loans).
-PER_LOAN_CTE = """
+PER_LOAN_CTE = (
+    """
 {attributed},
-work as (
-    select {dimension} as group_value, loan_id, first_action_at, count_actions, cost,
-        placed_amount, placed_bucket, placed_bucket_order
-    from loan_month_work
-    where month = $period_start
-      and ($branch is null or branch = $branch)
-      and ($product is null or product = $product)
-      and ($team is null or team = $team)
-      and ($allowed_teams is null or team in (select unnest($allowed_teams)))
-      and ($collector is null or collector = $collector)
-      and ($method is null or method = $method)
-),
-placements as (
-    select group_value, loan_id, cast(sum(count_actions) as bigint) as count_actions,
-        sum(cost) as cost,
-        min_by(placed_amount, first_action_at) as placed,
-        min_by(placed_bucket, first_action_at) as bucket,
-        min_by(placed_bucket_order, first_action_at) as bucket_order
-    from work
-    group by group_value, loan_id
-),
+"""
+    + PLACEMENTS_CTE
+    + """,
 recoveries as (
     select {dimension} as group_value, loan_id, sum(amount) as recovered
     from filtered
@@ -163,6 +183,7 @@ per_loan as (
     full outer join recoveries r
         on r.group_value = p.group_value and r.loan_id = p.loan_id
 )"""
+)
 
 RECOVERY_BY_SQL = """
 with {per_loan},
@@ -212,7 +233,7 @@ def recovery_by(db: Path, filters: Filters, *, dimension: str, window_days: int)
         raise ValueError(f"compare by one of {', '.join(COMPARISON_DIMENSIONS)}, not {dimension!r}")
     per_loan = PER_LOAN_CTE.format(attributed=ATTRIBUTED_PAYMENTS_CTE, dimension=dimension)
     sql = RECOVERY_BY_SQL.format(per_loan=per_loan, dimension=dimension)
-    return query(db, sql, _params(filters, window_days))
+    return query(db, sql, recovery_params(filters, window_days))
 
 
 # recovery_by_stage — the method × aging-bucket matrix: one row per method and aging
@@ -258,9 +279,60 @@ order by bucket_order
 
 def recovery_by_stage(db: Path, filters: Filters, *, window_days: int) -> pl.DataFrame:
     per_loan = PER_LOAN_CTE.format(attributed=ATTRIBUTED_PAYMENTS_CTE, dimension="method")
-    return query(db, RECOVERY_BY_STAGE_SQL.format(per_loan=per_loan), _params(filters, window_days))
+    return query(
+        db, RECOVERY_BY_STAGE_SQL.format(per_loan=per_loan), recovery_params(filters, window_days)
+    )
 
 
 def recovery_by_age(db: Path, filters: Filters, *, window_days: int) -> pl.DataFrame:
     per_loan = PER_LOAN_CTE.format(attributed=ATTRIBUTED_PAYMENTS_CTE, dimension="method")
-    return query(db, RECOVERY_BY_AGE_SQL.format(per_loan=per_loan), _params(filters, window_days))
+    return query(
+        db, RECOVERY_BY_AGE_SQL.format(per_loan=per_loan), recovery_params(filters, window_days)
+    )
+
+
+# recovery_rate_trend — one row per month of the 12 ending with the period in which loans
+# were worked: all teams together, as the team comparison's total: placed = the sum over
+# teams of their placements (as recovery_by_team), recovered = the month's payments
+# attributed to an action (window as above), recovery_rate = recovered / placed (null
+# when nothing was placed).
+RECOVERY_RATE_TREND_SQL = (
+    """
+with """
+    + PLACEMENTS_CTE.format(dimension="team")
+    + """,
+placed as (
+    select month, sum(placed) as placed
+    from placements
+    group by month
+),
+recovered as (
+    select date_trunc('month', paid_at) as month, sum(amount) as recovered
+    from payment_attribution
+    where paid_at >= $trend_start and paid_at < $period_after
+      and days_since_action <= $window_days
+      and ($branch is null or branch = $branch)
+      and ($product is null or product = $product)
+      and ($team is null or team = $team)
+      and ($allowed_teams is null or team in (select unnest($allowed_teams)))
+      and ($collector is null or collector = $collector)
+      and ($method is null or method = $method)
+    group by date_trunc('month', paid_at)
+),
+final as (
+    select p.month, p.placed,
+        coalesce(r.recovered, 0) as recovered,
+        cast(coalesce(r.recovered, 0) as double) / nullif(cast(p.placed as double), 0)
+            as recovery_rate
+    from placed p
+    left join recovered r on r.month = p.month
+)
+select * from final order by month
+"""
+)
+
+
+def recovery_rate_trend(db: Path, filters: Filters, *, window_days: int) -> pl.DataFrame:
+    params = {**recovery_params(filters, window_days), "first_month": filters.trend_start}
+    frame = query(db, RECOVERY_RATE_TREND_SQL, params)
+    return frame.select(pl.col("month").dt.strftime("%Y-%m").alias("period"), pl.exclude("month"))

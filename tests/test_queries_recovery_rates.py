@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from queries.filters import Filters
-from queries.recovery import recovery_by, recovery_by_age, recovery_by_stage
+from queries.recovery import recovery_by, recovery_by_age, recovery_by_stage, recovery_rate_trend
 from recovery.settings import Settings
 from tests.helpers import load, write_csv
 
@@ -19,6 +19,7 @@ LOANS = [  # the September snapshot is the last one before every October action
     ["2026-10-31", "L1", "C1", "600.00", "20"],
     ["2026-10-31", "L2", "C2", "1500.00", "50"],
     ["2026-10-31", "L3", "C3", "500.00", "130"],
+    ["2026-11-15", "L1", "C1", "700.00", "35"],  # mid-month: between A7 and A6
 ]
 ACTIONS = [  # costs: phone 2.00, sms 0.10, visit 120.00 from the config unless given
     ["A1", "L1", "2026-10-02 10:00:00", "phone", "T1", "c1", "no_answer", ""],
@@ -26,6 +27,8 @@ ACTIONS = [  # costs: phone 2.00, sms 0.10, visit 120.00 from the config unless 
     ["A3", "L2", "2026-10-05 10:00:00", "phone", "T2", "c2", "connected", "3.00"],
     ["A4", "L2", "2026-10-20 10:00:00", "visit", "T2", "c2", "met", ""],
     ["A5", "L3", "2026-10-03 10:00:00", "phone", "T1", "c1", "connected", ""],
+    ["A6", "L1", "2026-11-20 10:00:00", "phone", "T1", "c1", "no_answer", ""],
+    ["A7", "L1", "2026-11-05 10:00:00", "sms", "T1", "c1", "", ""],
 ]
 PAYMENTS = [
     ["P1", "L1", "2026-10-12", "500.00"],  # → A2 (sms, T1, c1)
@@ -134,3 +137,32 @@ def test_recovery_by_age_at_placement(db: Path) -> None:
         ("M2", 1, D("4000.00"), D("1000.00"), 0.25),
         ("M4", 1, D("500.00"), D("100.00"), 0.2),
     ]
+
+
+def test_placement_at_the_groups_first_action(db: Path) -> None:
+    # November: T1 worked L1 by sms on 11-05 (last snapshot 10-31: 600 overdue) and by
+    # phone on 11-20 (last snapshot 11-15: 700). T1 is placed at its first action (600);
+    # each method at its own (sms 600, phone 700).
+    november = Filters("2026-11")
+    teams = recovery_by(db, november, dimension="team", window_days=30)
+    assert teams.select("team", "count_loans", "count_actions", "placed").rows() == [
+        ("T1", 1, 2, D("600.00"))
+    ]
+    methods = recovery_by(db, november, dimension="method", window_days=30)
+    assert methods.select("method", "placed").rows() == [
+        ("phone", D("700.00")),
+        ("sms", D("600.00")),
+    ]
+
+
+def test_recovery_rate_trend_is_the_team_total(db: Path) -> None:
+    # October: T1 placed 1000 + 500 and recovered 600, T2 placed 2000 and recovered 1000:
+    # 1600 / 3500. November: T1 placed 600, nothing paid: 0. No work before October.
+    trend = recovery_rate_trend(db, Filters("2026-11"), window_days=30)
+    assert trend.rows() == [
+        ("2026-10", D("3500.00"), D("1600.00"), pytest.approx(1600 / 3500)),
+        ("2026-11", D("600.00"), D("0.00"), 0.0),
+    ]
+    by_team = recovery_rate_trend(db, Filters("2026-11", team="T2"), window_days=30)
+    assert by_team.rows() == [("2026-10", D("2000.00"), D("1000.00"), 0.5)]
+    assert recovery_rate_trend(db, Filters("2026-09"), window_days=30).is_empty()
