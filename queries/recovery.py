@@ -115,11 +115,8 @@ COMPARISON_DIMENSIONS = ("method", "team", "collector")
 # day. The month's work on each loan per (method, team, collector), each with the
 # placement at its first action, is summarised at load (table loan_month_work): a
 # group's placement is that of its earliest row, and a loan with one row in its month
-# needs no grouping at all.
-PLACEMENTS_CTE = """
-work as (
-    select month, {dimension} as group_value, loan_id, first_action_at, count_actions, cost,
-        placed_amount, placed_bucket, placed_bucket_order, loan_month_rows
+# needs no grouping at all. WORK_ROWS: the rows of loan_month_work within the filters.
+WORK_ROWS = """
     from loan_month_work
     where month >= $first_month and month < $period_after
       and ($branch is null or branch = $branch)
@@ -127,22 +124,23 @@ work as (
       and ($team is null or team = $team)
       and ($allowed_teams is null or team in (select unnest($allowed_teams)))
       and ($collector is null or collector = $collector)
-      and ($method is null or method = $method)
-),
+      and ($method is null or method = $method)"""
+
+PLACEMENTS_CTE = f"""
 placements as (
-    select month, group_value, loan_id, count_actions, cost, placed_amount as placed,
-        placed_bucket as bucket, placed_bucket_order as bucket_order
-    from work
-    where loan_month_rows = 1
+    select month, {{dimension}} as group_value, loan_id, count_actions, cost,
+        placed_amount as placed, placed_bucket as bucket, placed_bucket_order as bucket_order
+    {WORK_ROWS}
+      and loan_month_rows = 1
     union all
-    select month, group_value, loan_id, cast(sum(count_actions) as bigint) as count_actions,
-        sum(cost) as cost,
+    select month, {{dimension}} as group_value, loan_id,
+        cast(sum(count_actions) as bigint) as count_actions, sum(cost) as cost,
         min_by(placed_amount, first_action_at) as placed,
         min_by(placed_bucket, first_action_at) as bucket,
         min_by(placed_bucket_order, first_action_at) as bucket_order
-    from work
-    where loan_month_rows > 1
-    group by month, group_value, loan_id
+    {WORK_ROWS}
+      and loan_month_rows > 1
+    group by month, {{dimension}}, loan_id
 )"""
 
 # recovery_by_{dimension} — one row per method, team or collector that worked loans in the
