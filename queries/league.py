@@ -6,9 +6,10 @@ from pathlib import Path
 
 import polars as pl
 
+from queries.common import dimension_filters
 from queries.contacts import PERIOD_COUNTS_CTE
 from queries.filters import Filters
-from queries.promises import DUE_IN_PERIOD, promise_params, promises_cte
+from queries.promises import promise_params
 from recovery.database import query
 
 # Who a league table ranks (an allow-list: the name becomes an identifier in the SQL).
@@ -34,24 +35,22 @@ order by {dimension}
 
 # promises_by_{dimension} — one row per team or collector whose promises fell due in the
 # period (date + grace within it), as recorded on the action that took the promise: due,
-# kept, and kept rate = kept / due (as promise_summary).
-PROMISES_BY_SQL = """
-with {promises},
-due as (
-    select j.{dimension}, j.verdict
-    from judged j
-    where j.due_on between $period_start and $period_end
-),
-final as (
-    select {dimension}, count(*) as count_due,
-        count(case when verdict = 'kept' then 1 end) as count_kept
-    from due
-    group by {dimension}
+# kept, and kept rate = kept / due (as promise_summary). Read from the monthly summary
+# table promise_months (etl/marts_promises.sql).
+PROMISES_BY_SQL = f"""
+with final as (
+    select p.{{dimension}}, cast(sum(p.count_due) as bigint) as count_due,
+        cast(sum(p.count_kept) as bigint) as count_kept
+    from promise_months p
+    where p.month = $period_start
+      and {dimension_filters("p")}
+    group by p.{{dimension}}
+    having sum(p.count_due) > 0
 )
-select {dimension}, count_due, count_kept,
+select {{dimension}}, count_due, count_kept,
     cast(count_kept as double) / count_due as kept_rate
 from final
-order by {dimension}
+order by {{dimension}}
 """
 
 
@@ -67,7 +66,5 @@ def contacts_by(db: Path, filters: Filters, *, dimension: str) -> pl.DataFrame:
 
 
 def promises_by(db: Path, filters: Filters, *, dimension: str, grace_days: int) -> pl.DataFrame:
-    sql = PROMISES_BY_SQL.format(
-        promises=promises_cte(DUE_IN_PERIOD), dimension=_checked(dimension)
-    )
+    sql = PROMISES_BY_SQL.format(dimension=_checked(dimension))
     return query(db, sql, promise_params(db, filters, grace_days))

@@ -50,11 +50,6 @@ judged as (
 
 
 PROMISES_CTE = promises_cte()
-# The promises made in the period or falling due in it.
-OF_THE_PERIOD = """((o.action_at >= $period_start and o.action_at < $period_after)
-        or o.due_on between $period_start and $period_end)"""
-# The promises falling due in the period.
-DUE_IN_PERIOD = "o.due_on between $period_start and $period_end"
 # The promises broken by the period's end.
 BROKEN_BY_PERIOD_END = "o.due_on <= $period_end and o.verdict = 'broken'"
 
