@@ -105,18 +105,27 @@ def measure(fn: Callable[..., Any], filters: Filters | None = None, **options: H
     return answers().get(key, lambda: fn(db, filters, **options))
 
 
+# A list of customers on a page shows its first rows (in the list's order: the worst
+# first); the note above it gives the whole list's length.
+LIST_ROW_LIMIT = 1000
+
+
 def with_names(
     fn: Callable[..., pl.DataFrame], filters: Filters, **options: Hashable
 ) -> pl.DataFrame:
-    """`fn`'s list of customers with their names beside the ids (masked unless the user
-    may see them), cached whole."""
+    """The first LIST_ROW_LIMIT rows of `fn`'s list of customers with their names beside
+    the ids (masked unless the user may see them) and `count_total`, the whole list's
+    length (as a drill-down's rows carry it), cached whole."""
     db, masked = settings().db, not access.viewer().sees_names
     key = (database_identity(db), "named", _name(fn), filters, tuple(sorted(options.items())),
            masked)  # fmt: skip
-    return answers().get(
-        key,
-        lambda: with_customer_names(db, filters, measure(fn, filters, **options), masked=masked),
-    )
+
+    def first_rows_named() -> pl.DataFrame:
+        whole = measure(fn, filters, **options)
+        named = with_customer_names(db, filters, whole.head(LIST_ROW_LIMIT), masked=masked)
+        return named.with_columns(count_total=pl.lit(len(whole), pl.Int64))
+
+    return answers().get(key, first_rows_named)
 
 
 def monthly(

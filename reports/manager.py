@@ -129,7 +129,7 @@ def contacts_section(measures: ReportMeasures, filters: Filters, lang: str) -> S
 
 def promises_section(measures: ReportMeasures, filters: Filters, lang: str) -> Section:
     breakers = measures.get(repeat_promise_breakers, filters, grace_days=measures.grace_days)
-    named = with_customer_names(measures.db, filters, breakers)
+    named = with_customer_names(measures.db, filters, breakers.head(BREAKER_ROWS))
     return Section(
         t("report.section.broken_promises", lang),
         (
@@ -145,6 +145,7 @@ def promises_section(measures: ReportMeasures, filters: Filters, lang: str) -> S
                 lang,
                 title=t("table.repeat_breakers", lang),
                 limit=BREAKER_ROWS,
+                total=len(breakers),
             ),
         ),
         starts_page=True,
@@ -153,7 +154,7 @@ def promises_section(measures: ReportMeasures, filters: Filters, lang: str) -> S
 
 def watch_list_section(measures: ReportMeasures, filters: Filters, lang: str) -> Section:
     watch = measures.get(limitation_watch, filters, watch_months=measures.watch_months)
-    named = with_customer_names(measures.db, filters, watch)
+    named = with_customer_names(measures.db, filters, watch.head(WATCH_LIST_ROWS))
     table = tables.frame_table(
         named,
         [
@@ -168,6 +169,7 @@ def watch_list_section(measures: ReportMeasures, filters: Filters, lang: str) ->
         ],
         lang,
         limit=WATCH_LIST_ROWS,
+        total=len(watch),
     )
     note = t("report.watch_list_rule", lang, months=measures.watch_months)
     return Section(t("table.limitation", lang), (Note(note), table))

@@ -82,14 +82,18 @@ def frame_table(
     *,
     title: str | None = None,
     limit: int | None = None,
+    total: int | None = None,
 ) -> Table:
+    """`frame`'s first `limit` rows (all without one) as a table; `total`: the whole list's
+    length when `frame` holds only its first rows (else the frame's)."""
     shown = frame if limit is None else frame.head(limit)
     rows = tuple(
         tuple(f.format(row[f.column], lang) for f in fields) for row in shown.iter_rows(named=True)
     )
+    whole = len(frame) if total is None else total
     note = None
-    if limit is not None and len(frame) > limit:
-        note = t("table.rows_capped", lang, total=formatting.count(len(frame)), count=limit)
+    if whole > len(shown):
+        note = t("table.rows_capped", lang, total=formatting.count(whole), count=len(shown))
     return Table(
         title,
         tuple(Column(t(f.label_key, lang), f.is_numeric) for f in fields),

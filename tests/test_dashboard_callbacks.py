@@ -27,6 +27,7 @@ from dashboard.i18n import CATALOGUE
 from dashboard.kpis import KPI_BY_NAME, kpi_figures
 from dashboard.view import View
 from queries import dimensions, drilldown
+from queries.attention import stale_cases
 from queries.contacts import reachability
 from queries.data_status import rejected_rows
 from queries.filters import Filters
@@ -178,6 +179,20 @@ def test_lists_of_customers_are_masked(demo: Path) -> None:
     rows, _, _ = table_for(page("attention").stale, view().as_data())
     assert rows, "the demo book has stale 90+ cases"
     assert all(re.fullmatch(r".\*+", r["customer_name"]) for r in rows if r["customer_name"])
+
+
+def test_a_long_list_shows_its_first_rows_and_says_how_long_it_is(
+    demo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    whole = stale_cases(demo, Filters(DEMO_PERIOD))
+    assert len(whole) > 3, "the demo book has stale 90+ cases"
+    monkeypatch.setattr(data, "LIST_ROW_LIMIT", 3)
+    data.answers().clear()
+    rows, columns, note = table_for(page("attention").stale, view().as_data())
+    assert [r["loan_id"] for r in rows] == whole["loan_id"].head(3).to_list()
+    assert "count_total" not in [c["field"] for c in columns]
+    assert note == f"{len(whole):,} rows, the first 3 shown"
+    data.answers().clear()
 
 
 def test_the_filter_bar_writes_the_url(demo: Path) -> None:

@@ -8,7 +8,13 @@ from collections.abc import Callable
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
 from dashboard import access, data, downloads
-from dashboard.components.tables import column_defs, grid, grid_rows, rows_note
+from dashboard.components.tables import (
+    column_defs,
+    grid,
+    grid_rows,
+    rows_note,
+    shown_and_total,
+)
 from dashboard.drill import drill_frame, drill_title, file_name, spec_from_click, spec_from_row
 from dashboard.i18n import t
 from dashboard.view import View
@@ -90,12 +96,11 @@ def open_drill(spec: dict | None, view_data: dict) -> tuple:
         return True, "", "", [], []
     view = View.from_data(view_data)
     frame = drill_frame(spec, view)
-    total = frame["count_total"].max() if "count_total" in frame.columns and len(frame) else 0
-    shown = frame.drop("count_total", strict=False)
+    shown, total = shown_and_total(frame)
     return (
         False,
         drill_title(spec, view.lang),
-        rows_note(len(shown), total or 0, view.lang),
+        rows_note(len(shown), total, view.lang),
         grid_rows(shown, view.lang),
         column_defs(shown, view.lang),
     )

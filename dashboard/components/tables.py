@@ -155,6 +155,15 @@ def table_panel(
     )
 
 
+def shown_and_total(frame: pl.DataFrame) -> tuple[pl.DataFrame, int]:
+    """A table's rows without `count_total`, and the whole list's length: its
+    `count_total` when the rows are the first of a longer list, else the rows shown."""
+    if "count_total" not in frame.columns:
+        return frame, len(frame)
+    total = frame["count_total"].max() if len(frame) else 0
+    return frame.drop("count_total"), int(total or 0)
+
+
 def rows_note(shown: int, total: int, lang: str) -> str:
     if total > shown:
         return t("table.rows_capped", lang, total=count(total), count=count(shown))
@@ -184,8 +193,9 @@ def table_for(build: Callable[[View], pl.DataFrame], data: dict) -> tuple:
         frame = build(view)
     except DatabaseMissing:
         return [], [], t("empty.no_database", view.lang)
+    shown, total = shown_and_total(frame)
     return (
-        grid_rows(frame, view.lang),
-        column_defs(frame, view.lang),
-        rows_note(len(frame), len(frame), view.lang),
+        grid_rows(shown, view.lang),
+        column_defs(shown, view.lang),
+        rows_note(len(shown), total, view.lang),
     )
