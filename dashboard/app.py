@@ -7,7 +7,7 @@ from pathlib import Path
 import dash
 from dash import Dash, html
 
-from dashboard import auth
+from dashboard import auth, data
 
 PAGES = Path(__file__).parent / "pages"
 
@@ -26,4 +26,6 @@ def create_app() -> Dash:
 
 
 def serve(host: str, port: int, debug: bool = False) -> None:
-    create_app().run(host=host, port=port, debug=debug)
+    app = create_app()
+    data.warm_up()
+    app.run(host=host, port=port, debug=debug)
