@@ -8,7 +8,13 @@ import duckdb
 
 from recovery.settings import Settings
 
-MART_FILES = ("marts.sql", "marts_portfolio.sql", "marts_contacts.sql", "marts_promises.sql")
+MART_FILES = (
+    "marts.sql",
+    "marts_portfolio.sql",
+    "marts_contacts.sql",
+    "marts_promises.sql",
+    "marts_people.sql",
+)
 
 
 def mart_statements() -> list[str]:

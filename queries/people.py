@@ -1,7 +1,6 @@
 """Customer names for lists a person reads, masked (张*) before they leave this module
 unless the caller says the reader may see them."""
 
-from datetime import date
 from pathlib import Path
 
 import polars as pl
@@ -10,22 +9,24 @@ from queries.filters import Filters
 from recovery.database import query
 from recovery.masking import mask_name
 
-# last_snapshot — the latest loans snapshot date on or before the period's end (null: none).
-LAST_SNAPSHOT_SQL = """
-select max(as_of_date) as as_of_date
-from snapshot_dates
-where as_of_date <= $period_end
-"""
-
-# customer_names — one row per customer of $customer_ids on a loans snapshot from $since to
-# the period's end: the name on the customer's latest of those snapshots.
+# customer_names — one row per customer of $customer_ids on a loans snapshot on or before
+# the period's end: the name on the customer's latest such snapshot. Read from
+# customer_name_spans (etl/marts_people.sql): of the customer's names first seen by the
+# period's end, the one seen latest by then; a tie goes to the name first seen later.
 CUSTOMER_NAMES_SQL = """
-with ranked as (
-    select customer_id, customer_name,
-        row_number() over (partition by customer_id order by as_of_date desc) as recency
-    from loan_snapshots
-    where as_of_date >= $since and as_of_date <= $period_end
+with seen as (
+    select customer_id, customer_name, first_seen,
+        case when last_seen < $period_end then last_seen else $period_end end as seen_by
+    from customer_name_spans
+    where first_seen <= $period_end
       and customer_id in (select unnest($customer_ids))
+),
+ranked as (
+    select customer_id, customer_name,
+        row_number() over (
+            partition by customer_id order by seen_by desc, first_seen desc
+        ) as recency
+    from seen
 )
 select customer_id, customer_name
 from ranked
@@ -35,18 +36,8 @@ order by customer_id
 
 
 def customer_names(db: Path, filters: Filters, ids: list[str]) -> pl.DataFrame:
-    """The name on each customer's latest loans snapshot on or before the period's end.
-    Most customers of a list are on the latest snapshot: theirs are read from it alone (a
-    date range the scan skips row groups with); the others from every earlier one."""
-    params = filters.params()
-    last = query(db, LAST_SNAPSHOT_SQL, params)["as_of_date"].item()
-    since = last if last is not None else date.min
-    found = query(db, CUSTOMER_NAMES_SQL, {**params, "since": since, "customer_ids": ids})
-    missing = sorted(set(ids) - set(found["customer_id"].to_list()))
-    if last is None or not missing:
-        return found
-    earlier = query(db, CUSTOMER_NAMES_SQL, {**params, "since": date.min, "customer_ids": missing})
-    return pl.concat([found, earlier]).sort("customer_id")
+    """The name on each customer's latest loans snapshot on or before the period's end."""
+    return query(db, CUSTOMER_NAMES_SQL, {**filters.params(), "customer_ids": ids})
 
 
 def with_customer_names(
