@@ -1,10 +1,14 @@
 """Properties every measure keeps on generated books: shares sum to 1, roll-matrix rows
-sum to 1, attributed + unattributed recovered = all payments, and no figure depends on
-the order rows were loaded in."""
+sum to 1, attributed + unattributed recovered = all payments, the recovery-rate trend is
+the team comparison's total under any filter, and no figure depends on the order rows
+were loaded in."""
 
 import random
+from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 
+import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
@@ -12,7 +16,7 @@ from polars.testing import assert_frame_equal
 from queries.contacts import reachability
 from queries.filters import Filters
 from queries.portfolio import aging, classification, roll_rates
-from queries.recovery import recovered, recovery_by
+from queries.recovery import recovered, recovery_by, recovery_rate_trend
 from recovery.settings import Settings
 from tests.helpers import load, write_csv
 
@@ -105,7 +109,20 @@ MEASURES = {
     "recovered": lambda db, f: recovered(db, f, window_days=30),
     "by_method": lambda db, f: recovery_by(db, f, dimension="method", window_days=30),
     "by_team": lambda db, f: recovery_by(db, f, dimension="team", window_days=30),
+    "rate_trend": lambda db, f: recovery_rate_trend(db, f, window_days=30),
 }
+
+
+def assert_trend_is_the_team_total(db: Path, filters: Filters) -> None:
+    teams = recovery_by(db, filters, dimension="team", window_days=30)
+    trend = recovery_rate_trend(db, filters, window_days=30)
+    month = trend.filter(pl.col("period") == filters.period)
+    placed = sum(teams["placed"], Decimal(0))
+    if month.is_empty():
+        assert placed == 0
+        return
+    assert month["placed"].item() == placed
+    assert month["recovered"].item() == sum(teams["recovered"], Decimal(0))
 
 
 @settings(
@@ -132,6 +149,15 @@ def test_invariants_and_order_independence(tmp_path_factory, data: dict) -> None
     for window in (0, 7, 30):
         row = recovered(db, october, window_days=window).row(0, named=True)
         assert row["attributed_recovered"] + row["unattributed_recovered"] == row["recovered"]
+
+    for filters in (
+        october,
+        replace(october, team="T1"),
+        replace(october, method="phone"),
+        replace(october, team="T2", method="sms"),
+        replace(october, allowed_teams=("T0", "T2")),
+    ):
+        assert_trend_is_the_team_total(db, filters)
 
     for measure in MEASURES.values():
         assert_frame_equal(measure(db, october), measure(shuffled, october))
