@@ -206,6 +206,31 @@ join aging_buckets b
     on v.days_past_due >= b.min_days
    and (b.max_days is null or v.days_past_due <= b.max_days);
 
+-- loan_month_worked (temporary, dropped below) — one row per loan, calendar month and
+-- (method, team, collector) that worked the loan that month: the first and latest action,
+-- the latest documented demand (see action_demands), the number of actions and their cost
+-- (the row's, else the per-method table). The one pass over the actions that
+-- loan_month_work and loan_month_actions are built from.
+create or replace temp table loan_month_worked as
+select date_trunc('month', a.action_at) as month, a.loan_id, a.method, a.team,
+    a.collector, min(a.action_at) as first_action_at, max(a.action_at) as last_action_at,
+    max(case when a.is_documented_demand then cast(a.action_at as date) end)
+        as last_demand_on,
+    count(*) as count_actions,
+    sum(coalesce(a.cost, m.cost_per_action, 0)) as cost
+from action_demands a
+left join method_costs m on m.method = a.method
+group by date_trunc('month', a.action_at), a.loan_id, a.method, a.team, a.collector;
+
+-- loan_month_totals (temporary, dropped below) — one row per loan and calendar month with
+-- actions: its rows in loan_month_worked, the latest action and the latest documented
+-- demand of the month.
+create or replace temp table loan_month_totals as
+select loan_id, month, count(*) as loan_month_rows, max(last_action_at) as last_action_at,
+    max(last_demand_on) as last_demand_on
+from loan_month_worked
+group by loan_id, month;
+
 -- loan_month_work — one row per loan, calendar month and (method, team, collector) that
 -- worked the loan that month: the first and latest action, the latest documented demand
 -- (see action_demands), the number of actions and their cost (the row's, else the
@@ -216,22 +241,12 @@ join aging_buckets b
 -- the loan's month (a loan with one row needs no grouping to find a placement). The
 -- recovery comparisons read it instead of the actions.
 create or replace table loan_month_work as
-with worked as (
-    select date_trunc('month', a.action_at) as month, a.loan_id, a.method, a.team,
-        a.collector, min(a.action_at) as first_action_at, max(a.action_at) as last_action_at,
-        max(case when a.is_documented_demand then cast(a.action_at as date) end)
-            as last_demand_on,
-        count(*) as count_actions,
-        sum(coalesce(a.cost, m.cost_per_action, 0)) as cost
-    from action_demands a
-    left join method_costs m on m.method = a.method
-    group by date_trunc('month', a.action_at), a.loan_id, a.method, a.team, a.collector
-)
 select w.*, coalesce(s.overdue_amount, 0) as placed_amount,
     coalesce(b.bucket, 'not_placed') as placed_bucket,
     coalesce(b.sort_order, 1000) as placed_bucket_order, v.branch, v.product,
-    count(*) over (partition by w.month, w.loan_id) as loan_month_rows
-from worked w
+    t.loan_month_rows
+from loan_month_worked w
+join loan_month_totals t on t.loan_id = w.loan_id and t.month = w.month
 left join loan_snapshot_spans s
     on s.loan_id = w.loan_id
    and s.as_of_date <= cast(w.first_action_at as date)
@@ -243,11 +258,13 @@ left join loan_versions v
    and v.valid_until > last_day(cast(w.month as date));
 
 -- loan_month_actions — one row per loan and calendar month with actions: the latest action
--- of the month and the latest documented demand of the month (from loan_month_work).
+-- of the month and the latest documented demand of the month (as in loan_month_work).
 -- "Last action on or before day D" = the latest of the months before D's month here, and
 -- of D's own month from the actions themselves.
 create or replace table loan_month_actions as
-select loan_id, month, max(last_action_at) as last_action_at,
-    max(last_demand_on) as last_demand_on
-from loan_month_work
-group by loan_id, month;
+select loan_id, month, last_action_at, last_demand_on
+from loan_month_totals;
+
+drop table loan_month_totals;
+
+drop table loan_month_worked;

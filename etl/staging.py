@@ -206,7 +206,8 @@ def stage_sql(kind: FileKind, mapped: list[MappedColumn], line_sql: str) -> str:
     (English), `reject_code` and `reject_detail`. The texts as written are worked on in
     the CTEs and never stored, so the table holds little more than the typed row."""
     by_name = {m.column: m for m in mapped}
-    texts, parsed, joins = [f"{line_sql} as source_line"], [], []
+    texts, parsed = [f"{line_sql} as source_line"], []
+    canonicals, joins = [], []  # enum values looked up by their spelling
     for column in kind.columns:
         mapping = by_name.get(column.name)
         if mapping is None:
@@ -216,11 +217,11 @@ def stage_sql(kind: FileKind, mapped: list[MappedColumn], line_sql: str) -> str:
         texts.append(f"{text_of(mapping.header)} as {column.name}__text")
         parsed.append(f"{parse_expression(column, mapping)} as {column.name}")
         if column.type is ColumnType.ENUM:
-            texts.append(f"alias_{column.name}.canonical as {column.name}__canonical")
+            canonicals.append(f"alias_{column.name}.canonical as {column.name}__canonical")
             joins.append(
                 f"left join value_aliases alias_{column.name} "
                 f"on alias_{column.name}.domain = '{column.domain}' "
-                f"and alias_{column.name}.spelling = lower({text_of(mapping.header)})"
+                f"and alias_{column.name}.spelling = lower(texts.{column.name}__text)"
             )
     checks = row_checks(kind, mapped)
     failed_rule = (
@@ -236,11 +237,15 @@ def stage_sql(kind: FileKind, mapped: list[MappedColumn], line_sql: str) -> str:
         create or replace temp table staged as
         with texts as (
             select {", ".join(texts)}
-            from raw {" ".join(joins)}
+            from raw
+        ),
+        canonical as (
+            select {", ".join(["texts.*", *canonicals])}
+            from texts {" ".join(joins)}
         ),
         parsed as (
             select *, {", ".join(parsed)}
-            from texts
+            from canonical
         ),
         ruled as (
             select *, {failed_rule} as failed_rule

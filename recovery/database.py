@@ -174,7 +174,10 @@ def rebuilding(path: Path, *, memory_limit: str, threads: int = 0) -> Iterator[R
         _remove(copy, copy_wal)
         if path.exists():
             shutil.copyfile(path, copy)
-        config: dict[str, Any] = {"memory_limit": memory_limit}
+        # The copy is checkpointed once, when the load is done: a failed load throws the
+        # copy away, so DuckDB's automatic checkpoints (after each commit past 16 MB of
+        # log) would rewrite the file again and again for nothing.
+        config: dict[str, Any] = {"memory_limit": memory_limit, "checkpoint_threshold": "1TB"}
         if threads:
             config["threads"] = threads
         con = duckdb.connect(str(copy), config=config)

@@ -176,7 +176,11 @@ class Settings(BaseSettings):
 
     db: Path = Field(Path("data/recovery.duckdb"), description="DuckDB database file")
     timezone: str = Field("Asia/Shanghai", description="zone of action times and of reports")
-    duckdb_memory_limit: str = Field("4GB", description="DuckDB memory limit during loads")
+    duckdb_memory_limit: str = Field(
+        "3GB",
+        description="DuckDB memory limit during loads (the load process peaks up to about "
+        "1 GB above it: the number checks' frames and Python itself)",
+    )
     duckdb_threads: int = Field(0, description="DuckDB threads; 0 lets DuckDB choose")
     classification: ClassificationThresholds = Field(default_factory=ClassificationThresholds)
     aging_buckets: list[AgingBucket] = Field(default_factory=lambda: list(DEFAULT_AGING))
