@@ -293,15 +293,21 @@ def recovery_by_age(db: Path, filters: Filters, *, window_days: int) -> pl.DataF
 # were worked: all teams together, as the team comparison's total: placed = the sum over
 # teams of their placements (as recovery_by_team), recovered = the month's payments
 # attributed to an action (window as above), recovery_rate = recovered / placed (null
-# when nothing was placed).
-RECOVERY_RATE_TREND_SQL = (
-    """
-with """
-    + PLACEMENTS_CTE.format(dimension="team")
-    + """,
-placed as (
-    select month, sum(placed) as placed
-    from placements
+# when nothing was placed). A team's placement on a loan is that of its earliest row in
+# the month among the rows the filters keep. No filter splits a team's rows but the
+# collector and the method, so that row is marked at load (loan_month_work): the earliest
+# of the team's rows, of its rows with one collector, or with one method; with both
+# filters every row stands alone.
+RECOVERY_RATE_TREND_SQL = f"""
+with placed as (
+    select month, sum(placed_amount) as placed
+    {WORK_ROWS}
+      and case
+          when $collector is null and $method is null then first_of_team
+          when $method is null then first_of_team_collector
+          when $collector is null then first_of_team_method
+          else true
+      end
     group by month
 ),
 recovered as (
@@ -327,7 +333,6 @@ final as (
 )
 select * from final order by month
 """
-)
 
 
 def recovery_rate_trend(db: Path, filters: Filters, *, window_days: int) -> pl.DataFrame:
