@@ -260,7 +260,8 @@ where t.loan_month_rows > 1;
 -- on its latest snapshot on or before the month's last day. loan_month_rows: the rows of
 -- the loan's month (a loan with one row needs no grouping to find a placement);
 -- first_of_team, first_of_team_collector, first_of_team_method: see
--- loan_month_team_firsts. The recovery comparisons read it instead of the actions.
+-- loan_month_team_firsts. The recovery comparisons read it instead of the actions; in
+-- month order, so a month's scan skips the others' row groups.
 create or replace table loan_month_work as
 select w.*, coalesce(s.overdue_amount, 0) as placed_amount,
     coalesce(b.bucket, 'not_placed') as placed_bucket,
@@ -285,7 +286,8 @@ left join days_past_due_buckets b on b.days_past_due = s.days_past_due
 left join loan_versions v
     on v.loan_id = w.loan_id
    and v.valid_from <= last_day(cast(w.month as date))
-   and v.valid_until > last_day(cast(w.month as date));
+   and v.valid_until > last_day(cast(w.month as date))
+order by w.month;
 
 -- loan_month_actions — one row per loan and calendar month with actions: the latest action
 -- of the month and the latest documented demand of the month (as in loan_month_work).
