@@ -87,9 +87,10 @@ with disbursement_days as (
 select l.loan_id, l.as_of_date, l.branch, l.product, l.team, l.collector, l.principal,
     l.days_past_due, l.status, d.vintage, d.in_vintages_until
 from loan_snapshots l
-join snapshot_dates s on s.as_of_date = l.as_of_date and s.is_month_latest
 join disbursement_days d on d.disbursed_on = l.disbursed_on
-where last_day(l.as_of_date) <= d.in_vintages_until;
+-- A filter, not a join: with a join DuckDB groups vintage_loans' rows twice, once below it.
+where l.as_of_date in (select as_of_date from snapshot_dates where is_month_latest)
+  and last_day(l.as_of_date) <= d.in_vintages_until;
 
 -- vintage_book — one row per month-latest snapshot, vintage, in_vintages_until, branch,
 -- product, team and collector of the loans disbursed on or before the snapshot's month:
