@@ -1,5 +1,6 @@
-"""Numbers, dates and times as each language writes them: 万 and 亿 in Chinese, thousands
-separators in English, rates as percentages, and "—" where a rate has no denominator."""
+"""Numbers, dates and times as each language writes them: 万 and 亿 in Chinese, millions
+(m) and billions (bn) with thousands separators in English, rates as percentages, and "—"
+where a rate has no denominator."""
 
 from datetime import date, datetime
 from decimal import Decimal
@@ -8,14 +9,16 @@ from zoneinfo import ZoneInfo
 NO_VALUE = "—"
 Number = int | float | Decimal
 
-# Chinese groups large amounts by 10^4 (万) and 10^8 (亿); English by thousands.
+# Chinese groups large amounts by 10^4 (万) and 10^8 (亿); English by thousands, with
+# millions and billions written as such.
 ZH_UNITS = ((Decimal(10) ** 8, "亿"), (Decimal(10) ** 4, "万"))
+EN_UNITS = ((Decimal(10) ** 9, " bn"), (Decimal(10) ** 6, " m"))
 EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def amount(value: Number | None, lang: str) -> str:
     """A money amount as a card or a table shows it: 1.23亿 / 4,567.89万 in Chinese,
-    123,456,789 in English (whole units; the exact figure is in `exact_amount`)."""
+    1.23 bn / 456.79 m / 904,512 in English (the exact figure is in `exact_amount`)."""
     if value is None:
         return NO_VALUE
     number = Decimal(str(value))
@@ -24,6 +27,9 @@ def amount(value: Number | None, lang: str) -> str:
             if abs(number) >= size:
                 return f"{number / size:,.2f}{unit}"
         return f"{number:,.2f}"
+    for size, unit in EN_UNITS:
+        if abs(number) >= size:
+            return f"{number / size:,.2f}{unit}"
     return f"{number:,.0f}"
 
 

@@ -80,6 +80,12 @@ def open_page(page: Page, url: str) -> None:
     settle(page)
 
 
+# The texts of KPI cards and stats wider than their box (a figure running into the next card).
+OVERFLOWING_CARD_TEXT = """() => [...document.querySelectorAll(
+    '.kpi-card .kpi-value, .kpi-card .kpi-label, .kpi-card .kpi-change')]
+  .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)"""
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_every_page_loads_without_errors(
     site: str, browser_page: Page, console_errors: list[str], lang: str
@@ -92,6 +98,8 @@ def test_every_page_loads_without_errors(
         for width in WIDTHS:
             browser_page.set_viewport_size({"width": width, "height": 900})
             browser_page.wait_for_timeout(300)  # charts follow the new width
+            overflowing = browser_page.evaluate(OVERFLOWING_CARD_TEXT)
+            assert overflowing == [], f"{name} at {width} px: {overflowing}"
             browser_page.screenshot(
                 path=SCREENSHOTS / f"dashboard-{name}-{lang}-{width}.png", full_page=True
             )

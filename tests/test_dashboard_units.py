@@ -27,7 +27,9 @@ CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
         (D("904512.00"), "zh", "90.45万"),
         (D("9999.99"), "zh", "9,999.99"),
         (D("-123456"), "zh", "-12.35万"),
-        (D("273237319.45"), "en", "273,237,319"),
+        (D("273237319.45"), "en", "273.24 m"),
+        (D("143832448878.12"), "en", "143.83 bn"),
+        (D("-904512.40"), "en", "-904,512"),
         (0, "en", "0"),
         (None, "zh", "—"),
         (None, "en", "—"),
@@ -35,6 +37,13 @@ CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
 )
 def test_amounts_in_each_language(value: object, lang: str, shown: str) -> None:
     assert formatting.amount(value, lang) == shown
+
+
+def test_amounts_stay_short_enough_for_a_card() -> None:
+    # up to a trillion: at most 11 characters in either language (1,000.00 bn, 10,000.00亿)
+    for value in (D("999999999999.99"), D("-123456789012.34"), D("88888888.88")):
+        for lang in ("zh", "en"):
+            assert len(formatting.amount(value, lang)) <= 11, (value, lang)
 
 
 def test_rates_and_changes() -> None:
