@@ -41,9 +41,12 @@ TRANSLATED = {
 TABLE_ROW_LIMIT = 5000
 
 # Columns read whole (18-digit loan numbers, times, team names), in pixels.
-WIDE = {"loan_id": 200, "action_id": 200, "customer_id": 130, "team": 160,
-        "last_action_at": 170, "interval": 140, "loan_ids": 220, "last_called_at": 170,
-        "action_at": 170}  # fmt: skip
+WIDE = {"loan_id": 200, "action_id": 200, "customer_id": 140, "team": 160,
+        "last_action_at": 170, "interval": 135, "loan_ids": 220, "last_called_at": 170,
+        "action_at": 170, "method": 140}  # fmt: skip
+
+MONEY_WIDTH = 165
+DATE_WIDTH = 120
 
 NULL_OR = "params.value == null ? '—' : "
 FORMATTERS = {
@@ -73,6 +76,10 @@ def column_defs(frame: pl.DataFrame, lang: str) -> list[dict]:
         definition: dict = {"field": column, "headerName": t(f"col.{column}", lang)}
         if column in WIDE:
             definition["minWidth"] = WIDE[column]
+        elif kind == "money":  # a billion to the cent, 2,380,460,012.35, read whole
+            definition["minWidth"] = MONEY_WIDTH
+        elif dtype == pl.Date:  # 2026-10-31
+            definition["minWidth"] = DATE_WIDTH
         if kind:
             definition["type"] = "numericColumn"
             definition["valueFormatter"] = {"function": FORMATTERS[kind]}
@@ -111,7 +118,7 @@ def grid(grid_id: str, lang: str, *, height: int = 420, fit: bool = True) -> dag
         defaultColDef={
             "sortable": True,
             "resizable": True,
-            "minWidth": 110,
+            "minWidth": 100,
             "wrapHeaderText": True,
             "autoHeaderHeight": True,
             "valueFormatter": {"function": NULL_OR + "params.value"},
