@@ -20,11 +20,8 @@ import argparse
 import json
 import os
 import platform
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -35,7 +32,6 @@ from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
 OUTPUT_DIR = BENCH_DIR / "output"
-RECOVERY = Path(sys.executable).parent / "recovery"
 TARGET_MS = 300
 VIEW_INPUT = {"id": "view", "property": "data"}
 PAGES = {
@@ -54,43 +50,17 @@ class BenchmarkError(RuntimeError):
     """The benchmark could not measure: no database, or the app did not start."""
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @contextmanager
-def served(db: Path, startup_seconds: float = 90) -> Iterator[str]:
+def served(db: Path) -> Iterator[str]:
+    from dashboard.process import ServerDidNotStart, dashboard_process
+
     if not db.exists():
         raise BenchmarkError(f"no database at {db}: load one first with `recovery load`")
-    port = free_port()
-    env = {**os.environ, "RECOVERY_DB": str(db)}
-    # The server logs every request: to a file, as a pipe nobody reads would fill and stall it.
-    log = tempfile.TemporaryFile()
-    server = subprocess.Popen(
-        [str(RECOVERY), "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=log,
-    )
-    url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + startup_seconds
-        while True:
-            try:
-                urllib.request.urlopen(url + "/_dash-layout", timeout=5)
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    log.seek(0)
-                    raise BenchmarkError(log.read().decode(errors="replace")) from None
-                time.sleep(0.3)
-        yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-        log.close()
+        with dashboard_process(db) as (url, _):
+            yield url
+    except ServerDidNotStart as error:
+        raise BenchmarkError(f"recovery serve did not start: {error}") from None
 
 
 def get_json(url: str) -> object:

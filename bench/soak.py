@@ -32,7 +32,6 @@ import platform
 import random
 import re
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -98,43 +97,18 @@ def load(db: Path, path: Path) -> dict:
     return outcome
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @contextmanager
 def serving(db: Path, log_path: Path) -> Iterator[tuple[str, subprocess.Popen]]:
-    port = free_port()
-    with log_path.open("wb") as log:
-        # The server logs every request: to a file, as a pipe nobody reads would stall it.
-        server = subprocess.Popen(
-            [str(RECOVERY), "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=command_env(db),
-            cwd=db.parent,
-            stdout=subprocess.DEVNULL,
-            stderr=log,
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + STARTUP_TIMEOUT_S
-            while True:
-                try:
-                    urllib.request.urlopen(url + "/_dash-layout", timeout=10).read()
-                    break
-                except OSError:
-                    if server.poll() is not None or time.monotonic() > deadline:
-                        raise SoakError(log_path.read_text(errors="replace")[-3000:]) from None
-                    time.sleep(0.3)
-            yield url, server
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait(timeout=20)
+    from dashboard.process import ServerDidNotStart, dashboard_process
+
+    try:
+        with dashboard_process(
+            db, env=command_env(db), log_path=log_path, cwd=db.parent,
+            startup_seconds=STARTUP_TIMEOUT_S,
+        ) as served:  # fmt: skip
+            yield served
+    except ServerDidNotStart as error:
+        raise SoakError(f"recovery serve did not start: {error}") from None
 
 
 # --- reading the database -----------------------------------------------------------------
