@@ -15,14 +15,22 @@ from pathlib import Path
 
 import polars as pl
 
+from queries.common import dimension_filters
 from queries.filters import Filters
 from recovery.database import query
+
+
+def action_filters(alias: str) -> str:
+    """The dimension filters (`queries.common.dimension_filters`) and the method filter, on
+    a table aliased `alias` whose rows carry an action's method, team and collector."""
+    return f"{dimension_filters(alias)}\n      and ($method is null or {alias}.method = $method)"
+
 
 # attributed payments of the period, one row per payment: the payment, and the action
 # (method, team, collector) it is attributed to, or nulls for "no action" (the last action
 # before each payment is found at load: table payment_attribution). Reversals (negative
 # amounts) are attributed like any payment, so they net off where they belong.
-ATTRIBUTED_PAYMENTS_CTE = """
+ATTRIBUTED_PAYMENTS_CTE = f"""
 attributed as (
     select
         payment_id,
@@ -40,13 +48,8 @@ attributed as (
 ),
 filtered as (
     select *
-    from attributed
-    where ($branch is null or branch = $branch)
-      and ($product is null or product = $product)
-      and ($team is null or team = $team)
-      and ($allowed_teams is null or team in (select unnest($allowed_teams)))
-      and ($collector is null or collector = $collector)
-      and ($method is null or method = $method)
+    from attributed a
+    where {action_filters("a")}
 )"""
 
 # recovered — one row: recovered (回收金额) = sum of the period's payments, reversals
@@ -89,11 +92,10 @@ LONGEST_WINDOW_DAYS = 120  # payment_attribution looks this far back (etl/marts.
 
 
 def recovery_params(filters: Filters, window_days: int) -> dict[str, object]:
-    """The filters' parameters and the window; $first_month, the first month of work a
-    recovery comparison reads: the period's (the trend's first for recovery_rate_trend)."""
+    """The filters' parameters and the attribution window."""
     if not 0 <= window_days <= LONGEST_WINDOW_DAYS:
         raise ValueError(f"attribution window {window_days} days: use 0 to {LONGEST_WINDOW_DAYS}")
-    return {**filters.params(), "window_days": window_days, "first_month": filters.period_start}
+    return {**filters.params(), "window_days": window_days}
 
 
 def recovered(db: Path, filters: Filters, *, window_days: int) -> pl.DataFrame:
@@ -108,39 +110,38 @@ def recovered_by_method(db: Path, filters: Filters, *, window_days: int) -> pl.D
 # identifier in the SQL, never a value from a request).
 COMPARISON_DIMENSIONS = ("method", "team", "collector")
 
-# placements — one row per month from $first_month to the period's end, method, team or
-# collector ({dimension}) and loan it worked that month (within the filters): its actions
-# and their cost, and the placement (委案) at the group's first action on the loan in the
-# month: the overdue amount and aging bucket on the loan's last snapshot on or before that
-# day. The month's work on each loan per (method, team, collector), each with the
-# placement at its first action, is summarised at load (table loan_month_work): a
-# group's placement is that of its earliest row, and a loan with one row in its month
-# needs no grouping at all. WORK_ROWS: the rows of loan_month_work within the filters.
-WORK_ROWS = """
-    from loan_month_work
-    where month >= $first_month and month < $period_after
-      and ($branch is null or branch = $branch)
-      and ($product is null or product = $product)
-      and ($team is null or team = $team)
-      and ($allowed_teams is null or team in (select unnest($allowed_teams)))
-      and ($collector is null or collector = $collector)
-      and ($method is null or method = $method)"""
 
+def work_rows(since: str) -> str:
+    """The rows of loan_month_work (the month's work on each loan per method, team and
+    collector, each with the placement at its first action, summarised at load) from the
+    month `since` (a bound parameter: $period_start or $trend_start) to the period's,
+    within the filters."""
+    return f"""
+    from loan_month_work w
+    where w.month >= {since} and w.month < $period_after
+      and {action_filters("w")}"""
+
+
+# placements — one row per method, team or collector ({dimension}) and loan it worked in
+# the period (within the filters): its actions and their cost, and the placement (委案) at
+# the group's first action on the loan in the period: the overdue amount and aging bucket
+# on the loan's last snapshot on or before that day. A group's placement is that of its
+# earliest row of loan_month_work; a loan with one row in its month needs no grouping.
 PLACEMENTS_CTE = f"""
 placements as (
-    select month, {{dimension}} as group_value, loan_id, count_actions, cost,
+    select {{dimension}} as group_value, loan_id, count_actions, cost,
         placed_amount as placed, placed_bucket as bucket, placed_bucket_order as bucket_order
-    {WORK_ROWS}
+    {work_rows("$period_start")}
       and loan_month_rows = 1
     union all
-    select month, {{dimension}} as group_value, loan_id,
+    select {{dimension}} as group_value, loan_id,
         cast(sum(count_actions) as bigint) as count_actions, sum(cost) as cost,
         min_by(placed_amount, first_action_at) as placed,
         min_by(placed_bucket, first_action_at) as bucket,
         min_by(placed_bucket_order, first_action_at) as bucket_order
-    {WORK_ROWS}
+    {work_rows("$period_start")}
       and loan_month_rows > 1
-    group by month, {{dimension}}, loan_id
+    group by {{dimension}}, loan_id
 )"""
 
 # recovery_by_{dimension} — one row per method, team or collector that worked loans in the
@@ -301,7 +302,7 @@ def recovery_by_age(db: Path, filters: Filters, *, window_days: int) -> pl.DataF
 RECOVERY_RATE_TREND_SQL = f"""
 with placed as (
     select month, sum(placed_amount) as placed
-    {WORK_ROWS}
+    {work_rows("$trend_start")}
       and case
           when $collector is null and $method is null then first_of_team
           when $method is null then first_of_team_collector
@@ -312,15 +313,10 @@ with placed as (
 ),
 recovered as (
     select date_trunc('month', paid_at) as month, sum(amount) as recovered
-    from payment_attribution
+    from payment_attribution p
     where paid_at >= $trend_start and paid_at < $period_after
       and days_since_action <= $window_days
-      and ($branch is null or branch = $branch)
-      and ($product is null or product = $product)
-      and ($team is null or team = $team)
-      and ($allowed_teams is null or team in (select unnest($allowed_teams)))
-      and ($collector is null or collector = $collector)
-      and ($method is null or method = $method)
+      and {action_filters("p")}
     group by date_trunc('month', paid_at)
 ),
 final as (
@@ -336,6 +332,5 @@ select * from final order by month
 
 
 def recovery_rate_trend(db: Path, filters: Filters, *, window_days: int) -> pl.DataFrame:
-    params = {**recovery_params(filters, window_days), "first_month": filters.trend_start}
-    frame = query(db, RECOVERY_RATE_TREND_SQL, params)
+    frame = query(db, RECOVERY_RATE_TREND_SQL, recovery_params(filters, window_days))
     return frame.select(pl.col("month").dt.strftime("%Y-%m").alias("period"), pl.exclude("month"))
