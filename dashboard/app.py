@@ -7,7 +7,8 @@ from pathlib import Path
 import dash
 from dash import Dash, html
 
-from dashboard import auth, data
+from dashboard import auth
+from dashboard.components import filter_bar
 
 PAGES = Path(__file__).parent / "pages"
 
@@ -27,5 +28,5 @@ def create_app() -> Dash:
 
 def serve(host: str, port: int, debug: bool = False) -> None:
     app = create_app()
-    data.warm_up()
+    filter_bar.warm_up()
     app.run(host=host, port=port, debug=debug)

@@ -17,11 +17,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import polars as pl
 
 from dashboard import access
-from queries import dimensions
 from queries.filters import Filters, stack_months
 from queries.people import with_customer_names
 from recovery.database import DatabaseMissing
@@ -136,17 +134,3 @@ def monthly(
     """A one-row measure for each month of the trend window that has data (`available`),
     stacked with a `period` column in front; each month is cached on its own."""
     return stack_months(lambda month: measure(fn, month, **options), filters, available)
-
-
-def warm_up() -> None:
-    """Opens the database and reads the filter bar's lists before the first request, so
-    the first person to open a page does not wait for them (nothing when there is no
-    database yet, or one the pages will report on themselves)."""
-    try:
-        for listing in (dimensions.periods, dimensions.branches, dimensions.products,
-                        dimensions.methods):  # fmt: skip
-            measure(listing)
-        measure(dimensions.teams, allowed_teams=None)
-        measure(dimensions.collectors, team=None, allowed_teams=None)
-    except (DatabaseMissing, duckdb.Error):
-        return

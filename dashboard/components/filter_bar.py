@@ -3,6 +3,7 @@
 It shows the view the URL holds and, when a value changes, writes the new view into the
 URL; the page then draws itself again from the URL, so every view can be bookmarked."""
 
+import duckdb
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboard import data
@@ -10,6 +11,8 @@ from dashboard.formatting import period_label
 from dashboard.i18n import t, value_label
 from dashboard.view import DIMENSIONS, View
 from queries import dimensions
+from queries.filters import Filters
+from recovery.database import DatabaseMissing
 
 FILTERS = ("period", *DIMENSIONS)
 LOCATION = "_pages_location"  # the URL bar of Dash's pages mechanism
@@ -40,6 +43,18 @@ def options(view: View) -> dict[str, list[dict[str, str]]]:
             for m in data.measure(dimensions.methods)
         ],
     }
+
+
+def warm_up() -> None:
+    """Reads the dropdowns' lists, as a user who sees every team gets them, before the
+    first request, so the first person to open a page does not wait for them (nothing
+    when there is no database yet, or one the pages will report on themselves)."""
+    try:
+        periods = data.measure(dimensions.periods)
+        if periods:
+            options(View(Filters(periods[-1]), "zh", data.settings().attribution_window_days))
+    except (DatabaseMissing, duckdb.Error):
+        return
 
 
 def _plain(values: list[str]) -> list[dict[str, str]]:
