@@ -2,8 +2,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Page
 
 from recovery.settings import Settings
+from tests.browser import chromium, running_dashboard
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -21,3 +23,17 @@ def private_users_and_audit_log(tmp_path_factory: pytest.TempPathFactory) -> Ite
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings(db=tmp_path / "db" / "recovery.duckdb")
+
+
+@pytest.fixture(scope="module")
+def site(book: Path) -> Iterator[str]:
+    """The dashboard served on the requesting module's `book` (a loaded database)."""
+    with running_dashboard(book) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser_page(site: str) -> Iterator[Page]:
+    """One headless Chromium page, 1280 × 900, downloads accepted, for a module's tests."""
+    with chromium() as browser:
+        yield browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)

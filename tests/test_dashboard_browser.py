@@ -22,7 +22,7 @@ from queries.dimensions import branches, collectors, products, teams
 from queries.filters import Filters
 from queries.portfolio import portfolio_summary
 from recovery.database import query
-from tests.browser import SCREENSHOTS, chromium, running_dashboard
+from tests.browser import SCREENSHOTS
 from tests.dashboard_demo import DEMO_PERIOD, build_demo_db
 
 WIDTHS = (1280, 1920)
@@ -33,19 +33,6 @@ DIGITS = re.compile(r"\d[\dXx]{6,}")
 @pytest.fixture(scope="module")
 def book(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_demo_db(tmp_path_factory.mktemp("dashboard-browser"))
-
-
-@pytest.fixture(scope="module")
-def site(book: Path) -> Iterator[str]:
-    with running_dashboard(book) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser_page(site: str) -> Iterator[Page]:
-    with chromium() as browser:
-        page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-        yield page
 
 
 @pytest.fixture

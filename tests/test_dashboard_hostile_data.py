@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 
 from bench.dashboard_bench import PAGES
 from recovery.settings import Settings
-from tests.browser import SCREENSHOTS, chromium, running_dashboard
+from tests.browser import SCREENSHOTS
 from tests.helpers import load
 
 IMG = '<img src=x onerror="window.__pwned=1">'
@@ -79,18 +79,6 @@ def book(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )  # fmt: skip
     assert [o.rows_rejected for o in outcomes] == [0] * 5
     return settings.db
-
-
-@pytest.fixture(scope="module")
-def site(book: Path) -> Iterator[str]:
-    with running_dashboard(book) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser_page(site: str) -> Iterator[Page]:
-    with chromium() as browser:
-        yield browser.new_page(viewport={"width": 1280, "height": 900})
 
 
 @pytest.fixture
