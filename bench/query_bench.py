@@ -5,8 +5,10 @@ it, timed on a loaded database.
 
 Each measure runs `--repeat` times (default 3) for the period with no filter, and again
 with a team filter and with a branch filter; the median of each is kept. A page's time is
-the sum of its measures' medians: what a page costs when nothing is cached. Results go to
---out as JSON; a Markdown table for the README is printed.
+the sum of its measures' medians: what a page costs when nothing is cached. Every kind of
+drill-down (the list behind a clicked bar or cell, at most 5,000 rows) is timed the same
+way, each on a cell that has loans behind it. Results go to --out as JSON; Markdown tables
+for the README are printed.
 """
 
 import argparse
@@ -21,6 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from queries import drilldown, drilldown_aging, drilldown_contacts  # noqa: E402
 from queries.catalogue import MEASURES, PAGES, Measure  # noqa: E402
 from queries.dimensions import branches, teams  # noqa: E402
 from queries.filters import Filters  # noqa: E402
@@ -40,6 +43,61 @@ def median_ms(
     return statistics.median(times)
 
 
+def drill_downs(db: Path, period: str) -> dict[str, Measure]:
+    """Every kind of drill-down, each called the way the dashboard calls it, on a cell with
+    loans behind it in the demo (the second aging bucket, the largest team, phone calls)."""
+    team = teams(db)[0]
+    bucket, next_bucket = (b.name for b in Settings(db=db).aging_buckets[1:3])
+    vintage = f"{int(period[:4]) - 1}{period[4:]}"
+    return {
+        "aging bucket": lambda d, f, s: drilldown.loans_in_bucket(d, f, bucket=bucket),
+        "classification tier": lambda d, f, s: drilldown.loans_in_tier(d, f, tier="substandard"),
+        "roll-rate cell": lambda d, f, s: drilldown.loans_rolled(
+            d, f, from_bucket=bucket, to_state=next_bucket
+        ),
+        "loans worked by a team": lambda d, f, s: drilldown.loans_worked(
+            d, f, dimension="team", value=team, window_days=s.attribution_window_days
+        ),
+        "loans worked by a method": lambda d, f, s: drilldown.loans_worked(
+            d, f, dimension="method", value="phone", window_days=s.attribution_window_days
+        ),
+        "promises broken": lambda d, f, s: drilldown.promises_with_verdict(
+            d, f, verdict="broken", grace_days=s.promise_grace_days
+        ),
+        "customers reached": lambda d, f, s: drilldown_contacts.customers_by_reachability(
+            d, f, status="reached"
+        ),
+        "numbers of wrong length": lambda d, f, s: drilldown_contacts.numbers_with_reason(
+            d, f, reason="wrong_length"
+        ),
+        "calls at Tuesday 10:00": lambda d, f, s: drilldown_contacts.calls_at_hour(
+            d, f, weekday=2, hour=10
+        ),
+        "loans cured": lambda d, f, s: drilldown_aging.loans_cured(d, f),
+        "vintage past due": lambda d, f, s: drilldown_aging.vintage_loans_past_due(
+            d, f, vintage=vintage, months_on_book=6, min_days=30
+        ),
+    }
+
+
+def timed(
+    measures: dict[str, Measure],
+    db: Path,
+    variants: dict[str, Filters],
+    settings: Settings,
+    repeat: int,
+    group: str,
+) -> dict[str, dict[str, float]]:
+    rows = {}
+    for name, measure in measures.items():
+        rows[name] = {
+            label: round(median_ms(measure, db, filters, settings, repeat), 1)
+            for label, filters in variants.items()
+        }
+        print(f"{group:10} {name:26} {rows[name]}", file=sys.stderr)
+    return rows
+
+
 def run(db: Path, period: str, repeat: int) -> dict:
     settings = Settings(db=db)
     unfiltered = Filters(period)
@@ -50,13 +108,8 @@ def run(db: Path, period: str, repeat: int) -> dict:
     }
     results: dict[str, dict] = {}
     for page, names in PAGES.items():
-        rows = {}
-        for name in names:
-            rows[name] = {
-                label: round(median_ms(MEASURES[name], db, filters, settings, repeat), 1)
-                for label, filters in variants.items()
-            }
-            print(f"{page:10} {name:26} {rows[name]}", file=sys.stderr)
+        measures = {name: MEASURES[name] for name in names}
+        rows = timed(measures, db, variants, settings, repeat, page)
         totals = {label: round(sum(r[label] for r in rows.values()), 1) for label in variants}
         results[page] = {"measures": rows, "total_ms": totals}
     return {
@@ -70,6 +123,7 @@ def run(db: Path, period: str, repeat: int) -> dict:
             "load_average": os.getloadavg(),
         },
         "pages": results,
+        "drill_downs": timed(drill_downs(db, period), db, variants, settings, repeat, "drill"),
     }
 
 
@@ -96,6 +150,12 @@ def markdown(result: dict) -> str:
         f"Target: each page under {TARGET_MS} ms. Load average before: "
         f"{' / '.join(f'{x:.2f}' for x in result['machine']['load_average'])}."
     )
+    lines += ["", "| drill-down | no filter | team filter | branch filter |", "|---|---|---|---|"]
+    for name, times in result["drill_downs"].items():
+        lines.append(
+            f"| {name} | {times['none']:.0f} ms | {times['team']:.0f} ms | "
+            f"{times['branch']:.0f} ms |"
+        )
     return "\n".join(lines)
 
 

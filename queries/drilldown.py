@@ -8,14 +8,16 @@ loans that its summary table sums (same snapshot, snapshot pair and filters), so
 add up to the figure.
 """
 
+from dataclasses import replace
 from pathlib import Path
 
 import polars as pl
 
-from queries.common import LOAN_FILTERS
+from queries.common import LOAN_FILTERS, latest_loan_facts
 from queries.filters import Filters
-from queries.portfolio import BOOK_CTE, SNAPSHOT_PAIR_CTE
-from queries.promises import PROMISES_CTE
+from queries.people import with_customer_names
+from queries.portfolio import BOOK_CTE, snapshot_pair_params
+from queries.promises import promises_cte
 from queries.recovery import (
     ATTRIBUTED_PAYMENTS_CTE,
     COMPARISON_DIMENSIONS,
@@ -69,26 +71,25 @@ limit $limit
 # in $to_state at the period's latest snapshot (t+1): a bucket, settled, written_off or
 # not_reported. Days past due and outstanding at t and at t+1.
 LOANS_ROLLED_SQL = f"""
-with {SNAPSHOT_PAIR_CTE},
-start_book as (
+with start_book as (
     select l.*
     from loan_snapshots l
-    join snapshot_pair p on l.as_of_date = p.from_date
     join aging_buckets b
         on b.bucket = $from_bucket
        and l.days_past_due >= b.min_days
        and (b.max_days is null or l.days_past_due <= b.max_days)
-    where l.status = 'active'
+    where l.as_of_date = $from_date
+      and l.status = 'active'
       and {LOAN_FILTERS}
 ),
 end_book as (
     select l.loan_id, l.days_past_due, l.outstanding_balance,
         case when l.status = 'active' then b.bucket else l.status end as to_state
     from loan_snapshots l
-    join snapshot_pair p on l.as_of_date = p.to_date
     left join aging_buckets b
         on l.days_past_due >= b.min_days
        and (b.max_days is null or l.days_past_due <= b.max_days)
+    where l.as_of_date = $to_date
 ),
 final as (
     select s.loan_id, s.customer_id, s.customer_name, s.branch, s.product, s.team,
@@ -112,25 +113,18 @@ limit $limit
 # at placement), recovered (attributed to its actions), actions and their cost, and the
 # aging bucket at placement; narrowed to one bucket when $bucket is given. The customer
 # and branch as on the loan's latest snapshot on or before the period's end.
-LOANS_WORKED_SQL = """
+LOANS_WORKED_SQL = (
+    """
 with {per_loan},
-loan_names as (
-    select loan_id, customer_id, customer_name, branch, product
-    from (
-        select l.loan_id, l.customer_id, l.customer_name, l.branch, l.product,
-            row_number() over (partition by l.loan_id order by l.as_of_date desc) as recency
-        from loan_snapshots l
-        where l.as_of_date <= $period_end
-          and l.loan_id in (select loan_id from per_loan where group_value = $value)
-    ) ranked
-    where recency = 1
-),
+"""
+    + latest_loan_facts("loan_facts", "per_loan")
+    + """,
 final as (
-    select p.loan_id, n.customer_id, n.customer_name, n.branch, n.product,
+    select p.loan_id, f.customer_id, f.branch, f.product,
         p.group_value as {dimension}, p.bucket_at_placement, p.placed, p.recovered,
         p.count_actions, p.cost
     from per_loan p
-    left join loan_names n on n.loan_id = p.loan_id
+    left join loan_facts f on f.loan_id = p.loan_id
     where p.group_value = $value
       and ($bucket is null or p.bucket_at_placement = $bucket)
 )
@@ -139,31 +133,21 @@ from final
 order by recovered desc, placed desc, loan_id
 limit $limit
 """
+)
 
 # promises_with_verdict — one row per promise due in the period (promised date + grace
 # within it) judged $verdict (kept, partly_kept, broken), as counted by promise_summary:
 # who took it, the amount and date promised, and what was paid by the due date.
+DUE_IN_PERIOD_WITH_VERDICT = (
+    "o.due_on between $period_start and $period_end and o.verdict = $verdict"
+)
 PROMISES_WITH_VERDICT_SQL = f"""
-with {PROMISES_CTE},
-customer_names as (
-    select customer_id, customer_name
-    from (
-        select customer_id, customer_name,
-            row_number() over (partition by customer_id order by as_of_date desc) as recency
-        from loan_snapshots
-        where as_of_date <= $period_end
-    ) ranked
-    where recency = 1
-),
+with {promises_cte(DUE_IN_PERIOD_WITH_VERDICT)},
 final as (
-    select j.action_id, j.loan_id, j.customer_id, n.customer_name, a.team, a.collector,
-        cast(j.action_at as date) as promised_on, j.promised_amount, j.promised_date,
-        j.due_on, j.paid_amount, j.verdict
-    from judged j
-    join actions a on a.action_id = j.action_id
-    left join customer_names n on n.customer_id = j.customer_id
-    where j.due_on between $period_start and $period_end
-      and j.verdict = $verdict
+    select action_id, loan_id, customer_id, team, collector,
+        cast(action_at as date) as promised_on, promised_amount, promised_date, due_on,
+        paid_amount, verdict
+    from judged
 )
 select *, count(*) over () as count_total
 from final
@@ -203,7 +187,7 @@ def loans_rolled(
     limit: int = DRILL_ROW_LIMIT,
     masked: bool = True,
 ) -> pl.DataFrame:
-    params = {**filters.params(), "from_bucket": from_bucket, "to_state": to_state}
+    params = {**snapshot_pair_params(db, filters), "from_bucket": from_bucket, "to_state": to_state}
     return _named(query(db, LOANS_ROLLED_SQL, {**params, "limit": limit}), masked)
 
 
@@ -220,10 +204,15 @@ def loans_worked(
 ) -> pl.DataFrame:
     if dimension not in COMPARISON_DIMENSIONS:
         raise ValueError(f"drill by one of {', '.join(COMPARISON_DIMENSIONS)}, not {dimension!r}")
+    # A group's figures come from its own rows alone: reading only them (the group as a
+    # filter, unless another value of it is already one) gives the same rows, sooner.
+    if getattr(filters, dimension) is None:
+        filters = replace(filters, **{dimension: value})
     per_loan = PER_LOAN_CTE.format(attributed=ATTRIBUTED_PAYMENTS_CTE, dimension=dimension)
     sql = LOANS_WORKED_SQL.format(per_loan=per_loan, dimension=dimension)
     params = {**recovery_params(filters, window_days), "value": value, "bucket": bucket}
-    return _named(query(db, sql, {**params, "limit": limit}), masked)
+    rows = query(db, sql, {**params, "limit": limit})
+    return with_customer_names(db, filters, rows, masked=masked)
 
 
 def promises_with_verdict(
@@ -236,4 +225,5 @@ def promises_with_verdict(
     masked: bool = True,
 ) -> pl.DataFrame:
     params = {**filters.params(), "grace_days": grace_days, "verdict": verdict}
-    return _named(query(db, PROMISES_WITH_VERDICT_SQL, {**params, "limit": limit}), masked)
+    rows = query(db, PROMISES_WITH_VERDICT_SQL, {**params, "limit": limit})
+    return with_customer_names(db, filters, rows, masked=masked)

@@ -15,7 +15,7 @@ import polars as pl
 from queries.common import LOAN_FILTERS
 from queries.drilldown import DRILL_ROW_LIMIT
 from queries.filters import Filters
-from queries.portfolio import SNAPSHOT_PAIR_CTE
+from queries.portfolio import snapshot_pair_params
 from recovery.database import query
 from recovery.masking import mask_name
 
@@ -24,19 +24,18 @@ from recovery.masking import mask_name
 # active and current at the period's latest snapshot. Days past due, overdue amount and
 # outstanding before, and outstanding after.
 LOANS_CURED_SQL = f"""
-with {SNAPSHOT_PAIR_CTE},
-overdue_before as (
+with overdue_before as (
     select l.*
     from loan_snapshots l
-    join snapshot_pair p on l.as_of_date = p.from_date
-    where l.status = 'active' and l.days_past_due > 0
+    where l.as_of_date = $from_date
+      and l.status = 'active' and l.days_past_due > 0
       and {LOAN_FILTERS}
 ),
 current_after as (
     select l.loan_id, l.outstanding_balance
     from loan_snapshots l
-    join snapshot_pair p on l.as_of_date = p.to_date
-    where l.status = 'active' and l.days_past_due = 0
+    where l.as_of_date = $to_date
+      and l.status = 'active' and l.days_past_due = 0
 ),
 final as (
     select o.loan_id, o.customer_id, o.customer_name, o.branch, o.product, o.team,
@@ -96,7 +95,7 @@ def _named(frame: pl.DataFrame, *, masked: bool) -> pl.DataFrame:
 def loans_cured(
     db: Path, filters: Filters, *, limit: int = DRILL_ROW_LIMIT, masked: bool = True
 ) -> pl.DataFrame:
-    params = {**filters.params(), "limit": limit}
+    params = {**snapshot_pair_params(db, filters), "limit": limit}
     return _named(query(db, LOANS_CURED_SQL, params), masked=masked)
 
 

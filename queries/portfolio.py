@@ -187,16 +187,24 @@ final as (
 select * from final order by as_of_date
 """
 
-# The previous month's latest snapshot (from_date, t) and the period's (to_date, t+1): the
-# pair whose loans the roll-rate drill-down lists (month_rolls sums the same pairs).
-SNAPSHOT_PAIR_CTE = """snapshot_pair as (
-    select
-        (select max(as_of_date) from snapshot_dates
-         where as_of_date between $previous_start and $period_start - interval 1 day)
-            as from_date,
-        (select max(as_of_date) from snapshot_dates
-         where as_of_date between $period_start and $period_end) as to_date
-)"""
+# snapshot_pair — one row: the previous month's latest snapshot date (from_date, t) and the
+# period's (to_date, t+1), either null when its month has none: the pair whose loans the
+# roll-rate and cure drill-downs list (month_rolls sums the same pairs).
+SNAPSHOT_PAIR_SQL = """
+select
+    (select max(as_of_date) from snapshot_dates
+     where as_of_date between $previous_start and $period_start - interval 1 day) as from_date,
+    (select max(as_of_date) from snapshot_dates
+     where as_of_date between $period_start and $period_end) as to_date
+"""
+
+
+def snapshot_pair_params(db: Path, filters: Filters) -> dict[str, object]:
+    """The filters' parameters and $from_date and $to_date (snapshot_pair): given to a
+    query as values, its scans of the loans read those two snapshots' row groups only."""
+    pair = query(db, SNAPSHOT_PAIR_SQL, filters.params())
+    return {**filters.params(), **pair.row(0, named=True)}
+
 
 # roll_rates — the roll-rate matrix from the previous month's latest snapshot (t) to the
 # period's latest snapshot (t+1). Grain: one row per (from_bucket, to_state) pair, every
