@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from dashboard.process import dashboard_process
 
@@ -37,3 +37,17 @@ def chromium() -> Iterator[Browser]:
             yield browser
         finally:
             browser.close()
+
+
+def settle(page: Page) -> None:
+    """Wait until the page's callbacks have answered and nothing is loading."""
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function(
+        "document.querySelectorAll('[data-dash-is-loading=\"true\"]').length === 0"
+    )
+
+
+def open_page(page: Page, url: str) -> None:
+    page.goto(url)
+    page.wait_for_selector(".page")
+    settle(page)

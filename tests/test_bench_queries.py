@@ -29,4 +29,3 @@ def test_every_measure_and_drill_down_is_timed(db: Path) -> None:
     table = markdown(result)
     assert "| loans worked by a team |" in table
     assert "| promises broken |" in table
-

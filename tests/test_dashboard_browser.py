@@ -22,7 +22,7 @@ from queries.dimensions import branches, collectors, products, teams
 from queries.filters import Filters
 from queries.portfolio import portfolio_summary
 from recovery.database import query
-from tests.browser import SCREENSHOTS
+from tests.browser import SCREENSHOTS, open_page, settle
 from tests.dashboard_demo import DEMO_PERIOD, build_demo_db
 
 WIDTHS = (1280, 1920)
@@ -51,20 +51,6 @@ def console_errors(browser_page: Page) -> Iterator[list[str]]:
     yield errors
     browser_page.remove_listener("console", on_console)
     browser_page.remove_listener("pageerror", on_page_error)
-
-
-def settle(page: Page) -> None:
-    """Wait until the page's callbacks have answered and nothing is loading."""
-    page.wait_for_load_state("networkidle")
-    page.wait_for_function(
-        "document.querySelectorAll('[data-dash-is-loading=\"true\"]').length === 0"
-    )
-
-
-def open_page(page: Page, url: str) -> None:
-    page.goto(url)
-    page.wait_for_selector(".page")
-    settle(page)
 
 
 # The texts of KPI cards and stats wider than their box (a figure running into the next card).

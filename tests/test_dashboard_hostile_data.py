@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 
 from bench.dashboard_bench import PAGES
 from recovery.settings import Settings
-from tests.browser import SCREENSHOTS
+from tests.browser import SCREENSHOTS, open_page
 from tests.helpers import load
 
 IMG = '<img src=x onerror="window.__pwned=1">'
@@ -98,15 +98,6 @@ def incidents(browser_page: Page) -> Iterator[list[str]]:
     yield seen
     browser_page.remove_listener("dialog", on_dialog)
     browser_page.remove_listener("pageerror", on_page_error)
-
-
-def open_page(page: Page, url: str) -> None:
-    page.goto(url)
-    page.wait_for_selector(".page")
-    page.wait_for_load_state("networkidle")
-    page.wait_for_function(
-        "document.querySelectorAll('[data-dash-is-loading=\"true\"]').length === 0"
-    )
 
 
 def assert_nothing_ran(page: Page, incidents: list[str], where: str) -> None:
