@@ -107,15 +107,8 @@ def recovery_section(measures: ReportMeasures, filters: Filters, lang: str) -> S
 
 
 def contacts_section(measures: ReportMeasures, filters: Filters, lang: str) -> Section:
-    return Section(
-        t("report.section.contacts", lang),
-        (
-            sections.contact_table(measures, filters, lang),
-            *sections.reachability_blocks(measures, filters, lang),
-            *sections.invalid_number_blocks(measures, filters, lang),
-        ),
-        starts_page=True,
-    )
+    blocks = sections.contact_blocks(measures, filters, lang)
+    return Section(t("report.section.contacts", lang), blocks, starts_page=True)
 
 
 def promises_section(measures: ReportMeasures, filters: Filters, lang: str) -> Section:

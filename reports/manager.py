@@ -116,15 +116,8 @@ def methods_section(measures: ReportMeasures, filters: Filters, lang: str) -> Se
 
 
 def contacts_section(measures: ReportMeasures, filters: Filters, lang: str) -> Section:
-    return Section(
-        t("report.section.reachability", lang),
-        (
-            sections.contact_table(measures, filters, lang),
-            *sections.reachability_blocks(measures, filters, lang),
-            *sections.invalid_number_blocks(measures, filters, lang),
-        ),
-        starts_page=True,
-    )
+    blocks = sections.contact_blocks(measures, filters, lang)
+    return Section(t("report.section.reachability", lang), blocks, starts_page=True)
 
 
 def promises_section(measures: ReportMeasures, filters: Filters, lang: str) -> Section:

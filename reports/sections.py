@@ -138,6 +138,16 @@ def invalid_number_blocks(measures: ReportMeasures, filters: Filters, lang: str)
     ]
 
 
+def contact_blocks(measures: ReportMeasures, filters: Filters, lang: str) -> tuple[Block, ...]:
+    """The contact section's blocks, the same in every report: the contact figures, the
+    reachability and the invalid numbers on file."""
+    return (
+        contact_table(measures, filters, lang),
+        *reachability_blocks(measures, filters, lang),
+        *invalid_number_blocks(measures, filters, lang),
+    )
+
+
 def promise_table(measures: ReportMeasures, filters: Filters, lang: str) -> Table:
     frame = measures.get(promise_summary, filters, grace_days=measures.grace_days)
     return tables.frame_table(
