@@ -6,11 +6,15 @@ from pathlib import Path
 
 import dash
 from dash import Dash, html
+from waitress import serve as serve_wsgi
 
 from dashboard import auth
 from dashboard.components import filter_bar
 
 PAGES = Path(__file__).parent / "pages"
+# Requests answered at once. A request spends its time in DuckDB, which lets go of Python's
+# lock while it works, so threads answer side by side.
+SERVER_THREADS = 8
 
 
 def create_app() -> Dash:
@@ -26,7 +30,9 @@ def create_app() -> Dash:
     return app
 
 
-def serve(host: str, port: int, debug: bool = False) -> None:
+def serve(host: str, port: int) -> None:
+    """Serve the app with waitress, a production WSGI server (Flask's own server is for
+    development only)."""
     app = create_app()
     filter_bar.warm_up()
-    app.run(host=host, port=port, debug=debug)
+    serve_wsgi(app.server, host=host, port=port, threads=SERVER_THREADS)
