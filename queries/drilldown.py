@@ -111,8 +111,9 @@ limit $limit
 # loans_worked — one row per loan behind a method's, team's or collector's recovery
 # figures (recovery_by and recovery_by_stage, same per-loan CTE): placed (overdue amount
 # at placement), recovered (attributed to its actions), actions and their cost, and the
-# aging bucket at placement; narrowed to one bucket when $bucket is given. The customer
-# and branch as on the loan's latest snapshot on or before the period's end.
+# aging bucket at placement; narrowed to one bucket when $bucket is given. The customer,
+# branch and product as on the loan's latest snapshot on or before the period's end (the
+# customer's name is added for the rows shown, queries/people.py).
 LOANS_WORKED_SQL = (
     """
 with {per_loan},
@@ -137,7 +138,8 @@ limit $limit
 
 # promises_with_verdict — one row per promise due in the period (promised date + grace
 # within it) judged $verdict (kept, partly_kept, broken), as counted by promise_summary:
-# who took it, the amount and date promised, and what was paid by the due date.
+# who took it, the amount and date promised, and what was paid by the due date (the
+# customer's name is added for the rows shown, queries/people.py).
 DUE_IN_PERIOD_WITH_VERDICT = (
     "o.due_on between $period_start and $period_end and o.verdict = $verdict"
 )

@@ -49,7 +49,6 @@ judged as (
     )
 
 
-PROMISES_CTE = promises_cte()
 # The promises broken by the period's end.
 BROKEN_BY_PERIOD_END = "o.due_on <= $period_end and o.verdict = 'broken'"
 
