@@ -21,7 +21,7 @@ import polars as pl
 
 from dashboard import access
 from queries.filters import Filters, stack_months
-from queries.people import with_customer_names
+from queries.people import first_rows_named
 from recovery.database import DatabaseMissing
 from recovery.settings import Settings, get_settings
 
@@ -120,12 +120,12 @@ def with_names(
     key = (database_identity(db), "named", _name(fn), filters, tuple(sorted(options.items())),
            masked)  # fmt: skip
 
-    def first_rows_named() -> pl.DataFrame:
-        whole = measure(fn, filters, **options)
-        named = with_customer_names(db, filters, whole.head(LIST_ROW_LIMIT), masked=masked)
-        return named.with_columns(count_total=pl.lit(len(whole), pl.Int64))
-
-    return answers().get(key, first_rows_named)
+    return answers().get(
+        key,
+        lambda: first_rows_named(
+            db, filters, measure(fn, filters, **options), limit=LIST_ROW_LIMIT, masked=masked
+        ),
+    )
 
 
 def monthly(

@@ -35,9 +35,9 @@ def dashboard_process(
     startup_seconds: float = 90,
 ) -> Iterator[tuple[str, subprocess.Popen]]:
     """`recovery serve` on the database `db` with the environment `env` (default: this
-    process's), its requests logged to `log_path` (default: a temporary file; a pipe
-    nobody reads would fill and stall it). Yields the URL once the app answers, and the
-    process; stops the process at the end."""
+    process's), its log (what it writes to stderr: errors with their tracebacks) kept in
+    `log_path` (default: a temporary file; a pipe nobody reads would fill and stall it).
+    Yields the URL once the app answers, and the process; stops the process at the end."""
     port = free_port()
     environment = {**(os.environ if env is None else env), "RECOVERY_DB": str(db)}
     with open(log_path, "w+b") if log_path else tempfile.TemporaryFile() as log:

@@ -1,4 +1,7 @@
-"""SQL pieces several measures share, written once."""
+"""Pieces several measures share, written once: SQL, and how a list capped at its first
+rows tells its whole length (`count_total` on every row)."""
+
+import polars as pl
 
 
 def latest_loan_facts(name: str, loans_in: str) -> str:
@@ -47,3 +50,12 @@ def month_snapshots(since: str | None) -> str:
     from snapshot_dates
     where is_month_latest and {lower}as_of_date <= $period_end
 )"""
+
+
+def shown_and_total(frame: pl.DataFrame) -> tuple[pl.DataFrame, int]:
+    """A list's rows without `count_total`, and the whole list's length: its
+    `count_total` when the rows are the first of a longer list, else the rows shown."""
+    if "count_total" not in frame.columns:
+        return frame, len(frame)
+    total = frame["count_total"].max() if len(frame) else 0
+    return frame.drop("count_total"), int(total or 0)

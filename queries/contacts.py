@@ -12,7 +12,7 @@ from pathlib import Path
 import polars as pl
 
 from queries.common import LOAN_FILTERS, TREND_MONTHS_CTE
-from queries.filters import Filters
+from queries.filters import Filters, month_as_period
 from recovery.database import query
 
 # CTE `period_counts`: the rows of phone_action_months for the period under the filters.
@@ -207,4 +207,4 @@ order by month
 
 def contact_trend(db: Path, filters: Filters) -> pl.DataFrame:
     frame = query(db, CONTACT_TREND_SQL, filters.params())
-    return frame.select(pl.col("month").dt.strftime("%Y-%m").alias("period"), pl.exclude("month"))
+    return month_as_period(frame)

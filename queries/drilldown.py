@@ -18,12 +18,7 @@ from queries.filters import Filters
 from queries.people import with_customer_names
 from queries.portfolio import BOOK_CTE, snapshot_pair_params
 from queries.promises import promises_cte
-from queries.recovery import (
-    ATTRIBUTED_PAYMENTS_CTE,
-    COMPARISON_DIMENSIONS,
-    PER_LOAN_CTE,
-    recovery_params,
-)
+from queries.recovery import COMPARISON_DIMENSIONS, per_loan_cte, recovery_params
 from recovery.database import query
 from recovery.masking import mask_name
 
@@ -210,8 +205,7 @@ def loans_worked(
     # filter, unless another value of it is already one) gives the same rows, sooner.
     if getattr(filters, dimension) is None:
         filters = replace(filters, **{dimension: value})
-    per_loan = PER_LOAN_CTE.format(attributed=ATTRIBUTED_PAYMENTS_CTE, dimension=dimension)
-    sql = LOANS_WORKED_SQL.format(per_loan=per_loan, dimension=dimension)
+    sql = LOANS_WORKED_SQL.format(per_loan=per_loan_cte(dimension), dimension=dimension)
     params = {**recovery_params(filters, window_days), "value": value, "bucket": bucket}
     rows = query(db, sql, {**params, "limit": limit})
     return with_customer_names(db, filters, rows, masked=masked)

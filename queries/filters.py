@@ -103,6 +103,12 @@ def trend_periods(period: str, months: int = TREND_MONTHS) -> list[str]:
     return found
 
 
+def month_as_period(frame: pl.DataFrame) -> pl.DataFrame:
+    """A monthly answer (a `month` date column) with `period` (YYYY-MM) in its place, in
+    front: the shape every trend has."""
+    return frame.select(pl.col("month").dt.strftime("%Y-%m").alias("period"), pl.exclude("month"))
+
+
 def stack_months(
     answer: Callable[[Filters], pl.DataFrame], filters: Filters, available: Iterable[str]
 ) -> pl.DataFrame:

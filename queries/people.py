@@ -40,6 +40,16 @@ def customer_names(db: Path, filters: Filters, ids: list[str]) -> pl.DataFrame:
     return query(db, CUSTOMER_NAMES_SQL, {**filters.params(), "customer_ids": ids})
 
 
+def first_rows_named(
+    db: Path, filters: Filters, frame: pl.DataFrame, *, limit: int, masked: bool = True
+) -> pl.DataFrame:
+    """The first `limit` rows of `frame`, a list of customers, with their names
+    (`with_customer_names`) and `count_total`, the whole list's length (as a drill-down's
+    rows carry it): names are read for the rows shown only."""
+    named = with_customer_names(db, filters, frame.head(limit), masked=masked)
+    return named.with_columns(count_total=pl.lit(len(frame), pl.Int64))
+
+
 def with_customer_names(
     db: Path, filters: Filters, frame: pl.DataFrame, *, masked: bool = True
 ) -> pl.DataFrame:

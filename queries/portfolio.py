@@ -202,8 +202,8 @@ select
 def snapshot_pair_params(db: Path, filters: Filters) -> dict[str, object]:
     """The filters' parameters and $from_date and $to_date (snapshot_pair): given to a
     query as values, its scans of the loans read those two snapshots' row groups only."""
-    pair = query(db, SNAPSHOT_PAIR_SQL, filters.params())
-    return {**filters.params(), **pair.row(0, named=True)}
+    params = filters.params()
+    return {**params, **query(db, SNAPSHOT_PAIR_SQL, params).row(0, named=True)}
 
 
 # roll_rates — the roll-rate matrix from the previous month's latest snapshot (t) to the

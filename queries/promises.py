@@ -13,7 +13,7 @@ from pathlib import Path
 import polars as pl
 
 from queries.common import dimension_filters, latest_loan_facts
-from queries.filters import Filters
+from queries.filters import Filters, month_as_period
 from recovery.database import query
 
 
@@ -147,4 +147,4 @@ def repeat_promise_breakers(db: Path, filters: Filters, *, grace_days: int) -> p
 def promise_trend(db: Path, filters: Filters, *, grace_days: int) -> pl.DataFrame:
     params = {**promise_params(db, filters, grace_days), "first_month": filters.trend_start}
     frame = query(db, PROMISE_MONTHS_SQL, params)
-    return frame.select(pl.col("month").dt.strftime("%Y-%m").alias("period"), pl.exclude("month"))
+    return month_as_period(frame)

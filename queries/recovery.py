@@ -16,7 +16,7 @@ from pathlib import Path
 import polars as pl
 
 from queries.common import dimension_filters
-from queries.filters import Filters
+from queries.filters import Filters, month_as_period
 from recovery.database import query
 
 
@@ -184,6 +184,12 @@ per_loan as (
 )"""
 )
 
+
+def per_loan_cte(dimension: str) -> str:
+    """PER_LOAN_CTE for one comparison dimension (of COMPARISON_DIMENSIONS)."""
+    return PER_LOAN_CTE.format(attributed=ATTRIBUTED_PAYMENTS_CTE, dimension=dimension)
+
+
 RECOVERY_BY_SQL = """
 with {per_loan},
 per_group as (
@@ -230,8 +236,7 @@ select * from final order by {dimension}
 def recovery_by(db: Path, filters: Filters, *, dimension: str, window_days: int) -> pl.DataFrame:
     if dimension not in COMPARISON_DIMENSIONS:
         raise ValueError(f"compare by one of {', '.join(COMPARISON_DIMENSIONS)}, not {dimension!r}")
-    per_loan = PER_LOAN_CTE.format(attributed=ATTRIBUTED_PAYMENTS_CTE, dimension=dimension)
-    sql = RECOVERY_BY_SQL.format(per_loan=per_loan, dimension=dimension)
+    sql = RECOVERY_BY_SQL.format(per_loan=per_loan_cte(dimension), dimension=dimension)
     return query(db, sql, recovery_params(filters, window_days))
 
 
@@ -277,17 +282,13 @@ order by bucket_order
 
 
 def recovery_by_stage(db: Path, filters: Filters, *, window_days: int) -> pl.DataFrame:
-    per_loan = PER_LOAN_CTE.format(attributed=ATTRIBUTED_PAYMENTS_CTE, dimension="method")
-    return query(
-        db, RECOVERY_BY_STAGE_SQL.format(per_loan=per_loan), recovery_params(filters, window_days)
-    )
+    sql = RECOVERY_BY_STAGE_SQL.format(per_loan=per_loan_cte("method"))
+    return query(db, sql, recovery_params(filters, window_days))
 
 
 def recovery_by_age(db: Path, filters: Filters, *, window_days: int) -> pl.DataFrame:
-    per_loan = PER_LOAN_CTE.format(attributed=ATTRIBUTED_PAYMENTS_CTE, dimension="method")
-    return query(
-        db, RECOVERY_BY_AGE_SQL.format(per_loan=per_loan), recovery_params(filters, window_days)
-    )
+    sql = RECOVERY_BY_AGE_SQL.format(per_loan=per_loan_cte("method"))
+    return query(db, sql, recovery_params(filters, window_days))
 
 
 # recovery_rate_trend — one row per month of the 12 ending with the period in which loans
@@ -333,4 +334,4 @@ select * from final order by month
 
 def recovery_rate_trend(db: Path, filters: Filters, *, window_days: int) -> pl.DataFrame:
     frame = query(db, RECOVERY_RATE_TREND_SQL, recovery_params(filters, window_days))
-    return frame.select(pl.col("month").dt.strftime("%Y-%m").alias("period"), pl.exclude("month"))
+    return month_as_period(frame)

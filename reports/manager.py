@@ -11,7 +11,7 @@ from queries import league
 from queries.attention import limitation_watch
 from queries.contacts import contact_summary
 from queries.filters import Filters
-from queries.people import with_customer_names
+from queries.people import first_rows_named
 from queries.portfolio import aging
 from queries.promises import promise_summary, repeat_promise_breakers
 from queries.recovery import recovery_by, recovery_by_stage
@@ -122,7 +122,7 @@ def contacts_section(measures: ReportMeasures, filters: Filters, lang: str) -> S
 
 def promises_section(measures: ReportMeasures, filters: Filters, lang: str) -> Section:
     breakers = measures.get(repeat_promise_breakers, filters, grace_days=measures.grace_days)
-    named = with_customer_names(measures.db, filters, breakers.head(BREAKER_ROWS))
+    named = first_rows_named(measures.db, filters, breakers, limit=BREAKER_ROWS)
     return Section(
         t("report.section.broken_promises", lang),
         (
@@ -137,8 +137,6 @@ def promises_section(measures: ReportMeasures, filters: Filters, lang: str) -> S
                 ],
                 lang,
                 title=t("table.repeat_breakers", lang),
-                limit=BREAKER_ROWS,
-                total=len(breakers),
             ),
         ),
         starts_page=True,
@@ -147,7 +145,7 @@ def promises_section(measures: ReportMeasures, filters: Filters, lang: str) -> S
 
 def watch_list_section(measures: ReportMeasures, filters: Filters, lang: str) -> Section:
     watch = measures.get(limitation_watch, filters, watch_months=measures.watch_months)
-    named = with_customer_names(measures.db, filters, watch.head(WATCH_LIST_ROWS))
+    named = first_rows_named(measures.db, filters, watch, limit=WATCH_LIST_ROWS)
     table = tables.frame_table(
         named,
         [
@@ -161,8 +159,6 @@ def watch_list_section(measures: ReportMeasures, filters: Filters, lang: str) ->
             Field("limitation_on", "col.limitation_on", tables.day),
         ],
         lang,
-        limit=WATCH_LIST_ROWS,
-        total=len(watch),
     )
     note = t("report.watch_list_rule", lang, months=measures.watch_months)
     return Section(t("table.limitation", lang), (Note(note), table))

@@ -8,6 +8,7 @@ import polars as pl
 
 from dashboard import formatting
 from dashboard.i18n import value_label
+from queries.common import shown_and_total
 from reports.blocks import Column, Table
 from reports.i18n import t
 
@@ -82,15 +83,15 @@ def frame_table(
     *,
     title: str | None = None,
     limit: int | None = None,
-    total: int | None = None,
 ) -> Table:
-    """`frame`'s first `limit` rows (all without one) as a table; `total`: the whole list's
-    length when `frame` holds only its first rows (else the frame's)."""
-    shown = frame if limit is None else frame.head(limit)
+    """`frame`'s first `limit` rows (all without one) as a table, with a note of the whole
+    list's length when it shows fewer (`count_total` when `frame` holds only the first
+    rows of a list: queries.common.shown_and_total)."""
+    rows_of_list, whole = shown_and_total(frame)
+    shown = rows_of_list if limit is None else rows_of_list.head(limit)
     rows = tuple(
         tuple(f.format(row[f.column], lang) for f in fields) for row in shown.iter_rows(named=True)
     )
-    whole = len(frame) if total is None else total
     note = None
     if whole > len(shown):
         note = t("table.rows_capped", lang, total=formatting.count(whole), count=len(shown))

@@ -8,16 +8,11 @@ from collections.abc import Callable
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
 from dashboard import access, data, downloads
-from dashboard.components.tables import (
-    column_defs,
-    grid,
-    grid_rows,
-    rows_note,
-    shown_and_total,
-)
+from dashboard.components.tables import column_defs, grid, grid_rows, rows_note
 from dashboard.drill import drill_frame, drill_title, file_name, spec_from_click, spec_from_row
 from dashboard.i18n import t
 from dashboard.view import View
+from queries.common import shown_and_total
 from recovery.audit import AuditError, filters_detail
 
 log = logging.getLogger(__name__)

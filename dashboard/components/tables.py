@@ -12,6 +12,7 @@ from dash import Input, Output, callback, html
 from dashboard.formatting import count
 from dashboard.i18n import t, value_label
 from dashboard.view import View
+from queries.common import shown_and_total
 from recovery.database import DatabaseMissing
 
 MONEY = {
@@ -160,15 +161,6 @@ def table_panel(
         ],
         className="panel",
     )
-
-
-def shown_and_total(frame: pl.DataFrame) -> tuple[pl.DataFrame, int]:
-    """A table's rows without `count_total`, and the whole list's length: its
-    `count_total` when the rows are the first of a longer list, else the rows shown."""
-    if "count_total" not in frame.columns:
-        return frame, len(frame)
-    total = frame["count_total"].max() if len(frame) else 0
-    return frame.drop("count_total"), int(total or 0)
 
 
 def rows_note(shown: int, total: int, lang: str) -> str:
