@@ -64,6 +64,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "required with promised_amount",
     },
     "reject.zero": {"zh": "不得为 0", "en": "must not be 0"},
+    "reject.ends_before_start": {
+        "zh": "结案日期不得早于分案日期",
+        "en": "must not be before assigned_on",
+    },
     "reject.repeated_key": {
         "zh": "{column} 重复（首次出现在第 {detail} 行）",
         "en": "{column} appears twice (first at line {detail})",

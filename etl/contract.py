@@ -94,6 +94,22 @@ PAYMENTS = FileKind(
     ),
 )
 
+ASSIGNMENTS = FileKind(
+    name="assignments",
+    table="assignments",
+    key=("assignment_id",),
+    columns=(
+        Column("assignment_id", T.TEXT, ("分案编号", "委案编号")),
+        Column("loan_id", T.TEXT, ("借据号", "贷款编号", "合同号"), required=True),
+        Column("team", T.TEXT, ("催收团队", "受托机构"), required=True),
+        Column("collector", T.TEXT, ("催收员",)),
+        Column("assigned_on", T.DATE, ("分案日期", "委案日期"), required=True),
+        Column("ended_on", T.DATE, ("结案日期", "退案日期", "撤案日期")),
+        Column("assigned_amount", T.MONEY, ("委案金额",)),
+        Column("days_past_due", T.INTEGER, ("逾期天数", "分案时逾期天数")),
+    ),
+)
+
 CONTACTS = FileKind(
     name="contacts",
     table="contacts",
@@ -118,7 +134,7 @@ TEAMS = FileKind(
     ),
 )
 
-FILE_KINDS = {kind.name: kind for kind in (LOANS, ACTIONS, PAYMENTS, CONTACTS, TEAMS)}
+FILE_KINDS = {kind.name: kind for kind in (LOANS, ACTIONS, PAYMENTS, ASSIGNMENTS, CONTACTS, TEAMS)}
 
 # Every accepted spelling of each enumeration value, canonical value first.
 ENUM_VALUES: dict[str, dict[str, tuple[str, ...]]] = {

@@ -29,13 +29,14 @@ from etl.staging import good_rows_sql, missing_ids_sql, rejects_sql, repeats_sql
 from recovery.database import rebuilding, scalar
 from recovery.settings import Settings
 
-SCHEMA_VERSION = 2  # raise with every change to etl/schema.sql's tables
-KIND_ORDER = ("teams", "loans", "contacts", "actions", "payments")
+SCHEMA_VERSION = 3  # raise with every change to etl/schema.sql's tables
+KIND_ORDER = ("teams", "loans", "assignments", "contacts", "actions", "payments")
 # File-name prefixes that tell a file's kind, English and the usual Chinese export names.
 NAME_PREFIXES = {
     "loans": ("loans", "loan", "贷款台账", "借据明细", "贷款"),
     "actions": ("actions", "action", "催收记录", "催记"),
     "payments": ("payments", "payment", "还款记录", "还款"),
+    "assignments": ("assignments", "assignment", "分案记录", "委案明细", "分案", "委案"),
     "contacts": ("contacts", "contact", "联系方式", "联系人"),
     "teams": ("teams", "team", "团队"),
 }
@@ -62,8 +63,8 @@ def kind_of(path: Path) -> str:
             return kind
     raise UnknownFileKind(
         path.name,
-        "kind not known from the name: start it with loans, actions, payments, contacts or "
-        "teams, or give --kind",
+        "kind not known from the name: start it with loans, actions, payments, assignments, "
+        "contacts or teams, or give --kind",
     )
 
 

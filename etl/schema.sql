@@ -81,6 +81,21 @@ create table if not exists payments (
     source_line bigint not null       -- the row's line in that file
 );
 
+-- One row per case (委案): a loan held by a team (and collector) from assigned_on up to,
+-- not including, ended_on (null: still held). No two cases of a loan share a day.
+create table if not exists assignments (
+    assignment_id varchar not null,
+    loan_id varchar not null,
+    team varchar not null,
+    collector varchar,
+    assigned_on date not null,
+    ended_on date,                    -- the first day it is no longer held
+    assigned_amount decimal(18, 2),   -- null: the overdue amount at placement
+    days_past_due integer,            -- null: the placement snapshot's
+    load_id integer not null,
+    source_line bigint not null       -- the row's line in that file
+);
+
 create table if not exists contacts (
     customer_id varchar not null,
     phone varchar not null,

@@ -172,6 +172,16 @@ RULES: dict[str, list[Check]] = {
         at_least("cost", 0, strict=False),
     ],
     "payments": [Check("amount", "amount = 0", "'must not be 0'", "zero")],
+    "assignments": [
+        Check(
+            "ended_on",
+            "ended_on < assigned_on",
+            "'must not be before assigned_on'",
+            "ends_before_start",
+        ),
+        at_least("assigned_amount", 0, strict=False),
+        at_least("days_past_due", 0, strict=False),
+    ],
     "contacts": [],
     "teams": [at_least("monthly_visit_quota", 0, strict=False)],
 }
@@ -193,10 +203,10 @@ DERIVED: dict[str, dict[str, str]] = {
 
 # Kinds whose id may be left out: it is made from the row's content and its occurrence
 # among identical rows, so a re-export of the same rows gets the same ids.
-CONTENT_IDS = {"actions": "action_id", "payments": "payment_id"}
+CONTENT_IDS = {"actions": "action_id", "payments": "payment_id", "assignments": "assignment_id"}
 # Kinds where a repeated key within one file is a rejected row (contacts keep repeats:
 # a number listed twice is counted as a duplicate number on file).
-UNIQUE_IN_FILE = {"loans", "actions", "payments", "teams"}
+UNIQUE_IN_FILE = {"loans", "actions", "payments", "assignments", "teams"}
 
 
 def stage_sql(kind: FileKind, mapped: list[MappedColumn], line_sql: str) -> str:
