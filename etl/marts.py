@@ -10,6 +10,7 @@ from recovery.settings import Settings
 
 MART_FILES = (
     "marts.sql",
+    "marts_cases.sql",
     "marts_portfolio.sql",
     "marts_contacts.sql",
     "marts_promises.sql",

@@ -40,8 +40,8 @@ where starts_version;
 
 drop table snapshot_sequence;
 
--- payment_attribution — one row per payment: the last action on its loan dated on or
--- before the payment's date (dates, not times; ties to the later action_at, then the larger
+-- payment_attribution — one row per payment: the last action on its loan (action_id,
+-- action_at) dated on or before the payment's date (dates, not times; ties to the later action_at, then the larger
 -- action_id) among the actions of the 120 days before it, and `days_since_action`, the
 -- days between the two dates. A payment belongs to that action when days_since_action is
 -- within the attribution window (at most 120 days, so any window up to that is exact);
@@ -76,7 +76,8 @@ months as (
 ),
 final as (
     select p.payment_id, p.loan_id, p.paid_at, p.amount, v.branch, v.product,
-        v.customer_id, c.action_id, c.method, c.team, c.collector, c.days_since_action
+        v.customer_id, c.action_id, c.action_at, c.method, c.team, c.collector,
+        c.days_since_action
     from months p
     left join at_latest c on c.payment_id = p.payment_id and c.recency = 1
     left join loan_versions v

@@ -8,7 +8,6 @@ loans that its summary table sums (same snapshot, snapshot pair and filters), so
 add up to the figure.
 """
 
-from dataclasses import replace
 from pathlib import Path
 
 import polars as pl
@@ -18,7 +17,12 @@ from queries.filters import Filters
 from queries.people import with_customer_names
 from queries.portfolio import BOOK_CTE, snapshot_pair_params
 from queries.promises import promises_cte
-from queries.recovery import COMPARISON_DIMENSIONS, per_loan_cte, recovery_params
+from queries.recovery import (
+    COMPARISON_DIMENSIONS,
+    METHOD_ROWS,
+    holder_rows,
+    recovery_params,
+)
 from recovery.database import query
 from recovery.masking import mask_name
 
@@ -103,33 +107,37 @@ order by days_past_due_before desc, loan_id
 limit $limit
 """
 
-# loans_worked — one row per loan behind a method's, team's or collector's recovery
-# figures (recovery_by and recovery_by_stage, same per-loan CTE): placed (overdue amount
-# at placement), recovered (attributed to its actions), actions and their cost, and the
-# aging bucket at placement; narrowed to one bucket when $bucket is given. The customer,
-# branch and product as on the loan's latest snapshot on or before the period's end (the
-# customer's name is added for the rows shown, queries/people.py).
-LOANS_WORKED_SQL = (
+# cases_worked — one row per case behind a method's, team's or collector's recovery
+# figures (recovery_by and recovery_by_stage, the same rows): the loan, the case's holder,
+# its stage (bucket) and placed amount, paid (for a method: the payments attributed to its
+# actions on the case), recovered (paid within 0 and placed) and is_cured, the actions and
+# their cost; narrowed to one stage when $bucket is given, and for a collector to
+# $value_team's. Adds up to the figure clicked. The customer as on the loan's latest
+# snapshot on or before the period's end (the name is added for the rows shown,
+# queries/people.py).
+CASES_WORKED_SQL = (
     """
-with {per_loan},
+with {rows},
 """
-    + latest_loan_facts("loan_facts", "per_loan")
+    + latest_loan_facts("loan_facts", "rows")
     + """,
 final as (
-    select p.loan_id, f.customer_id, f.branch, f.product,
-        p.group_value as {dimension}, p.bucket_at_placement, p.placed, p.recovered,
-        p.count_actions, p.cost
-    from per_loan p
-    left join loan_facts f on f.loan_id = p.loan_id
-    where p.group_value = $value
-      and ($bucket is null or p.bucket_at_placement = $bucket)
+    select r.case_id, r.loan_id, f.customer_id, r.branch, r.product, r.team, r.collector,
+        {method_column} r.bucket, r.placed, r.paid, r.recovered, r.is_cured,
+        cast(r.count_actions as bigint) as count_actions, r.cost
+    from rows r
+    left join loan_facts f on f.loan_id = r.loan_id
+    where r.{dimension} = $value
+      and ($value_team is null or r.team = $value_team)
+      and ($bucket is null or r.bucket = $bucket)
 )
 select *, count(*) over () as count_total
 from final
-order by recovered desc, placed desc, loan_id
+order by recovered desc, placed desc, case_id
 limit $limit
 """
 )
+
 
 # promises_with_verdict — one row per promise due in the period (promised date + grace
 # within it) judged $verdict (kept, partly_kept, broken), as counted by promise_summary:
@@ -188,27 +196,35 @@ def loans_rolled(
     return _named(query(db, LOANS_ROLLED_SQL, {**params, "limit": limit}), masked)
 
 
-def loans_worked(
+def cases_worked(
     db: Path,
     filters: Filters,
     *,
     dimension: str,
     value: str,
     window_days: int,
+    value_team: str | None = None,
     bucket: str | None = None,
     limit: int = DRILL_ROW_LIMIT,
     masked: bool = True,
 ) -> pl.DataFrame:
+    """The cases behind one group of a recovery comparison (a collector named with its
+    team: `value_team`)."""
     if dimension not in COMPARISON_DIMENSIONS:
         raise ValueError(f"drill by one of {', '.join(COMPARISON_DIMENSIONS)}, not {dimension!r}")
-    # A group's figures come from its own rows alone: reading only them (the group as a
-    # filter, unless another value of it is already one) gives the same rows, sooner.
-    if getattr(filters, dimension) is None:
-        filters = replace(filters, **{dimension: value})
-    sql = LOANS_WORKED_SQL.format(per_loan=per_loan_cte(dimension), dimension=dimension)
-    params = {**recovery_params(filters, window_days), "value": value, "bucket": bucket}
-    rows = query(db, sql, {**params, "limit": limit})
-    return with_customer_names(db, filters, rows, masked=masked)
+    if dimension == "method":
+        rows, method_column = METHOD_ROWS, "r.method,"
+    else:
+        rows, method_column = holder_rows(None), ""
+    sql = CASES_WORKED_SQL.format(rows=rows, dimension=dimension, method_column=method_column)
+    params = {
+        **recovery_params(filters, window_days),
+        "value": value,
+        "value_team": value_team,
+        "bucket": bucket,
+        "limit": limit,
+    }
+    return with_customer_names(db, filters, query(db, sql, params), masked=masked)
 
 
 def promises_with_verdict(
