@@ -17,8 +17,13 @@ Measure = Callable[[Path, Filters, Settings], pl.DataFrame]
 
 def _recovery_by(dimension: str) -> Measure:
     def measure(db: Path, filters: Filters, settings: Settings) -> pl.DataFrame:
-        window = settings.attribution_window_days
-        return recovery.recovery_by(db, filters, dimension=dimension, window_days=window)
+        return recovery.recovery_by(
+            db,
+            filters,
+            dimension=dimension,
+            window_days=settings.attribution_window_days,
+            commissions=settings.agency_commission,
+        )
 
     return measure
 
@@ -52,6 +57,9 @@ MEASURES: dict[str, Measure] = {
     "recovery_by_stage": _windowed(recovery.recovery_by_stage),
     "recovery_by_age": _windowed(recovery.recovery_by_age),
     "recovery_rate_trend": _windowed(recovery.recovery_rate_trend),
+    "agency_recovery": lambda db, f, s: recovery.agency_recovery(
+        db, f, window_days=s.attribution_window_days, commissions=s.agency_commission
+    ),
     "contact_summary": _plain(contacts.contact_summary),
     "contact_trend": _plain(contacts.contact_trend),
     "reachability": _plain(contacts.reachability),
@@ -106,6 +114,7 @@ PAGES: dict[str, tuple[str, ...]] = {
         "promises_by_team",
         "promises_by_collector",
         "visits_against_quota",
+        "agency_recovery",
     ),
     "contacts": (
         "reachability",

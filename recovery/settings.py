@@ -195,6 +195,11 @@ class Settings(BaseSettings):
         default_factory=lambda: dict(DEFAULT_METHOD_COST),
         description="cost of one action by method, used when a row has no cost",
     )
+    agency_commission: dict[str, Decimal] = Field(
+        default_factory=dict,
+        description="commission rate (a fraction of what it recovers) per outside agency (委外), "
+        "by its team name: its cost in the comparisons instead of its actions' cost",
+    )
     header_aliases: dict[str, dict[str, list[str]]] = Field(
         default_factory=dict,
         description="extra header names per file kind and column: {loans: {loan_id: [...]}}",
