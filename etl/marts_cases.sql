@@ -9,7 +9,7 @@ select case when exists (select 1 from assignments) then 'assignments' else 'fir
     as recovery_source;
 
 -- book_months (temporary) — one row per calendar month from the book's first snapshot,
--- action or payment to its last: month (first day) and month_after (the next first day).
+-- action, payment or assignment to its last snapshot, action or payment: month (first day) and month_after (the next first day).
 create or replace temp table book_months as
 with recursive bounds as (
     select min(first_day) as first_month, max(first_day) as last_month
@@ -20,6 +20,7 @@ with recursive bounds as (
         union all select date_trunc('month', max(action_at)) from actions
         union all select date_trunc('month', min(paid_at)) from payments
         union all select date_trunc('month', max(paid_at)) from payments
+        union all select date_trunc('month', min(assigned_on)) from assignments
     ) found
 ),
 months (month) as (
@@ -64,7 +65,8 @@ where action_order = 1;
 -- place it by: the last on or before held_from, else (a book whose first snapshot comes
 -- after the case started) the first after it, with the loan's payments from held_from to
 -- that snapshot's date added back to its overdue amount and the days between taken off its
--- days past due.
+-- days past due; when that leaves no day past due, the loan was not yet overdue on
+-- held_from, and the overdue amount is 0.
 create or replace temp table case_placement_snapshots as
 with on_or_before as (
     select h.case_id, s.as_of_date, s.overdue_amount, s.days_past_due
@@ -98,7 +100,11 @@ select case_id, as_of_date, overdue_amount, days_past_due
 from on_or_before
 union all
 select f.case_id, f.as_of_date,
-    s.overdue_amount + coalesce(b.paid, 0) as overdue_amount,
+    case
+        when s.days_past_due - date_diff('day', f.held_from, f.as_of_date) > 0
+        then s.overdue_amount + coalesce(b.paid, 0)
+        else 0
+    end as overdue_amount,
     greatest(0, s.days_past_due - date_diff('day', f.held_from, f.as_of_date))
         as days_past_due
 from first_after f

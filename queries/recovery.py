@@ -260,24 +260,26 @@ compared as (
 
 
 # A ratio of sums over cases and its 95 % interval (ratio estimator, linearised: ratio ±
-# 1.96 × its standard error, null with fewer than 2 cases): from the per-group sums of
-# numerator² (sum_nn), numerator × denominator (sum_nd) and denominator² (sum_dd).
-def ratio_interval(ratio: str, cases: str, sum_nn: str, sum_nd: str, sum_dd: str, total: str):
+# 1.96 × its standard error, no lower than 0 and, for a rate, no higher than 1; null with
+# fewer than 2 cases): from the per-group sums of numerator² (sum_nn), numerator ×
+# denominator (sum_nd) and denominator² (sum_dd).
+def ratio_interval(
+    ratio: str, sum_nn: str, sum_nd: str, sum_dd: str, total: str, *, at_most_1: bool
+) -> tuple[str, str]:
     residuals = f"greatest(0, {sum_nn} - 2 * {ratio} * {sum_nd} + {ratio} * {ratio} * {sum_dd})"
-    margin = (
-        f"1.96 * sqrt({residuals} * {cases} / ({cases} - 1)) / nullif(cast({total} as double), 0)"
-    )
+    margin = f"1.96 * sqrt({residuals} * cases / (cases - 1)) / nullif(cast({total} as double), 0)"
+    high = f"least(1, {ratio} + {margin})" if at_most_1 else f"{ratio} + {margin}"
     return (
-        f"case when {cases} > 1 then {ratio} - {margin} end",
-        f"case when {cases} > 1 then {ratio} + {margin} end",
+        f"case when cases > 1 then greatest(0, {ratio} - {margin}) end",
+        f"case when cases > 1 then {high} end",
     )
 
 
 RATE_LOW, RATE_HIGH = ratio_interval(
-    "recovery_rate", "cases", "sum_rr", "sum_rp", "sum_pp", "placed"
+    "recovery_rate", "sum_rr", "sum_rp", "sum_pp", "placed", at_most_1=True
 )
 INDEX_LOW, INDEX_HIGH = ratio_interval(
-    "recovery_index", "cases", "sum_rr", "sum_re", "sum_ee", "expected"
+    "recovery_index", "sum_rr", "sum_re", "sum_ee", "expected", at_most_1=False
 )
 
 # recovery_by_{dimension} — one row per method, team or collector (with its team) with
@@ -315,12 +317,12 @@ ratios as (
 ),
 final as (
     select {group_columns}, cases, placed, recovered, recovery_rate,
-        greatest(0, {rate_low}) as rate_low, least(1, {rate_high}) as rate_high,
+        {rate_low} as rate_low, {rate_high} as rate_high,
         cases_cured,
         cast(cases_cured as double) / nullif(cases, 0) as case_cure_rate,
         cast(round(expected, 2) as decimal(18, 2)) as expected_recovered,
         recovery_index,
-        greatest(0, {index_low}) as index_low, {index_high} as index_high,
+        {index_low} as index_low, {index_high} as index_high,
         cast(count_actions as bigint) as count_actions, cost,
         cast(cost as double) * 100 / nullif(cast(recovered as double), 0)
             as cost_per_100_recovered
