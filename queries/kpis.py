@@ -14,7 +14,7 @@ from queries.contacts import (
 from queries.filters import Filters
 from queries.portfolio import aging, classification, portfolio_summary
 from queries.promises import promise_summary
-from queries.recovery import recovered, recovery_by
+from queries.recovery import recovered, recovery_by, recovery_source
 
 
 def money(value: Decimal | None) -> str:
@@ -25,11 +25,26 @@ def rate(value: float | None) -> float | None:
     return None if value is None else round(value, 6)
 
 
-def kpi_report(db: Path, filters: Filters, *, window_days: int, grace_days: int) -> dict:
+def kpi_report(
+    db: Path,
+    filters: Filters,
+    *,
+    window_days: int,
+    grace_days: int,
+    commissions: dict[str, Decimal] | None = None,
+) -> dict:
     summary = portfolio_summary(db, filters).row(0, named=True)
     contact = contact_summary(db, filters).row(0, named=True)
     numbers = invalid_numbers_summary(db, filters).row(0, named=True)
     promises = promise_summary(db, filters, grace_days=grace_days).row(0, named=True)
+    money_in = recovered(db, filters, window_days=window_days).row(0, named=True)
+
+    def comparison(dimension: str) -> list[dict]:
+        frame = recovery_by(
+            db, filters, dimension=dimension, window_days=window_days, commissions=commissions
+        )
+        return [_comparison_row(dimension, r) for r in frame.iter_rows(named=True)]
+
     return {
         "period": filters.period,
         "filters": {k: v for k, v in vars(filters).items() if k != "period" and v is not None},
@@ -51,9 +66,13 @@ def kpi_report(db: Path, filters: Filters, *, window_days: int, grace_days: int)
             {"tier": r["tier"], "loans": r["count_loans"], "outstanding": money(r["outstanding"])}
             for r in classification(db, filters).iter_rows(named=True)
         ],
-        "recovered": money(recovered(db, filters, window_days=window_days)["recovered"].item()),
-        "recovery_by_method": _comparison(db, filters, "method", window_days),
-        "recovery_by_team": _comparison(db, filters, "team", window_days),
+        "repaid": money(money_in["repaid"]),
+        "recovered": money(money_in["recovered"]),
+        "paid_not_placed": money(money_in["paid_not_placed"]),
+        "recovery_source": recovery_source(db),
+        "recovery_by_method": comparison("method"),
+        "recovery_by_team": comparison("team"),
+        "recovery_by_collector": comparison("collector"),
         "contact": {
             "phone_actions": contact["count_phone_actions"],
             "contact_rate": rate(contact["contact_rate"]),
@@ -84,19 +103,24 @@ def kpi_report(db: Path, filters: Filters, *, window_days: int, grace_days: int)
     }
 
 
-def _comparison(db: Path, filters: Filters, dimension: str, window_days: int) -> list[dict]:
-    frame = recovery_by(db, filters, dimension=dimension, window_days=window_days)
-    return [
-        {
-            dimension: r[dimension],
-            "loans": r["count_loans"],
-            "placed": money(r["placed"]),
-            "recovered": money(r["recovered"]),
-            "recovery_rate": rate(r["recovery_rate"]),
-            "rate_low": rate(r["rate_low"]),
-            "rate_high": rate(r["rate_high"]),
-            "cost": money(r["cost"]),
-            "cost_per_100_recovered": rate(r["cost_per_100_recovered"]),
-        }
-        for r in frame.iter_rows(named=True)
-    ]
+def _comparison_row(dimension: str, r: dict) -> dict:
+    """One row of a recovery comparison (queries.recovery.recovery_by): money as text,
+    rates and indexes rounded; a collector is named with its team."""
+    names = {"collector": ("team", "collector")}.get(dimension, (dimension,))
+    return {
+        **{name: r[name] for name in names},
+        "cases": r["cases"],
+        "placed": money(r["placed"]),
+        "recovered": money(r["recovered"]),
+        "recovery_rate": rate(r["recovery_rate"]),
+        "rate_low": rate(r["rate_low"]),
+        "rate_high": rate(r["rate_high"]),
+        "cases_cured": r["cases_cured"],
+        "case_cure_rate": rate(r["case_cure_rate"]),
+        "expected_recovered": money(r["expected_recovered"]),
+        "recovery_index": rate(r["recovery_index"]),
+        "index_low": rate(r["index_low"]),
+        "index_high": rate(r["index_high"]),
+        "cost": money(r["cost"]),
+        "cost_per_100_recovered": rate(r["cost_per_100_recovered"]),
+    }

@@ -175,6 +175,7 @@ def kpis(
         filters,
         window_days=settings.attribution_window_days,
         grace_days=settings.promise_grace_days,
+        commissions=settings.agency_commission,
     )
     if as_json:
         _audit(settings, "export", what="kpis", format="json", filters=filters_detail(filters))
@@ -195,7 +196,10 @@ def _print_kpis(report: dict) -> None:
         ("active loans", f"{report['active_loans']:,}"),
         ("overdue ratio", _percent(report["overdue_ratio"])),
         ("NPL ratio", _percent(report["npl_ratio"])),
+        ("repaid", report["repaid"]),
         ("recovered", report["recovered"]),
+        ("paid after contact, not placed", report["paid_not_placed"]),
+        ("placements from", report["recovery_source"]),
         ("phone actions", f"{report['contact']['phone_actions']:,}"),
         ("contact rate", _percent(report["contact"]["contact_rate"])),
         ("effective contact rate", _percent(report["contact"]["effective_contact_rate"])),
@@ -210,16 +214,34 @@ def _print_kpis(report: dict) -> None:
             row["bucket"], f"{row['loans']:,}", row["outstanding"], _percent(row["share"])
         )
     console.print(aging)
-    methods = Table("method", "loans", "placed", "recovered", "recovery rate", "95 % interval",
-                    "cost per 100", title="recovery by method")  # fmt: skip
-    for row in report["recovery_by_method"]:
-        interval = f"{_percent(row['rate_low'])} – {_percent(row['rate_high'])}"
-        cost = (
-            "—" if row["cost_per_100_recovered"] is None else f"{row['cost_per_100_recovered']:.2f}"
-        )
-        methods.add_row(row["method"], f"{row['loans']:,}", row["placed"], row["recovered"],
-                        _percent(row["recovery_rate"]), interval, cost)  # fmt: skip
-    console.print(methods)
+    for dimension, rows in (("method", report["recovery_by_method"]),
+                            ("team", report["recovery_by_team"])):  # fmt: skip
+        console.print(_comparison_table(dimension, rows))
+
+
+def _interval(low: float | None, high: float | None, shown) -> str:
+    return "—" if low is None else f"{shown(low)} – {shown(high)}"
+
+
+def _comparison_table(dimension: str, rows: list[dict]) -> Table:
+    """A recovery comparison as the command line prints it, the best index first."""
+    title = f"recovery by {dimension} (index 1.00 = the book at the same stages)"
+    table = Table(dimension, "cases", "placed", "recovered", "recovery rate", "95 % interval",
+                  "cured", "index", "95 % interval", "cost per 100", title=title)  # fmt: skip
+
+    def index(value: float | None) -> str:
+        return "—" if value is None else f"{value:.2f}"
+
+    ranked = sorted(rows, key=lambda r: (r["recovery_index"] is None, -(r["recovery_index"] or 0)))
+    for row in ranked:
+        cost = row["cost_per_100_recovered"]
+        table.add_row(str(row[dimension]), f"{row['cases']:,}", row["placed"], row["recovered"],
+                      _percent(row["recovery_rate"]),
+                      _interval(row["rate_low"], row["rate_high"], _percent),
+                      f"{row['cases_cured']:,}", index(row["recovery_index"]),
+                      _interval(row["index_low"], row["index_high"], index),
+                      "—" if cost is None else f"{cost:.2f}")  # fmt: skip
+    return table
 
 
 def is_loopback(host: str) -> bool:

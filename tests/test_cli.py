@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import write_csv
+
 RECOVERY = Path(sys.executable).parent / "recovery"
 
 
@@ -102,43 +104,71 @@ def test_no_traceback_on_a_missing_path(tmp_path: Path) -> None:
 
 
 def test_kpis_as_json(tmp_path: Path) -> None:
-    from tests.helpers import write_csv
-    from tests.test_queries_recovery_rates import ACTIONS, LOANS, PAYMENTS
+    from tests.test_queries_recovery_rates import (
+        ACTION_HEADER,
+        ACTIONS_A,
+        ASSIGNMENT_HEADER,
+        ASSIGNMENTS_A,
+        LOAN_HEADER,
+        LOANS_A,
+        PAYMENT_HEADER,
+        PAYMENTS_A,
+    )  # fmt: skip
 
-    loans = [[*row[:3], "5000", "3000", row[3], row[4]] for row in LOANS]
-    write_csv(tmp_path / "loans.csv", ["as_of_date", "loan_id", "customer_id", "principal",
-              "outstanding_balance", "overdue_amount", "days_past_due"], loans)  # fmt: skip
-    write_csv(tmp_path / "actions.csv", ["action_id", "loan_id", "action_at", "method", "team",
-              "collector", "outcome", "cost"], ACTIONS)  # fmt: skip
-    write_csv(tmp_path / "payments.csv", ["payment_id", "loan_id", "paid_at", "amount"], PAYMENTS)
+    write_csv(tmp_path / "loans.csv", LOAN_HEADER, LOANS_A)
+    write_csv(tmp_path / "actions.csv", ACTION_HEADER, ACTIONS_A)
+    write_csv(tmp_path / "payments.csv", PAYMENT_HEADER, PAYMENTS_A)
+    write_csv(tmp_path / "assignments.csv", ASSIGNMENT_HEADER, ASSIGNMENTS_A)
+    write_csv(tmp_path / "teams.csv", ["team", "team_type"], [["AG", "agency"]])
     db = tmp_path / "recovery.duckdb"
     run("load", str(tmp_path), db=db)
     report = json.loads(run("kpis", "--period", "2026-10", "--json", db=db).stdout)
     assert {"period", "outstanding", "active_loans", "overdue_ratio", "npl_ratio", "aging",
-            "classification", "recovered", "recovery_by_method", "recovery_by_team", "contact",
+            "classification", "repaid", "recovered", "paid_not_placed", "recovery_source",
+            "recovery_by_method", "recovery_by_team", "recovery_by_collector", "contact",
             "reachability", "invalid_numbers", "promises"} <= set(report)  # fmt: skip
-    # October: three active loans of 3000.00, all overdue (20, 50 and 130 days: L3 is
-    # substandard); payments 500 + 800 + 200 + 100.
-    assert (report["outstanding"], report["active_loans"]) == ("9000.00", 3)
-    assert (report["overdue_ratio"], report["npl_ratio"]) == (1.0, round(1 / 3, 6))
-    assert report["recovered"] == "1600.00"
+    # October: four active loans (2,500 + 2,000 + 2,550 + 18,000); L1 (41 days) and L4 (231
+    # days: substandard) overdue. The book of tests/test_queries_recovery_rates.py: every
+    # payment 4,450; L3's 450 after a reminder, not in collection and not placed.
+    assert (report["outstanding"], report["active_loans"]) == ("25050.00", 4)
+    assert report["overdue_ratio"] == round(20500 / 25050, 6)
+    assert report["npl_ratio"] == round(18000 / 25050, 6)
+    assert (report["repaid"], report["recovered"], report["paid_not_placed"]) == (
+        "4450.00", "4000.00", "450.00",
+    )  # fmt: skip
+    assert report["recovery_source"] == "assignments"
     assert [a["bucket"] for a in report["aging"]] == ["Current", "M1", "M2", "M3", "M4", "M5",
                                                       "M6", "M7+"]  # fmt: skip
-    assert report["aging"][1] == {"bucket": "M1", "loans": 1, "outstanding": "3000.00",
-                                  "share": round(1 / 3, 6)}  # fmt: skip
-    assert report["recovery_by_team"][1] == {
-        "team": "T2", "loans": 1, "placed": "2000.00", "recovered": "1000.00",
-        "recovery_rate": 0.5, "rate_low": None, "rate_high": None, "cost": "123.00",
-        "cost_per_100_recovered": 12.3,
+    assert report["aging"][2] == {"bucket": "M2", "loans": 1, "outstanding": "2500.00",
+                                  "share": round(2500 / 25050, 6)}  # fmt: skip
+    # T1: S1 (placed 1,000, recovered 300) and S3 (800, capped at 800 and cured); alone at
+    # its stage, index 1; actions A1, A3 (phone 2.00) and A6 (sms 0.10) on its cases.
+    t1 = next(r for r in report["recovery_by_team"] if r["team"] == "T1")
+    assert t1 == {
+        "team": "T1", "cases": 2, "placed": "1800.00", "recovered": "1100.00",
+        "recovery_rate": round(1100 / 1800, 6), "rate_low": t1["rate_low"],
+        "rate_high": t1["rate_high"], "cases_cured": 1, "case_cure_rate": 0.5,
+        "expected_recovered": "1100.00", "recovery_index": 1.0, "index_low": t1["index_low"],
+        "index_high": t1["index_high"], "cost": "4.10",
+        "cost_per_100_recovered": round(4.10 / 1100 * 100, 6),
     }  # fmt: skip
-    assert report["contact"] == {"phone_actions": 3, "contact_rate": round(2 / 3, 6),
-                                 "effective_contact_rate": round(2 / 3, 6)}  # fmt: skip
+    assert 0 <= t1["rate_low"] < t1["recovery_rate"] < t1["rate_high"] <= 1
+    assert [(r["team"], r["collector"], r["cases"]) for r in report["recovery_by_collector"]] == [
+        ("AG", "c3", 1), ("T1", "c1", 2), ("T2", "c2", 1),
+    ]  # fmt: skip
+    sms = next(r for r in report["recovery_by_method"] if r["method"] == "sms")
+    assert (sms["cases"], sms["recovered"], sms["recovery_rate"], sms["recovery_index"]) == (
+        1, "800.00", 1.0, 2.0,
+    )  # fmt: skip
+    for rows in (report["recovery_by_method"], report["recovery_by_team"]):
+        assert all(0 <= r["recovery_rate"] <= 1 for r in rows)
+    assert report["contact"]["phone_actions"] == 2
     assert [r["status"] for r in report["reachability"]] == ["reached", "third_party",
                                                              "no_answer", "switched_off",
                                                              "unreachable"]  # fmt: skip
     assert report["promises"]["kept_rate"] is None  # no promise was due
     plain = run("kpis", "--period", "2026-10", db=db).stdout
-    assert "9000.00" in plain and "100.00%" in plain
+    assert "25050.00" in plain and "4450.00" in plain and "61.11%" in plain
 
 
 def test_kpis_refuses_a_bad_period(tmp_path: Path) -> None:

@@ -47,6 +47,8 @@ LOAN_HEADER = ["as_of_date", "loan_id", "customer_id", "principal", "outstanding
 ACTION_HEADER = ["action_id", "loan_id", "action_at", "method", "team", "collector", "outcome",
                  "cost"]  # fmt: skip
 PAYMENT_HEADER = ["payment_id", "loan_id", "paid_at", "amount"]
+ASSIGNMENT_HEADER = ["assignment_id", "loan_id", "team", "collector", "assigned_on", "ended_on",
+                     "assigned_amount", "days_past_due"]  # fmt: skip
 
 LOANS_A = [
     ["2026-09-30", "L1", "C1", "5000", "3000", "1000.00", "10"],
@@ -90,9 +92,7 @@ def write_book(folder: Path, loans, actions, payments, assignments=None) -> Path
         write_csv(folder / "payments.csv", PAYMENT_HEADER, payments),
     ]
     if assignments:
-        header = ["assignment_id", "loan_id", "team", "collector", "assigned_on", "ended_on",
-                  "assigned_amount", "days_past_due"]  # fmt: skip
-        files.append(write_csv(folder / "assignments.csv", header, assignments))
+        files.append(write_csv(folder / "assignments.csv", ASSIGNMENT_HEADER, assignments))
     files.append(write_csv(folder / "teams.csv", ["team", "team_type"], [["AG", "agency"]]))
     outcomes = load(settings, *files)
     assert all(o.rows_rejected == 0 and o.status == "loaded" for o in outcomes), outcomes
