@@ -207,11 +207,11 @@ join aging_buckets b
     on v.days_past_due >= b.min_days
    and (b.max_days is null or v.days_past_due <= b.max_days);
 
--- loan_month_worked (temporary, dropped below) — one row per loan, calendar month and
--- (method, team, collector) that worked the loan that month: the first and latest action,
--- the latest documented demand (see action_demands), the number of actions and their cost
--- (the row's, else the per-method table). The one pass over the actions that
--- loan_month_work and loan_month_actions are built from.
+-- loan_month_worked (temporary, dropped in etl/marts_cases.sql) — one row per loan,
+-- calendar month and (method, team, collector) that worked the loan that month: the first
+-- and latest action, the latest documented demand (see action_demands), the number of
+-- actions and their cost (the row's, else the per-method table). The one pass over the
+-- actions that loan_month_actions and the first actions of the cases are built from.
 create or replace temp table loan_month_worked as
 select date_trunc('month', a.action_at) as month, a.loan_id, a.method, a.team,
     a.collector, min(a.action_at) as first_action_at, max(a.action_at) as last_action_at,
@@ -224,82 +224,19 @@ left join method_costs m on m.method = a.method
 group by date_trunc('month', a.action_at), a.loan_id, a.method, a.team, a.collector;
 
 -- loan_month_totals (temporary, dropped below) — one row per loan and calendar month with
--- actions: its rows in loan_month_worked, the latest action and the latest documented
--- demand of the month.
+-- actions: the latest action and the latest documented demand of the month.
 create or replace temp table loan_month_totals as
-select loan_id, month, count(*) as loan_month_rows, max(last_action_at) as last_action_at,
+select loan_id, month, max(last_action_at) as last_action_at,
     max(last_demand_on) as last_demand_on
 from loan_month_worked
 group by loan_id, month;
 
--- loan_month_team_firsts (temporary, dropped below) — one row per row of loan_month_worked
--- whose loan has several rows in its month: whether it is the earliest (by first action,
--- then method and collector) of the month's rows of its team on the loan (first_of_team),
--- of those with its collector too (first_of_team_collector) and of those with its method
--- too (first_of_team_method). A loan with one row in its month has it first in every way.
-create or replace temp table loan_month_team_firsts as
-select w.month, w.loan_id, w.method, w.team, w.collector,
-    row_number() over (
-        partition by w.month, w.loan_id, w.team order by w.first_action_at, w.method, w.collector
-    ) = 1 as first_of_team,
-    row_number() over (
-        partition by w.month, w.loan_id, w.team, w.collector order by w.first_action_at, w.method
-    ) = 1 as first_of_team_collector,
-    row_number() over (
-        partition by w.month, w.loan_id, w.team, w.method order by w.first_action_at, w.collector
-    ) = 1 as first_of_team_method
-from loan_month_worked w
-join loan_month_totals t on t.loan_id = w.loan_id and t.month = w.month
-where t.loan_month_rows > 1;
-
--- loan_month_work — one row per loan, calendar month and (method, team, collector) that
--- worked the loan that month: the first and latest action, the latest documented demand
--- (see action_demands), the number of actions and their cost (the row's, else the
--- per-method table). The placement: the loan's overdue amount and aging bucket on its
--- last snapshot on or before the first action's day (the span holding that day; 0 and
--- `not_placed` when the loan has no snapshot by then). branch and product: the loan's as
--- on its latest snapshot on or before the month's last day. loan_month_rows: the rows of
--- the loan's month (a loan with one row needs no grouping to find a placement);
--- first_of_team, first_of_team_collector, first_of_team_method: see
--- loan_month_team_firsts. The recovery comparisons read it instead of the actions; in
--- month order, so a month's scan skips the others' row groups.
-create or replace table loan_month_work as
-select w.*, coalesce(s.overdue_amount, 0) as placed_amount,
-    coalesce(b.bucket, 'not_placed') as placed_bucket,
-    coalesce(b.sort_order, 1000) as placed_bucket_order, v.branch, v.product,
-    t.loan_month_rows,
-    coalesce(f.first_of_team, true) as first_of_team,
-    coalesce(f.first_of_team_collector, true) as first_of_team_collector,
-    coalesce(f.first_of_team_method, true) as first_of_team_method
-from loan_month_worked w
-join loan_month_totals t on t.loan_id = w.loan_id and t.month = w.month
-left join loan_month_team_firsts f
-    on f.month = w.month
-   and f.loan_id = w.loan_id
-   and f.method is not distinct from w.method
-   and f.team is not distinct from w.team
-   and f.collector is not distinct from w.collector
-left join loan_snapshot_spans s
-    on s.loan_id = w.loan_id
-   and s.as_of_date <= cast(w.first_action_at as date)
-   and s.valid_until > cast(w.first_action_at as date)
-left join days_past_due_buckets b on b.days_past_due = s.days_past_due
-left join loan_versions v
-    on v.loan_id = w.loan_id
-   and v.valid_from <= last_day(cast(w.month as date))
-   and v.valid_until > last_day(cast(w.month as date))
-order by w.month;
-
 -- loan_month_actions — one row per loan and calendar month with actions: the latest action
--- of the month and the latest documented demand of the month (as in loan_month_work).
+-- of the month and the latest documented demand of the month.
 -- "Last action on or before day D" = the latest of the months before D's month here, and
 -- of D's own month from the actions themselves.
 create or replace table loan_month_actions as
 select loan_id, month, last_action_at, last_demand_on
 from loan_month_totals;
 
-drop table loan_month_team_firsts;
-
 drop table loan_month_totals;
-
-drop table loan_month_worked;

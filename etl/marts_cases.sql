@@ -45,7 +45,7 @@ with first_actions as (
             partition by loan_id, month
             order by first_action_at, method, team, collector
         ) as action_order
-    from loan_month_work
+    from loan_month_worked
     where (select recovery_source from case_source) = 'first_action'
 )
 select assignment_id as case_id, loan_id, team, collector, assigned_on as held_from,
@@ -60,6 +60,8 @@ select loan_id || '|' || cast(cast(month as date) as varchar) as case_id, loan_i
     cast(null as decimal(18, 2)) as assigned_amount, cast(null as integer)
 from first_actions
 where action_order = 1;
+
+drop table loan_month_worked;
 
 -- case_placement_snapshots (temporary) — one row per case with a snapshot of its loan to
 -- place it by: the last on or before held_from, else (a book whose first snapshot comes
