@@ -1,4 +1,12 @@
-"""Recovered money and attribution on a tiny book worked out by hand below."""
+"""Repaid, recovered, paid after contact and attribution on a tiny book worked out by hand
+below. The book has only its month-end snapshot (2026-10-31, all three loans overdue, so
+in collection in October and November); without assignments each loan's first action of
+October places it (docs/metrics.md):
+- L1 (10 days on 10-31): its first action A1 on 10-01 is 30 days earlier, before it fell
+  overdue: no case, and the payments after its actions are paid after contact, not placed;
+- L2 (40 days, 400 overdue): A4 on 10-20 (T2, c2), 11 days earlier: placed at 400 plus P4
+  (200, paid that day) = 600, held by T2 from 10-20;
+- L3 (100 days, 900 overdue): A5 on 10-05 (legal, T3): placed at 900."""
 
 from decimal import Decimal as D
 from pathlib import Path
@@ -11,9 +19,9 @@ from recovery.settings import Settings
 from tests.helpers import load, write_csv
 
 LOANS = [
-    ["2026-10-31", "L1", "C1", "武汉分行", "车贷", "1000", "900", "10"],
-    ["2026-10-31", "L2", "C2", "深圳分行", "经营贷", "1000", "900", "40"],
-    ["2026-10-31", "L3", "C3", "武汉分行", "车贷", "1000", "900", "100"],
+    ["2026-10-31", "L1", "C1", "武汉分行", "车贷", "1000", "900", "300.00", "10"],
+    ["2026-10-31", "L2", "C2", "深圳分行", "经营贷", "1000", "900", "400.00", "40"],
+    ["2026-10-31", "L3", "C3", "武汉分行", "车贷", "1000", "900", "900.00", "100"],
 ]
 ACTIONS = [
     ["A1", "L1", "2026-10-01 10:00:00", "phone", "T1", "c1", "connected"],
@@ -39,7 +47,8 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     outcomes = load(
         settings,
         write_csv(folder / "loans.csv", ["as_of_date", "loan_id", "customer_id", "branch",
-                  "product", "principal", "outstanding_balance", "days_past_due"], LOANS),
+                  "product", "principal", "outstanding_balance", "overdue_amount", "days_past_due"],
+                  LOANS),
         write_csv(folder / "actions.csv", ["action_id", "loan_id", "action_at", "method",
                   "team", "collector", "outcome"], ACTIONS),
         write_csv(folder / "payments.csv", ["payment_id", "loan_id", "paid_at", "amount"],
@@ -49,15 +58,16 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return settings.db
 
 
-def test_recovered_nets_reversals_and_splits_by_attribution(db: Path) -> None:
-    # 500 - 100 + 300 + 200 + 50 = 950; attributed P1 + P2 + P4 + P6 = 650; P3 alone 300.
+def test_repaid_recovered_and_paid_after_contact(db: Path) -> None:
+    # 500 - 100 + 300 + 200 + 50 = 950, all on loans in collection; P1, P2 (after A2) and P6
+    # (after A1) followed actions on L1, which has no case: 450 paid after contact.
     result = recovered(db, Filters("2026-10"), window_days=30)
     assert result.row(0, named=True) == {
+        "repaid": D("950.00"),
         "recovered": D("950.00"),
+        "paid_not_placed": D("450.00"),
         "count_payments": 5,
         "count_reversals": 1,
-        "attributed_recovered": D("650.00"),
-        "unattributed_recovered": D("300.00"),
     }
 
 
@@ -80,10 +90,10 @@ def test_a_longer_window_reaches_older_actions(db: Path) -> None:
     ("filters", "expected"),
     [
         (Filters("2026-10", branch="武汉分行"), D("450.00")),
-        (Filters("2026-10", team="T2"), D("200.00")),
-        (Filters("2026-10", collector="c1"), D("450.00")),
+        (Filters("2026-10", team="T2"), D("200.00")),  # P4, while T2's case held L2
+        (Filters("2026-10", collector="c1"), D("0.00")),  # c1 held no case
         (Filters("2026-10", method="sms"), D("400.00")),
-        (Filters("2026-11"), D("1000.00")),
+        (Filters("2026-11"), D("1000.00")),  # L3 still overdue on its last snapshot
         (Filters("2026-09"), D("0.00")),
         (Filters("2026-10", method="' or 1=1 --"), D("0.00")),
     ],
@@ -92,10 +102,13 @@ def test_recovered_under_filters(db: Path, filters: Filters, expected: D) -> Non
     assert recovered(db, filters, window_days=30)["recovered"].item() == expected
 
 
-def test_attributed_and_unattributed_add_up_to_all_payments(db: Path) -> None:
-    for window in (0, 1, 10, 30, 60, 120):
-        row = recovered(db, Filters("2026-10"), window_days=window).row(0, named=True)
-        assert row["attributed_recovered"] + row["unattributed_recovered"] == row["recovered"]
+def test_a_longer_window_finds_more_paid_after_contact(db: Path) -> None:
+    # Window 0: only P4 (A4, same day: L2's case) and P6 (A1, same day: no case) attributed.
+    by_window = {
+        window: recovered(db, Filters("2026-10"), window_days=window)["paid_not_placed"].item()
+        for window in (0, 30)
+    }
+    assert by_window == {0: D("50.00"), 30: D("450.00")}
 
 
 def test_a_window_longer_than_the_attribution_table_holds_is_refused(db: Path) -> None:
