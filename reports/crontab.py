@@ -32,9 +32,11 @@ def crontab_lines(
         if job.timezone != zone:
             zone = job.timezone
             lines.append(f"CRON_TZ={zone}")
+        # The log's folder is made first: on a fresh setup it does not exist yet.
         command = (
-            f"cd {shlex.quote(str(workdir))} && {environment}{shlex.quote(executable)} "
-            f"schedule --run-job {shlex.quote(job.name)} >> {shlex.quote(str(log_file))} 2>&1"
+            f"cd {shlex.quote(str(workdir))} && mkdir -p {shlex.quote(str(log_file.parent))} && "
+            f"{environment}{shlex.quote(executable)} schedule --run-job {shlex.quote(job.name)} "
+            f">> {shlex.quote(str(log_file))} 2>&1"
         )
         lines.append(f"{job.cron} {_cron_safe(command)}")
     return lines

@@ -1,7 +1,8 @@
 """Writing a report file so that no reader sees half of it and no two writers meet.
 
-A writer holds an exclusive lock on the file's own lock file while it renders into a
-temporary file beside it, then renames the temporary file over the target in one step."""
+A writer holds an exclusive lock on the file's folder while it renders into a temporary
+file beside the target, then renames the temporary file over the target in one step. The
+lock is the folder's own (flock on the folder), so no lock file is left beside a report."""
 
 import fcntl
 import os
@@ -11,20 +12,20 @@ from contextlib import contextmanager
 from pathlib import Path
 
 
-def lock_path(target: Path) -> Path:
-    return target.with_name(f".{target.name}.lock")
-
-
 @contextmanager
 def exclusive(target: Path) -> Iterator[None]:
-    """Waits until no other writer, thread or process, holds `target`'s lock."""
+    """Waits until no other writer, thread or process, holds the lock of `target`'s folder
+    (writers of one folder take turns)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    with lock_path(target).open("a") as lock_file:
-        fcntl.flock(lock_file, fcntl.LOCK_EX)
+    folder = os.open(target.parent, os.O_RDONLY)
+    try:
+        fcntl.flock(folder, fcntl.LOCK_EX)
         try:
             yield
         finally:
-            fcntl.flock(lock_file, fcntl.LOCK_UN)
+            fcntl.flock(folder, fcntl.LOCK_UN)
+    finally:
+        os.close(folder)
 
 
 def write_atomically(target: Path, write: Callable[[Path], object]) -> Path:

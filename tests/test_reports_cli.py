@@ -45,14 +45,26 @@ def test_print_crontab(tmp_path):
     config = write_config(tmp_path)
     result = run("schedule", "--print-crontab", config=config)
     assert result.returncode == 0, result.stderr
-    command = f"cd {tmp_path} && RECOVERY_CONFIG={config} {RECOVERY} schedule --run-job"
+    command = (
+        f"cd {tmp_path} && mkdir -p {tmp_path}/reports && RECOVERY_CONFIG={config} {RECOVERY} "
+        "schedule --run-job"
+    )
     log = f">> {tmp_path}/reports/cron.log 2>&1"
-    assert result.stdout.splitlines()[3:] == [
+    lines = result.stdout.splitlines()[3:]
+    assert lines == [
         "CRON_TZ=Asia/Shanghai",
         f"0 8 1 * * {command} executive-monthly {log}",
         "CRON_TZ=Europe/Berlin",
         f"0 8 * * 1 {command} managers-weekly {log}",
     ]
+    # As cron runs it on a fresh setup, where the reports folder does not exist yet: the
+    # job (here with no database) writes why it failed to the log instead of failing unseen.
+    assert not (tmp_path / "reports").exists()
+    retries = {**os.environ, "RECOVERY_SCHEDULE__RETRIES": "0"}
+    shell = subprocess.run(["sh", "-c", lines[1].split(" ", 5)[5]], capture_output=True,
+                           text=True, timeout=120, env=retries)  # fmt: skip
+    assert shell.returncode != 0 and shell.stderr == ""
+    assert "no database at" in (tmp_path / "reports" / "cron.log").read_text()
 
 
 def test_errors_a_user_can_act_on(tmp_path):

@@ -301,7 +301,7 @@ def test_a_failed_write_leaves_the_old_file(tmp_path):
     with pytest.raises(RuntimeError):
         write_atomically(target, fail)
     assert target.read_text() == "old"
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".report.pdf.lock", "report.pdf"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.pdf"]  # no lock file left
 
 
 @pytest.mark.parametrize(
@@ -355,7 +355,8 @@ def test_crontab_lines():
         log_file=Path("/srv/recovery/data/reports/cron.log"),
     )
     run = (
-        "cd /srv/recovery && RECOVERY_CONFIG=/etc/recovery.toml "
+        "cd /srv/recovery && mkdir -p /srv/recovery/data/reports && "
+        "RECOVERY_CONFIG=/etc/recovery.toml "
         "/srv/recovery/.venv/bin/recovery schedule --run-job"
     )
     log = ">> /srv/recovery/data/reports/cron.log 2>&1"
