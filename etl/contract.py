@@ -1,4 +1,4 @@
-"""The data contract (../shared/DATA_CONTRACT.md) as data: file kinds, their columns and
+"""The data contract (docs/data-contract.md) as data: file kinds, their columns and
 header aliases, and the enumeration values with their Chinese and English spellings."""
 
 from dataclasses import dataclass, field

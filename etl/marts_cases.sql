@@ -1,4 +1,4 @@
--- Cases (委案) and what they recovered (METRICS.md, Recovery), read after etl/marts.sql.
+-- Cases (委案) and what they recovered (docs/metrics.md, Recovery), read after etl/marts.sql.
 -- A case is a loan placed with a holder (a team, and within it a collector). Where the
 -- placements come from: the assignments file when the book has one, else one case per
 -- loan and month, held by the team and collector of the loan's first action that month.

@@ -124,7 +124,7 @@ create table if not exists phone_checks (
                                       -- missing_area_code | wrong_area_code | service_number
 );
 
--- The config's aging buckets (DATA_CONTRACT.md defaults: Current, M1 ... M7+), rewritten
+-- The config's aging buckets (docs/data-contract.md defaults: Current, M1 ... M7+), rewritten
 -- at each load; max_days null for the open last bucket.
 create table if not exists aging_buckets (
     bucket varchar primary key,

@@ -1,4 +1,4 @@
-"""The outcome mix of the period's phone actions (METRICS.md, Contacts): what happened when
+"""The outcome mix of the period's phone actions (docs/metrics.md, Contacts): what happened when
 collectors called, before it is summed up into contact and reachability rates."""
 
 from pathlib import Path

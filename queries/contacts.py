@@ -1,4 +1,4 @@
-"""Contact measures (METRICS.md, Contacts): phone actions only.
+"""Contact measures (docs/metrics.md, Contacts): phone actions only.
 
 An effective contact (有效联系) is a `connected` call whose contact_relation is self, spouse
 or family, or not given. Filters: branch and product as on the loan's latest snapshot on

@@ -1,4 +1,4 @@
-"""Portfolio measures, from the latest loans snapshot in the period (METRICS.md).
+"""Portfolio measures, from the latest loans snapshot in the period (docs/metrics.md).
 
 Every measure filters the book the same way: active loans of the snapshot, narrowed by
 branch, product, team and collector when given (the method filter does not apply to a

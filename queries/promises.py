@@ -1,4 +1,4 @@
-"""Promises to pay (METRICS.md, Promises).
+"""Promises to pay (docs/metrics.md, Promises).
 
 A promise is an action with a promised_amount. It is kept when the loan's payments from
 the action's date to promised_date + grace (`promise_grace_days`, default 3) reach the

@@ -1,5 +1,5 @@
 """Repaid and recovered money, cases (委案) and the fair comparison of methods, teams and
-collectors (METRICS.md, Recovery; docs/metrics.md).
+collectors (docs/metrics.md, Recovery).
 
 A case is a loan placed with a holder (a team and a collector), built at load
 (etl/marts_cases.sql: `cases`, `case_months`, `case_method_months`, `payment_cases`). Two

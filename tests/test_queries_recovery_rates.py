@@ -1,5 +1,5 @@
 """Cases, holder and method recovery, cases cured, the recovery index and costs, on tiny
-books worked out by hand below (attribution window 30 days; METRICS.md, Recovery).
+books worked out by hand below (attribution window 30 days; docs/metrics.md, Recovery).
 
 Book A has an assignments file (placements exact). October 2026:
 - L1, overdue 1,000 (10 days) on the September snapshot: case S1 with team T1 / c1 from
