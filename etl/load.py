@@ -206,10 +206,10 @@ def load_one(
 ) -> FileOutcome:
     outcome = FileOutcome(file=path.name, kind=kind, status="refused")
     try:
-        file_kind = FILE_KINDS[kind or kind_of(path)]
-        outcome.kind = file_kind.name
         if digest is None:
             raise LoadError(path.name, "no such file")
+        file_kind = FILE_KINDS[kind or kind_of(path)]
+        outcome.kind = file_kind.name
         sha256 = digest.result()
         already = scalar(
             con,

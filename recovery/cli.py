@@ -81,11 +81,16 @@ def load(
     Exits 1 when a file was refused whole (nothing of it is loaded)."""
     from etl.contract import FILE_KINDS
     from etl.load import expand, load_files
+    from etl.readers import SUFFIXES
 
     if kind is not None and kind not in FILE_KINDS:
         raise typer.BadParameter(f"use one of {', '.join(FILE_KINDS)}", param_hint="--kind")
     settings = get_settings()
     files = expand(paths)
+    if not files:
+        kinds = ", ".join(sorted(SUFFIXES))
+        errors.print(f"no data files ({kinds}) in {escape(', '.join(map(str, paths)))}")
+        raise typer.Exit(1)
     with _progress() as progress:
         task = progress.add_task("Loading", total=len(files))
         timings: dict[str, float] = {}
@@ -165,11 +170,17 @@ def kpis(
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
 ) -> None:
     """The period's headline figures: portfolio, aging, recovery, contacts, promises."""
+    from queries.dimensions import periods
     from queries.filters import Filters
     from queries.kpis import kpi_report
 
     settings = get_settings()
     filters = Filters(period, branch, product, team, collector, method)
+    months = periods(settings.db)
+    if period not in months:
+        found = f"months with data: {months[-1]} to {months[0]}" if months else "none loaded"
+        errors.print(f"no loans snapshot for {period} ({found})")
+        raise typer.Exit(1)
     report = kpi_report(
         settings.db,
         filters,

@@ -97,10 +97,22 @@ def test_a_whole_broken_row_is_listed_without_its_personal_data(tmp_path: Path) 
     assert "张三丰" not in json.dumps(row, ensure_ascii=False)
 
 
-def test_no_traceback_on_a_missing_path(tmp_path: Path) -> None:
-    result = run("load", str(tmp_path / "loans_missing.csv"), db=tmp_path / "db", check=False)
+@pytest.mark.parametrize("name", ["loans_missing.csv", "october.csv"])
+def test_no_traceback_on_a_missing_path(tmp_path: Path, name: str) -> None:
+    # A missing file is missing, whatever its name says of its kind.
+    result = run("load", str(tmp_path / name), db=tmp_path / "db", check=False)
     assert result.returncode == 1
-    assert "Traceback" not in result.stderr and "loans_missing.csv: no such file" in result.stderr
+    assert "Traceback" not in result.stderr and f"{name}: no such file" in result.stderr
+    assert "kind not known" not in result.stderr
+
+
+def test_an_empty_folder_is_said_to_be_empty(tmp_path: Path) -> None:
+    (tmp_path / "exports").mkdir()
+    (tmp_path / "exports" / "readme.md").write_text("not data")
+    result = run("load", str(tmp_path / "exports"), db=tmp_path / "db", check=False)
+    assert result.returncode == 1
+    assert "no data files (.csv, .parquet, .tsv, .txt, .xlsm, .xlsx) in" in result.stderr
+    assert not (tmp_path / "db").exists()
 
 
 def test_kpis_as_json(tmp_path: Path) -> None:
@@ -169,6 +181,9 @@ def test_kpis_as_json(tmp_path: Path) -> None:
     assert report["promises"]["kept_rate"] is None  # no promise was due
     plain = run("kpis", "--period", "2026-10", db=db).stdout
     assert "25050.00" in plain and "4450.00" in plain and "61.11%" in plain
+    empty = run("kpis", "--period", "2026-05", "--json", db=db, check=False)
+    assert empty.returncode == 1 and empty.stdout == ""
+    assert "no loans snapshot for 2026-05 (months with data: 2026-09 to 2026-10)" in empty.stderr
 
 
 def test_kpis_refuses_a_bad_period(tmp_path: Path) -> None:
