@@ -18,16 +18,18 @@ from recovery.database import DatabaseMissing
 MONEY = {
     "outstanding_balance", "overdue_amount", "outstanding_before", "outstanding_after",
     "placed", "recovered", "cost", "promised_amount", "paid_amount", "overdue_before",
-    "principal",
+    "principal", "paid", "expected_recovered", "commission",
 }  # fmt: skip
-RATES = {"recovery_rate", "effective_contact_rate", "kept_rate", "quota_share"}
-DECIMALS = {"cost_per_100_recovered"}
+RATES = {"recovery_rate", "effective_contact_rate", "kept_rate", "quota_share",
+         "case_cure_rate", "commission_rate"}  # fmt: skip
+DECIMALS = {"cost_per_100_recovered", "recovery_index"}
 # Columns whose values the catalogue translates, and under which group.
 TRANSLATED = {
     "classification": "tier",
     "method": "method",
     "to_state": "bucket",
     "bucket_at_placement": "bucket",
+    "bucket": "bucket",
     "verdict": "verdict",
     "reachability": "reach",
     "outcome": "outcome",
@@ -44,7 +46,7 @@ TABLE_ROW_LIMIT = 5000
 # Columns read whole (18-digit loan numbers, times, team names), in pixels.
 WIDE = {"loan_id": 200, "action_id": 200, "customer_id": 140, "team": 160,
         "last_action_at": 170, "interval": 135, "loan_ids": 220, "last_called_at": 170,
-        "action_at": 170, "method": 140}  # fmt: skip
+        "action_at": 170, "method": 140, "index_interval": 135}  # fmt: skip
 
 MONEY_WIDTH = 165
 DATE_WIDTH = 120
@@ -93,6 +95,8 @@ def _cell(column: str, value: object, lang: str) -> object:
         return None
     if column in TRANSLATED:
         return value_label(TRANSLATED[column], value, lang)
+    if isinstance(value, bool):
+        return t("value.yes" if value else "value.no", lang)
     if isinstance(value, Decimal):
         return float(value)
     if isinstance(value, datetime):
