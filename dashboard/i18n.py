@@ -344,6 +344,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "axis.expected": {"zh": "同账龄结构预期回收", "en": "Expected for the stage mix"},
     "axis.repaid": {"zh": "还款金额", "en": "Repaid"},
     "figure.cases": {"zh": "{count} 件", "en": "{count} cases"},
+    "figure.one_case": {"zh": "{count} 件", "en": "{count} case"},
     "figure.book_level": {
         "zh": "1.00 = 全行同账龄结构水平",
         "en": "1.00 = the book at the same stage mix",
@@ -422,6 +423,18 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "col.case_cure_rate": {"zh": "催回率", "en": "Case cure rate"},
     "col.expected_recovered": {"zh": "同账龄结构预期回收", "en": "Expected for the stage mix"},
     "col.recovery_index": {"zh": "回收指数", "en": "Recovery index"},
+    "col.recovery_rate_interval": {
+        "zh": "回收率（95% 区间）",
+        "en": "Recovery rate (95 % interval)",
+    },
+    "col.recovery_index_interval": {
+        "zh": "回收指数（95% 区间）",
+        "en": "Recovery index (95 % interval)",
+    },
+    "col.rate_low": {"zh": "回收率下限", "en": "Rate, low"},
+    "col.rate_high": {"zh": "回收率上限", "en": "Rate, high"},
+    "col.index_low": {"zh": "指数下限", "en": "Index, low"},
+    "col.index_high": {"zh": "指数上限", "en": "Index, high"},
     "col.index_interval": {"zh": "指数 95% 区间", "en": "Index 95 % interval"},
     "col.rank_in_team": {"zh": "组内排名", "en": "Rank in team"},
     "col.commission_rate": {"zh": "佣金比例", "en": "Commission rate"},

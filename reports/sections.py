@@ -78,10 +78,14 @@ def source_notes(measures: ReportMeasures, lang: str) -> list[Block]:
     return [Note(t("note.source_first_action", lang))]
 
 
-def stage_chart(measures: ReportMeasures, filters: Filters, lang: str) -> Chart:
+def stage_chart(
+    measures: ReportMeasures, filters: Filters, lang: str, *, method_order: list[str]
+) -> Chart:
     stages = measures.get(recovery_by_stage, filters, window_days=measures.window_days)
     buckets = measures.get(aging, filters)["bucket"].to_list()
-    heatmap = recovery_figures.stage_heatmap(stages, lang, bucket_order=buckets)
+    heatmap = recovery_figures.stage_heatmap(
+        stages, lang, bucket_order=buckets, method_order=method_order
+    )
     return Chart(t("chart.stage_heatmap", lang), heatmap)
 
 
@@ -94,7 +98,7 @@ def recovery_blocks(
     chart_key = "chart.method_index" if dimension == "method" else "chart.team_index"
     blocks: list[Block] = [index_chart(frame, t(chart_key, lang), lang, dimension=dimension)]
     if dimension == "method":
-        blocks.append(stage_chart(measures, filters, lang))
+        blocks.append(stage_chart(measures, filters, lang, method_order=frame["method"].to_list()))
         blocks.append(
             Chart(
                 t("chart.method_costs", lang),

@@ -174,8 +174,11 @@ def test_figures_for_filters_with_no_data_are_empty_states(demo: Path) -> None:
 def test_tables_list_rows_and_say_how_many(demo: Path) -> None:
     rows, columns, note = table_for(page("teams").teams_table, view().as_data())
     assert [c["field"] for c in columns] == ["team", "cases", "placed", "recovered",
-        "recovery_rate", "interval", "cases_cured", "recovery_index", "index_interval",
-        "cost_per_100_recovered", "effective_contact_rate", "kept_rate"]  # fmt: skip
+        "recovery_rate", "rate_low", "rate_high", "cases_cured", "recovery_index", "index_low",
+        "index_high", "cost_per_100_recovered"]  # fmt: skip
+    shown = [c["headerName"] for c in columns if not c.get("hide")]
+    assert shown == ["Team", "Cases", "Placed", "Recovered", "Recovery rate (95 % interval)",
+        "Cases cured", "Recovery index (95 % interval)", "Cost per 100 recovered"]  # fmt: skip
     assert note == f"{len(rows)} rows"
     teams = recovery_by(demo, Filters(DEMO_PERIOD), dimension="team", window_days=30)
     by_team = {r["team"]: r["recovered"] for r in rows}

@@ -21,6 +21,12 @@ from queries.ranking import by_index
 # A bar of the index chart per group; the chart grows with the groups it shows.
 INDEX_BAR_PX = 30
 INDEX_CHART_BASE_PX = 110
+INDEX_AXIS_ROOM = 1.35  # beyond the longest bar, for its whisker and its label
+
+
+def cases_text(cases: int, lang: str) -> str:
+    """How many cases a bar or a cell stands on: 12 cases, 1 case (12 件)."""
+    return t("figure.one_case" if cases == 1 else "figure.cases", lang, count=count(cases))
 
 
 def group_keys(frame: pl.DataFrame, dimension: str) -> list[list[str]]:
@@ -94,7 +100,7 @@ def recovery_index(frame: pl.DataFrame, lang: str, *, dimension: str) -> go.Figu
                 "thickness": 1.2,
                 "width": 4,
             },
-            text=[t("figure.cases", lang, count=count(n)) for n in shown["cases"]],
+            text=[cases_text(n, lang) for n in shown["cases"]],
             textposition=["inside" if i >= 0.3 * longest else "outside" for i in indexes],
             insidetextanchor="start",
             textfont={"size": 11},
@@ -114,7 +120,11 @@ def recovery_index(frame: pl.DataFrame, lang: str, *, dimension: str) -> go.Figu
         annotation={"text": t("figure.book_level", lang), "font": {"size": 11, "color": MUTED}},
         annotation_position="top",
     )
-    figure.update_xaxes(title=t("axis.recovery_index", lang), rangemode="tozero")
+    # An interval of a group with few cases can be very wide: the axis is set by the
+    # indexes (and 1.00), the longest whiskers cut at its edge (the hover has them whole).
+    figure.update_xaxes(
+        title=t("axis.recovery_index", lang), range=[0, max(1.0, longest) * INDEX_AXIS_ROOM]
+    )
     figure.update_yaxes(autorange="reversed", type="category")
     figure.update_layout(margin={"t": 28})
     return finish(figure, height=INDEX_CHART_BASE_PX + INDEX_BAR_PX * len(indexes))
@@ -156,15 +166,24 @@ def cost_per_100(frame: pl.DataFrame, lang: str, *, dimension: str) -> go.Figure
     return finish(figure)
 
 
-def stage_heatmap(frame: pl.DataFrame, lang: str, *, bucket_order: list[str]) -> go.Figure:
-    """frame: recovery_by_stage — recovery rate per method (rows) and aging bucket at
-    placement (columns, in `bucket_order`, the config's aging order); each cell shows its
-    rate over the cases behind it. A cell's keys are its y (method) and x (bucket);
+def stage_heatmap(
+    frame: pl.DataFrame,
+    lang: str,
+    *,
+    bucket_order: list[str],
+    method_order: list[str] | None = None,
+) -> go.Figure:
+    """frame: recovery_by_stage — recovery rate per method (rows, in `method_order`, e.g.
+    the index chart's, when given) and aging bucket at placement (columns, in
+    `bucket_order`, the config's aging order); each cell shows its rate over the cases
+    behind it. A cell's keys are its y (method) and x (bucket);
     customdata: [method label, bucket label, rate, cases, placed, recovered]."""
     frame = frame.filter(pl.col("bucket") != "not_placed")
     if is_empty(frame, "placed"):
         return empty_figure(lang)
-    methods = frame["method"].unique(maintain_order=True).to_list()
+    present_methods = frame["method"].unique(maintain_order=True).to_list()
+    ranked = [m for m in (method_order or []) if m in present_methods]
+    methods = ranked + [m for m in present_methods if m not in ranked]
     present = set(frame["bucket"])
     buckets = [b for b in bucket_order if b in present]
     method_labels, bucket_labels = labels("method", methods, lang), labels("bucket", buckets, lang)
@@ -203,7 +222,7 @@ def stage_heatmap(frame: pl.DataFrame, lang: str, *, bucket_order: list[str]) ->
 
 
 def _cell_text(row: dict, lang: str) -> str:
-    return f"{rate(row['recovery_rate'])}<br>{t('figure.cases', lang, count=count(row['cases']))}"
+    return f"{rate(row['recovery_rate'])}<br>{cases_text(row['cases'], lang)}"
 
 
 def _stage_hover(row: dict) -> list[str]:

@@ -59,7 +59,8 @@ def cost_figure(view: View) -> go.Figure:
 def stage_figure(view: View) -> go.Figure:
     frame = data.measure(recovery_by_stage, view.filters, window_days=view.window_days)
     buckets = data.measure(aging, view.filters)["bucket"].to_list()
-    return figures.stage_heatmap(frame, view.lang, bucket_order=buckets)
+    ranked = comparison(view, "method")["method"].to_list()
+    return figures.stage_heatmap(frame, view.lang, bucket_order=buckets, method_order=ranked)
 
 
 def age_figure(view: View) -> go.Figure:

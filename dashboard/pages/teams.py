@@ -40,7 +40,7 @@ def body(view: View) -> list:
             ],
             className="grid-2",
         ),
-        table_panel("teams-league", "table.teams", lang, height=360, **drillable),
+        table_panel("teams-league", "table.teams", lang, height=420, **drillable),
         table_panel(
             "teams-collectors",
             "table.collectors_of" if view.filters.team else "table.collectors",
@@ -49,7 +49,7 @@ def body(view: View) -> list:
             title_values={"team": view.filters.team},
             **drillable,
         ),
-        table_panel("teams-agencies", "table.agencies", lang, height=240, **drillable),
+        table_panel("teams-agencies", "table.agencies", lang, height=200, **drillable),
     ]
 
 
