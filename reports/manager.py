@@ -67,18 +67,27 @@ def collector_league(measures: ReportMeasures, filters: Filters) -> pl.DataFrame
 
 
 def league_section(measures: ReportMeasures, filters: Filters, lang: str) -> Section:
+    """The collectors' index chart (the best), then one table per team, the teams in their
+    index order, its collectors ranked within it."""
     frame = collector_league(measures, filters)
     leaders = by_index(frame, "collector").head(LEAGUE_CHART_COLLECTORS)
-    table = tables.frame_table(
-        frame, sections.comparison_fields("collector"), lang, title=t("table.collectors", lang)
-    )
     chart = sections.index_chart(
         leaders,
         t("report.chart.collector_index", lang, count=LEAGUE_CHART_COLLECTORS),
         lang,
         dimension="collector",
     )
-    blocks: list[Block] = [*sections.source_notes(measures, lang), chart, table]
+    fields = sections.comparison_fields("collector")
+    team_tables = [
+        tables.frame_table(
+            frame.filter(pl.col("team") == team),
+            fields,
+            lang,
+            title=t("table.collectors_of", lang, team=team),
+        )
+        for team in frame["team"].unique(maintain_order=True)
+    ]
+    blocks: list[Block] = [*sections.source_notes(measures, lang), chart, *team_tables]
     return Section(t("report.section.league", lang), tuple(blocks))
 
 

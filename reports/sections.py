@@ -26,11 +26,11 @@ from reports.tables import Field, count_field, money_field, rate_field
 
 
 def group_fields(dimension: str) -> list[Field]:
+    """A collector's table is one team's (titled by it): its rank in the team first."""
     if dimension == "method":
         return [Field("method", "col.method", tables.label_of("method"))]
     if dimension == "collector":
         return [
-            Field("team", "col.team"),
             count_field("rank_in_team", "col.rank_in_team"),
             Field("collector", "col.collector"),
         ]
@@ -39,17 +39,15 @@ def group_fields(dimension: str) -> list[Field]:
 
 def comparison_fields(dimension: str) -> list[Field]:
     """A recovery comparison's columns (as the dashboard's tables): the group, the cases,
-    placed and recovered, the rate and the recovery index with their intervals."""
+    placed and recovered, the rate and the recovery index each with its interval."""
     return [
         *group_fields(dimension),
         count_field("cases", "col.cases"),
         money_field("placed", "col.placed"),
         money_field("recovered", "col.recovered"),
-        rate_field("recovery_rate", "col.recovery_rate"),
-        Field("interval", "col.interval", tables.text, True),
+        Field("rate_with_interval", "col.recovery_rate_interval", tables.text, True),
         count_field("cases_cured", "col.cases_cured"),
-        Field("recovery_index", "col.recovery_index", tables.index, True),
-        Field("index_interval", "col.index_interval", tables.text, True),
+        Field("index_with_interval", "col.recovery_index_interval", tables.text, True),
         Field("cost_per_100_recovered", "col.cost_per_100_recovered", tables.per_100, True),
     ]
 

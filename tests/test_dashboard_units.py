@@ -351,12 +351,12 @@ def test_collectors_are_grouped_by_team_in_the_teams_order_and_ranked_within_it(
 
 
 def test_intervals_are_written_as_a_reader_reads_them() -> None:
-    frame = comparison_rows({"team": ["T1", "T2"]}, rate_low=[0.123, None],
+    frame = comparison_rows({"team": ["T1", "T2"]}, rate_low=[0.083, None],
                             rate_high=[0.156, None], index_low=[0.854, 0.0],
                             index_high=[1.126, None])  # fmt: skip
     shown = formatting.with_intervals(frame)
-    assert shown["interval"].to_list() == ["12.3% – 15.6%", "—"]
-    assert shown["index_interval"].to_list() == ["0.85 – 1.13", "—"]
+    assert shown["rate_with_interval"].to_list() == ["10.0% (8–16%)", "10.0%"]
+    assert shown["index_with_interval"].to_list() == ["1.00 (0.85–1.13)", "1.00"]
 
 
 def test_the_recovered_trend_stacks_recovered_under_the_rest_of_what_was_repaid() -> None:

@@ -45,8 +45,8 @@ TABLE_ROW_LIMIT = 5000
 
 # Columns read whole (18-digit loan numbers, times, team names), in pixels.
 WIDE = {"loan_id": 200, "action_id": 200, "customer_id": 140, "team": 140,
-        "last_action_at": 170, "interval": 135, "loan_ids": 220, "last_called_at": 170,
-        "action_at": 170, "method": 140, "index_interval": 135}  # fmt: skip
+        "last_action_at": 170, "loan_ids": 220, "last_called_at": 170, "action_at": 170,
+        "method": 140}  # fmt: skip
 
 MONEY_WIDTH = 165
 DATE_WIDTH = 120
