@@ -27,9 +27,10 @@ class DrillSource:
 SOURCES: dict[str, DrillSource] = {}
 
 # What a list of cases shows of each (cases_worked), in reading order: the loan and its
-# customer, the holder, the stage, placed, paid, recovered and cured.
-CASE_COLUMNS = ("loan_id", "customer_id", "customer_name", "team", "collector", "method",
-                "bucket", "placed", "paid", "recovered", "is_cured", "count_actions", "cost",
+# customer, the holder, the stage, placed, paid, recovered and cured (then the work on it,
+# and the customer's number, which a wide list scrolls to).
+CASE_COLUMNS = ("loan_id", "customer_name", "team", "collector", "method", "bucket", "placed",
+                "paid", "recovered", "is_cured", "count_actions", "cost", "customer_id",
                 "count_total")  # fmt: skip
 
 # The lists behind the contact figures (the cure-rate trend's and vintage curves' come

@@ -68,7 +68,7 @@ INTERVALS = {
                       "%"),
     "recovery_index": ("index_low", "index_high", "d3.format('.2f')", "d3.format('.2f')({x})", ""),
 }  # fmt: skip
-INTERVAL_WIDTH = {"recovery_rate": 150, "recovery_index": 150}  # 100.0% (100–100%)
+INTERVAL_WIDTH = {"recovery_rate": 165, "recovery_index": 150}  # 100.0% (100–100%)
 COUNT_WIDTH = 72
 
 
