@@ -196,7 +196,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Phone actions with a promise ÷ effective contacts",
     },
     # Chart and table titles
-    "chart.recovered_trend": {"zh": "回收金额趋势", "en": "Recovered by month"},
+    "chart.recovered_trend": {"zh": "回收与还款（按月）", "en": "Recovered and repaid by month"},
     "chart.aging_loans": {"zh": "各账龄段贷款笔数", "en": "Loans by aging bucket"},
     "chart.aging_balance": {"zh": "各账龄段贷款余额", "en": "Outstanding by aging bucket"},
     "chart.classification": {"zh": "五级分类", "en": "Five-tier classification"},
