@@ -55,10 +55,10 @@ def drill_downs(db: Path, period: str) -> dict[str, Measure]:
         "roll-rate cell": lambda d, f, s: drilldown.loans_rolled(
             d, f, from_bucket=bucket, to_state=next_bucket
         ),
-        "loans worked by a team": lambda d, f, s: drilldown.loans_worked(
+        "cases held by a team": lambda d, f, s: drilldown.cases_worked(
             d, f, dimension="team", value=team, window_days=s.attribution_window_days
         ),
-        "loans worked by a method": lambda d, f, s: drilldown.loans_worked(
+        "cases worked by a method": lambda d, f, s: drilldown.cases_worked(
             d, f, dimension="method", value="phone", window_days=s.attribution_window_days
         ),
         "promises broken": lambda d, f, s: drilldown.promises_with_verdict(

@@ -20,7 +20,7 @@ from typing import Any
 import polars as pl
 
 from dashboard import access
-from queries.filters import Filters, stack_months
+from queries.filters import Filters, options_key, stack_months
 from queries.people import first_rows_named
 from recovery.database import DatabaseMissing
 from recovery.settings import Settings, get_settings
@@ -80,6 +80,11 @@ def settings() -> Settings:
     return get_settings()
 
 
+def commissions() -> dict[str, object]:
+    """The agencies' commission rates (config: agency_commission), for the comparisons."""
+    return dict(settings().agency_commission)
+
+
 def database_identity(db: Path) -> tuple[str, int, int, int]:
     try:
         status = os.stat(db)
@@ -99,7 +104,7 @@ def _name(fn: Callable) -> str:
 def measure(fn: Callable[..., Any], filters: Filters | None = None, **options: Hashable) -> Any:
     """`fn(db, filters, **options)` (or `fn(db, **options)` without filters), cached."""
     db = settings().db
-    key = (database_identity(db), _name(fn), filters, tuple(sorted(options.items())))
+    key = (database_identity(db), _name(fn), filters, options_key(options))
     if filters is None:
         return answers().get(key, lambda: fn(db, **options))
     return answers().get(key, lambda: fn(db, filters, **options))
@@ -117,8 +122,7 @@ def with_names(
     the ids (masked unless the user may see them) and `count_total`, the whole list's
     length (as a drill-down's rows carry it), cached whole."""
     db, masked = settings().db, not access.viewer().sees_names
-    key = (database_identity(db), "named", _name(fn), filters, tuple(sorted(options.items())),
-           masked)  # fmt: skip
+    key = (database_identity(db), "named", _name(fn), filters, options_key(options), masked)
 
     return answers().get(
         key,

@@ -26,6 +26,13 @@ class DrillSource:
 
 SOURCES: dict[str, DrillSource] = {}
 
+# What a list of cases shows of each (cases_worked), in reading order: the loan and its
+# customer, the holder, the stage, placed, paid, recovered and cured (then the work on it,
+# and the customer's number, which a wide list scrolls to).
+CASE_COLUMNS = ("loan_id", "customer_name", "team", "collector", "method", "bucket", "placed",
+                "paid", "recovered", "is_cured", "count_actions", "cost", "customer_id",
+                "count_total")  # fmt: skip
+
 # The lists behind the contact figures (the cure-rate trend's and vintage curves' come
 # after all the others).
 CONTACT_KINDS = ("reachability", "invalid_reason", "call_hour")
@@ -88,15 +95,17 @@ def drill_frame(spec: dict, view: View) -> pl.DataFrame:
         return data.measure(drilldown.loans_rolled, filters, from_bucket=spec["source"],
                             to_state=spec["target"], masked=masked)  # fmt: skip
     if kind == "worked":
-        return data.measure(
-            drilldown.loans_worked,
+        cases = data.measure(
+            drilldown.cases_worked,
             filters,
             dimension=spec["dimension"],
             value=spec["value"],
+            value_team=spec.get("value_team"),
             bucket=spec.get("bucket"),
             window_days=view.window_days,
             masked=masked,
         )
+        return cases.select(c for c in CASE_COLUMNS if c in cases.columns)
     if kind == "promises":
         period_filters = view.with_filters(period=spec["period"]).filters
         return data.measure(
@@ -147,6 +156,8 @@ def drill_title(spec: dict, lang: str) -> str:
                  target=value_label("bucket", spec["target"], lang))  # fmt: skip
     elif kind == "worked":
         value = value_label(spec["dimension"], spec["value"], lang)
+        if spec.get("value_team"):
+            value = f"{value} · {spec['value_team']}"
         if spec.get("bucket"):
             bucket = value_label("bucket", spec["bucket"], lang)
             what = t("drill.worked_bucket", lang, value=value, bucket=bucket)

@@ -161,13 +161,18 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Outstanding of substandard, doubtful and loss loans ÷ outstanding",
     },
     "def.recovered": {
-        "zh": "本月还款合计（冲正相抵）",
-        "en": "Payments in the month, reversals netted off",
+        "zh": "本月在催贷款的还款（冲正相抵）：上月末或本月内逾期、或本月有委案的贷款",
+        "en": "Payments in the month on loans in collection (overdue at the last snapshot "
+        "before the month or on one within it, or placed in a case), reversals netted off",
     },
     "def.recovery_rate": {
-        "zh": "各团队归因回收金额合计 ÷ 委案金额合计（委案金额：首次催收前最近快照的逾期金额）",
-        "en": "Recovered attributed to the teams' actions ÷ amount placed with them "
-        "(overdue amount at the last snapshot before the first action)",
+        "zh": "各委案持有期间的回收（每案不超过委案金额）合计 ÷ 委案金额合计",
+        "en": "What the cases' holders recovered while holding them (each case at most its "
+        "placed amount) ÷ the amount placed",
+    },
+    "kpi.repaid_detail": {
+        "zh": "本月还款合计（含非在催贷款）：{amount}",
+        "en": "All repaid in the month (loans not in collection too): {amount}",
     },
     "def.effective_contact_rate": {
         "zh": "与本人、配偶或家人接通的电话 ÷ 电话催收次数",
@@ -191,7 +196,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Phone actions with a promise ÷ effective contacts",
     },
     # Chart and table titles
-    "chart.recovered_trend": {"zh": "回收金额趋势", "en": "Recovered by month"},
+    "chart.recovered_trend": {"zh": "回收与还款（按月）", "en": "Recovered and repaid by month"},
     "chart.aging_loans": {"zh": "各账龄段贷款笔数", "en": "Loans by aging bucket"},
     "chart.aging_balance": {"zh": "各账龄段贷款余额", "en": "Outstanding by aging bucket"},
     "chart.classification": {"zh": "五级分类", "en": "Five-tier classification"},
@@ -208,25 +213,25 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "Vintage：90 天以上逾期占比",
         "en": "Vintages: share 90+ days past due",
     },
-    "chart.method_rates": {
-        "zh": "各催收方式回收率（含 95% 置信区间）",
-        "en": "Recovery rate by method (95 % interval)",
+    "chart.method_index": {
+        "zh": "各催收方式回收指数（按账龄结构调整，含 95% 区间）",
+        "en": "Recovery index by method (adjusted for the stage mix, 95 % interval)",
+    },
+    "chart.team_index": {
+        "zh": "各团队回收指数（按账龄结构调整，含 95% 区间）",
+        "en": "Recovery index by team (adjusted for the stage mix, 95 % interval)",
     },
     "chart.method_costs": {
         "zh": "每回收 100 元的成本",
         "en": "Cost per 100 recovered",
     },
     "chart.stage_heatmap": {
-        "zh": "催收方式 × 委案时账龄：回收率",
-        "en": "Recovery rate by method and aging at placement",
+        "zh": "催收方式 × 委案时账龄：回收率与委案笔数",
+        "en": "Recovery rate and cases by method and stage at placement",
     },
     "chart.recovery_by_age": {
         "zh": "按委案时逾期天数的回收率",
         "en": "Recovery rate by days past due at placement",
-    },
-    "chart.team_rates": {
-        "zh": "各团队回收率（点击查看团队）",
-        "en": "Recovery rate by team (click to open a team)",
     },
     "chart.visits": {"zh": "外访次数与月度指标", "en": "Visits against quota"},
     "chart.reachability": {"zh": "客户可联情况", "en": "Customer reachability"},
@@ -241,9 +246,19 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Promises due by outcome, and promises made",
     },
     "table.methods": {"zh": "各催收方式明细", "en": "Methods in detail"},
-    "table.teams": {"zh": "团队排行", "en": "Team league table"},
-    "table.collectors": {"zh": "催收员排行", "en": "Collector league table"},
-    "table.collectors_of": {"zh": "{team} 的催收员", "en": "Collectors of {team}"},
+    "table.teams": {"zh": "团队排行（按回收指数）", "en": "Teams ranked by recovery index"},
+    "table.collectors": {
+        "zh": "催收员（按团队分组，组内按回收指数排名）",
+        "en": "Collectors by team, ranked within their team by recovery index",
+    },
+    "table.collectors_of": {
+        "zh": "{team} 的催收员（按回收指数排名）",
+        "en": "Collectors of {team}, ranked by recovery index",
+    },
+    "table.agencies": {
+        "zh": "委外机构：回收与佣金",
+        "en": "Outside agencies: recovered and commission",
+    },
     "table.repeat_breakers": {"zh": "多次违约的客户", "en": "Repeat promise breakers"},
     "table.stale": {
         "zh": "逾期 90 天以上且近 30 天无催收",
@@ -273,8 +288,17 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Click a bar or cell to see what is behind it",
     },
     "hint.drill_worked": {
-        "zh": "点击柱形或行查看其催收的贷款",
-        "en": "Click a bar or row to see the loans worked",
+        "zh": "点击柱形或行查看其委案",
+        "en": "Click a bar or row to see its cases",
+    },
+    "hint.drill_cases": {
+        "zh": "点击柱形或单元格查看其背后的委案",
+        "en": "Click a bar or cell to see the cases behind it",
+    },
+    "note.source_first_action": {
+        "zh": "委案由每笔贷款本月的首次催收推定：加载分案记录可得到准确的委案。",
+        "en": "Placements are estimated from each loan's first action of the month: load an "
+        "assignments file for exact cases.",
     },
     # Drill-down
     "drill.title": {"zh": "明细：{what}", "en": "Behind it: {what}"},
@@ -284,10 +308,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "drill.aging_bucket": {"zh": "{period} · 账龄 {bucket}", "en": "{period} · bucket {bucket}"},
     "drill.tier": {"zh": "五级分类：{tier}", "en": "Classification: {tier}"},
     "drill.roll": {"zh": "迁徙 {source} → {target}", "en": "Rolled {source} → {target}"},
-    "drill.worked": {"zh": "{value} 催收的贷款", "en": "Loans worked by {value}"},
+    "drill.worked": {"zh": "{value} 的委案", "en": "Cases of {value}"},
     "drill.worked_bucket": {
-        "zh": "{value} 催收的贷款 · 委案账龄 {bucket}",
-        "en": "Loans worked by {value} · placed at {bucket}",
+        "zh": "{value} 的委案 · 委案时账龄 {bucket}",
+        "en": "Cases of {value} · placed at {bucket}",
     },
     "drill.promises": {
         "zh": "{period} 到期的承诺 · {verdict}",
@@ -315,10 +339,20 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "axis.share_90_plus": {"zh": "90+ 逾期本金占比", "en": "Principal 90+ days past due"},
     "axis.recovery_rate": {"zh": "回收率", "en": "Recovery rate"},
     "axis.interval": {"zh": "95% 置信区间", "en": "95 % interval"},
+    "axis.recovery_index": {"zh": "回收指数", "en": "Recovery index"},
+    "axis.cases": {"zh": "委案笔数", "en": "Cases"},
+    "axis.expected": {"zh": "同账龄结构预期回收", "en": "Expected for the stage mix"},
+    "axis.repaid": {"zh": "还款金额", "en": "Repaid"},
+    "figure.cases": {"zh": "{count} 件", "en": "{count} cases"},
+    "figure.one_case": {"zh": "{count} 件", "en": "{count} case"},
+    "figure.book_level": {
+        "zh": "1.00 = 全行同账龄结构水平",
+        "en": "1.00 = the book at the same stage mix",
+    },
     "axis.placed": {"zh": "委案金额", "en": "Placed"},
     "axis.cost": {"zh": "成本", "en": "Cost"},
     "axis.cost_per_100": {"zh": "每回收 100 元成本", "en": "Cost per 100 recovered"},
-    "axis.bucket_at_placement": {"zh": "委案时账龄", "en": "Aging at placement"},
+    "axis.bucket_at_placement": {"zh": "委案时账龄", "en": "Stage at placement"},
     "axis.quota_share": {"zh": "完成率", "en": "Of quota"},
     "axis.count_customers": {"zh": "客户数", "en": "Customers"},
     "axis.count_phone_actions": {"zh": "电话次数", "en": "Phone actions"},
@@ -328,8 +362,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "axis.hour": {"zh": "时段", "en": "Hour"},
     "axis.promises": {"zh": "承诺笔数", "en": "Promises"},
     "axis.kept_rate": {"zh": "兑现率", "en": "Kept rate"},
-    "series.attributed": {"zh": "催收带来", "en": "After an action"},
-    "series.no_action": {"zh": "自愈（无催收）", "en": "No action"},
+    "series.recovered": {"zh": "回收（在催贷款）", "en": "Recovered (loans in collection)"},
+    "series.other_repaid": {
+        "zh": "其他还款（非在催贷款）",
+        "en": "Other repayments (loans not in collection)",
+    },
+    "series.repaid": {"zh": "还款合计", "en": "All repaid"},
     "series.visits": {"zh": "外访次数", "en": "Visits"},
     "series.met": {"zh": "见到本人", "en": "Met the debtor"},
     "series.quota": {"zh": "月度指标", "en": "Monthly quota"},
@@ -371,9 +409,34 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "col.count_broken": {"zh": "违约次数", "en": "Broken promises"},
     "col.last_broken_on": {"zh": "最近违约承诺日", "en": "Last broken promise"},
     "col.recovery_rate": {"zh": "回收率", "en": "Recovery rate"},
-    "col.interval": {"zh": "95% 置信区间", "en": "95 % interval"},
     "col.cost_per_100_recovered": {"zh": "每回收 100 元成本", "en": "Cost per 100 recovered"},
     "col.count_loans": {"zh": "贷款笔数", "en": "Loans"},
+    "col.cases": {"zh": "委案笔数", "en": "Cases"},
+    "value.yes": {"zh": "是", "en": "Yes"},
+    "value.no": {"zh": "否", "en": "No"},
+    "col.case_id": {"zh": "委案号", "en": "Case"},
+    "col.bucket": {"zh": "委案时账龄", "en": "Stage at placement"},
+    "col.paid": {"zh": "还款", "en": "Paid"},
+    "col.is_cured": {"zh": "已催回", "en": "Cured"},
+    "col.cases_cured": {"zh": "催回笔数", "en": "Cases cured"},
+    "col.case_cure_rate": {"zh": "催回率", "en": "Case cure rate"},
+    "col.expected_recovered": {"zh": "同账龄结构预期回收", "en": "Expected for the stage mix"},
+    "col.recovery_index": {"zh": "回收指数", "en": "Recovery index"},
+    "col.recovery_rate_interval": {
+        "zh": "回收率（95% 区间）",
+        "en": "Recovery rate (95 % interval)",
+    },
+    "col.recovery_index_interval": {
+        "zh": "回收指数（95% 区间）",
+        "en": "Recovery index (95 % interval)",
+    },
+    "col.rate_low": {"zh": "回收率下限", "en": "Rate, low"},
+    "col.rate_high": {"zh": "回收率上限", "en": "Rate, high"},
+    "col.index_low": {"zh": "指数下限", "en": "Index, low"},
+    "col.index_high": {"zh": "指数上限", "en": "Index, high"},
+    "col.rank_in_team": {"zh": "组内排名", "en": "Rank in team"},
+    "col.commission_rate": {"zh": "佣金比例", "en": "Commission rate"},
+    "col.commission": {"zh": "佣金", "en": "Commission"},
     "col.effective_contact_rate": {"zh": "有效联系率", "en": "Effective contact rate"},
     "col.kept_rate": {"zh": "承诺兑现率", "en": "Kept rate"},
     "col.count_visits": {"zh": "外访次数", "en": "Visits"},

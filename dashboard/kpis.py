@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from dashboard import data
-from dashboard.formatting import amount, rate, rate_change, relative_change
+from dashboard.formatting import amount, exact_amount, rate, rate_change, relative_change
 from dashboard.i18n import t
 from dashboard.view import View
 from queries import dimensions
@@ -25,6 +25,7 @@ class Kpi:
     name: str
     is_money: bool
     series: Callable[[View], pl.DataFrame]
+    detail: Callable[[View], str] | None = None  # a line more for the card's hover text
 
 
 def _available() -> list[str]:
@@ -51,8 +52,15 @@ def _recovered(view: View) -> pl.DataFrame:
     return _series(monthly, pl.col("recovered"))
 
 
+def _repaid(view: View) -> str:
+    """All that was repaid in the period (recovered is the part on loans in collection)."""
+    month = data.measure(recovered, view.filters, window_days=view.window_days)
+    repaid = month["repaid"].item() if len(month) else None
+    return t("kpi.repaid_detail", view.lang, amount=exact_amount(repaid))
+
+
 def _recovery_rate(view: View) -> pl.DataFrame:
-    """All teams together: attributed recovered over placed, as the team league's total."""
+    """The holders' total: recovered over placed of every case, as the teams' sum."""
     trend = data.measure(recovery_rate_trend, view.filters, window_days=view.window_days)
     return _series(_in_available_months(trend), pl.col("recovery_rate"))
 
@@ -76,7 +84,7 @@ KPIS = (
     Kpi("outstanding", True, _portfolio("outstanding")),
     Kpi("overdue_ratio", False, _portfolio("overdue_ratio")),
     Kpi("npl_ratio", False, _portfolio("npl_ratio")),
-    Kpi("recovered", True, _recovered),
+    Kpi("recovered", True, _recovered, _repaid),
     Kpi("recovery_rate", False, _recovery_rate),
     Kpi("effective_contact_rate", False, _effective_contact_rate),
     Kpi("kept_rate", False, _kept_rate),
@@ -90,6 +98,7 @@ class KpiFigures:
     change: str
     direction: str  # up, down, flat or none
     series: pl.DataFrame
+    hover: str  # the card's hover text: the definition, and the KPI's detail line
 
 
 def _value_at(series: pl.DataFrame, period: str) -> float | None:
@@ -101,11 +110,14 @@ def kpi_figures(kpi: Kpi, view: View) -> KpiFigures:
     """The KPI's value in the period, its change against the previous month, and its
     series for the sparkline."""
     series = kpi.series(view)
+    hover = t(f"def.{kpi.name}", view.lang)
+    if kpi.detail is not None:
+        hover = f"{hover}\n{kpi.detail(view)}"
     current = _value_at(series, view.filters.period)
     previous = _value_at(series, previous_period(view.filters.period))
     shown = amount(current, view.lang) if kpi.is_money else rate(current)
     if current is None or previous is None:
-        return KpiFigures(shown, t("kpi.no_previous", view.lang), "none", series)
+        return KpiFigures(shown, t("kpi.no_previous", view.lang), "none", series, hover)
     if kpi.is_money:
         delta = (current - previous) / previous if previous else None
         change = relative_change(delta)
@@ -113,4 +125,4 @@ def kpi_figures(kpi: Kpi, view: View) -> KpiFigures:
         delta = current - previous
         change = rate_change(delta, view.lang)
     direction = "flat" if not delta else ("up" if delta > 0 else "down")
-    return KpiFigures(shown, t("kpi.change", view.lang, change=change), direction, series)
+    return KpiFigures(shown, t("kpi.change", view.lang, change=change), direction, series, hover)

@@ -1,35 +1,64 @@
-"""League tables of teams and collectors: recovery figures beside contact and promise
-figures, one row per team or collector, from the measures in `queries`."""
+"""The recovery comparisons as the Methods and Teams pages read them: recovery_by's rows
+ranked by recovery index (queries.ranking), with their intervals; collectors grouped by
+team and ranked within it; outside agencies with their commission (the contact and
+promise figures per team are on the Contacts and Promises pages)."""
 
 import polars as pl
 
 from dashboard import data
 from dashboard.view import View
-from queries.league import contacts_by, promises_by
-from queries.recovery import recovery_by
+from queries.ranking import by_index, collectors_within_teams
+from queries.recovery import agency_recovery, recovery_by
 
-LEAGUE_COLUMNS = ("recovered", "placed", "recovery_rate", "count_loans", "count_actions",
-                  "effective_contact_rate", "kept_rate")  # fmt: skip
+# The columns a comparison table shows after the group's own, in reading order; the
+# rate's and the index's intervals are shown beside them (dashboard.components.tables).
+RATE = ("recovery_rate", "rate_low", "rate_high")
+INDEX = ("recovery_index", "index_low", "index_high")
+COMPARED = ("cases", "placed", "recovered", *RATE, "cases_cured", *INDEX,
+            "cost_per_100_recovered")  # fmt: skip
+METHOD_COLUMNS = ("method", "cases", "placed", "recovered", *RATE, "cases_cured", *INDEX,
+                  "cost", "cost_per_100_recovered")  # fmt: skip
+TEAM_COLUMNS = ("team", *COMPARED)
+COLLECTOR_COLUMNS = ("team", "rank_in_team", "collector", *COMPARED)
+AGENCY_COLUMNS = ("team", "cases", "placed", "recovered", "recovery_rate", "commission_rate",
+                  "commission", "cost", "cost_per_100_recovered")  # fmt: skip
 
 
-def league_table(view: View, dimension: str) -> pl.DataFrame:
-    """One row per team or collector that worked loans, made calls or had promises due in
-    the period, most recovered first."""
-    recovery = data.measure(
-        recovery_by, view.filters, dimension=dimension, window_days=view.window_days
-    )
-    contacts = data.measure(contacts_by, view.filters, dimension=dimension)
-    promises = data.measure(
-        promises_by,
+def comparison(view: View, dimension: str) -> pl.DataFrame:
+    """recovery_by(dimension) under the view, ranked best index first."""
+    frame = data.measure(
+        recovery_by,
         view.filters,
         dimension=dimension,
-        grace_days=data.settings().promise_grace_days,
+        window_days=view.window_days,
+        commissions=data.commissions(),
     )
-    joined = (
-        recovery.join(contacts, on=dimension, how="full", coalesce=True)
-        .join(promises, on=dimension, how="full", coalesce=True)
-        .filter(pl.col(dimension).is_not_null())
+    return by_index(frame, dimension)
+
+
+def methods_table(view: View) -> pl.DataFrame:
+    return comparison(view, "method").select(METHOD_COLUMNS)
+
+
+def teams_table(view: View) -> pl.DataFrame:
+    """Teams ranked by recovery index."""
+    return comparison(view, "team").select(TEAM_COLUMNS)
+
+
+def collectors_table(view: View) -> pl.DataFrame:
+    """Collectors team by team (the teams in their index order), ranked within their team."""
+    ranked = collectors_within_teams(comparison(view, "collector"), comparison(view, "team"))
+    return ranked.select(COLLECTOR_COLUMNS)
+
+
+def agencies_table(view: View) -> pl.DataFrame:
+    """Outside agencies (委外), the cheapest per 100 recovered first."""
+    frame = data.measure(
+        agency_recovery,
+        view.filters,
+        window_days=view.window_days,
+        commissions=data.commissions(),
     )
-    return joined.select(dimension, *LEAGUE_COLUMNS).sort(
-        "recovered", dimension, descending=[True, False], nulls_last=True
-    )
+    return frame.sort(
+        "cost_per_100_recovered", "recovered", descending=[False, True], nulls_last=True
+    ).select(AGENCY_COLUMNS)

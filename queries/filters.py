@@ -124,3 +124,12 @@ def stack_months(
         return pl.DataFrame({"period": []}, schema={"period": pl.String})
     stacked = pl.concat(frames, how="diagonal_relaxed")
     return stacked.select("period", pl.exclude("period"))
+
+
+def options_key(options: dict[str, object]) -> tuple:
+    """A measure's keyword arguments as a cache key: sorted, a mapping (the agencies'
+    commission rates) as its sorted items."""
+    return tuple(
+        (name, tuple(sorted(value.items())) if isinstance(value, dict) else value)
+        for name, value in sorted(options.items())
+    )

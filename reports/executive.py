@@ -100,6 +100,7 @@ def recovery_section(measures: ReportMeasures, filters: Filters, lang: str) -> S
             portfolio_figures.recovered_trend(monthly, lang),
             height_px=280,
         ),
+        *sections.source_notes(measures, lang),
         *sections.recovery_blocks(measures, filters, lang, dimension="method"),
         *sections.recovery_blocks(measures, filters, lang, dimension="team"),
     ]

@@ -41,7 +41,7 @@ CARDS = ("outstanding", "overdue_ratio", "npl_ratio", "recovered", "recovery_rat
 
 
 def total_recovery_rate(teams) -> float | None:
-    """All teams together: their attributed recovered over what was placed with them."""
+    """All holders together (the teams add up to the book): recovered over placed."""
     placed = sum(teams["placed"].fill_null(0), Decimal(0))
     return float(sum(teams["recovered"].fill_null(0), Decimal(0)) / placed) if placed else None
 
@@ -52,7 +52,13 @@ def headline_values(measures: ReportMeasures, filters: Filters) -> dict[str, Val
         return None
     summary = measures.get(portfolio_summary, filters).row(0, named=True)
     flows = measures.get(recovered, filters, window_days=measures.window_days)
-    teams = measures.get(recovery_by, filters, dimension="team", window_days=measures.window_days)
+    teams = measures.get(
+        recovery_by,
+        filters,
+        dimension="team",
+        window_days=measures.window_days,
+        commissions=measures.commissions,
+    )
     contact = measures.get(contact_summary, filters).row(0, named=True)
     promises = measures.get(promise_summary, filters, grace_days=measures.grace_days)
     promises = promises.row(0, named=True)

@@ -27,7 +27,10 @@ REPORT_CATALOGUE: dict[str, dict[str, str]] = {
     "report.section.attention": {"zh": "待关注案件", "en": "Cases needing attention"},
     "report.section.data": {"zh": "数据时效与拒绝行", "en": "Data freshness and rejected rows"},
     "report.section.team_headline": {"zh": "团队核心指标", "en": "The team's headline figures"},
-    "report.section.league": {"zh": "催收员排行", "en": "Collector league table"},
+    "report.section.league": {
+        "zh": "催收员（组内排名）",
+        "en": "Collectors ranked within their team",
+    },
     "report.section.methods": {
         "zh": "各阶段催收方式对比",
         "en": "Methods compared by stage",
@@ -38,7 +41,6 @@ REPORT_CATALOGUE: dict[str, dict[str, str]] = {
     },
     "report.section.broken_promises": {"zh": "违约承诺", "en": "Broken promises"},
     "report.kpi.active_loans": {"zh": "在贷笔数", "en": "Active loans"},
-    "report.kpi.attributed_recovered": {"zh": "催收带来的回收", "en": "Recovered after actions"},
     "report.change_last_year": {"zh": "较去年同期 {change}", "en": "{change} vs a year ago"},
     "report.no_last_year": {"zh": "去年同期无数据", "en": "No data a year ago"},
     "report.comparison": {
@@ -50,13 +52,9 @@ REPORT_CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Portfolio figures are from the loans snapshot of {day}.",
     },
     "report.table.aging": {"zh": "账龄分布", "en": "Aging buckets"},
-    "report.chart.team_rates": {
-        "zh": "各团队回收率（含 95% 置信区间）",
-        "en": "Recovery rate by team (95 % interval)",
-    },
-    "report.chart.collector_rates": {
-        "zh": "回收金额前 {count} 名催收员的回收率",
-        "en": "Recovery rate of the {count} collectors who recovered most",
+    "report.chart.collector_index": {
+        "zh": "回收指数最高的 {count} 名催收员（含 95% 区间）",
+        "en": "The {count} collectors with the highest recovery index (95 % interval)",
     },
     "report.watch_list_rule": {
         "zh": "最近一次有效催告（或首次逾期日）早于快照日 {months} 个月以上的逾期贷款；"

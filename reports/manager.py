@@ -1,26 +1,24 @@
-"""The manager report, for one team or all: headline figures, the collector league
-table, methods compared by stage, reachability and invalid numbers, broken promises and
-the limitation watch list (customer names masked)."""
+"""The manager report, for one team or all: headline figures, the collectors ranked within
+their team by recovery index, methods compared (index, by stage), reachability and invalid
+numbers, broken promises and the limitation watch list (customer names masked)."""
 
 from decimal import Decimal
 
 import polars as pl
 
-from dashboard.figures import recovery as recovery_figures
-from queries import league
+from dashboard.formatting import with_intervals
 from queries.attention import limitation_watch
 from queries.contacts import contact_summary
 from queries.filters import Filters
 from queries.people import first_rows_named
-from queries.portfolio import aging
 from queries.promises import promise_summary, repeat_promise_breakers
-from queries.recovery import recovery_by, recovery_by_stage
+from queries.ranking import by_index, collectors_within_teams
 from reports import sections, tables
-from reports.blocks import Block, Card, Cards, Chart, Note, Section
+from reports.blocks import Block, Card, Cards, Note, Section
 from reports.headline import total_recovery_rate
 from reports.i18n import t
 from reports.measures import ReportMeasures
-from reports.tables import Field, count_field, money_field, rate_field
+from reports.tables import Field, count_field, money_field
 
 LEAGUE_CHART_COLLECTORS = 15
 WATCH_LIST_ROWS = 100
@@ -28,18 +26,20 @@ BREAKER_ROWS = 50
 
 
 def team_cards(measures: ReportMeasures, filters: Filters, lang: str) -> Cards:
-    teams = measures.get(recovery_by, filters, dimension="team", window_days=measures.window_days)
+    teams = sections.comparison(measures, filters, "team")
     contact = measures.get(contact_summary, filters).row(0, named=True)
     promises = measures.get(promise_summary, filters, grace_days=measures.grace_days)
     promises = promises.row(0, named=True)
     placed = sum(teams["placed"].fill_null(0), Decimal(0))
     recovered = sum(teams["recovered"].fill_null(0), Decimal(0))
+    cases = int(teams["cases"].sum() or 0)
     cards = (
+        Card(t("col.cases", lang), tables.whole(cases, lang)),
         Card(
             t("col.placed", lang), tables.money(placed, lang), (tables.exact_money(placed, lang),)
         ),
         Card(
-            t("report.kpi.attributed_recovered", lang),
+            t("col.recovered", lang),
             tables.money(recovered, lang),
             (tables.exact_money(recovered, lang),),
         ),
@@ -59,59 +59,40 @@ def headline_section(measures: ReportMeasures, filters: Filters, lang: str) -> S
 
 
 def collector_league(measures: ReportMeasures, filters: Filters) -> pl.DataFrame:
-    """Collectors who worked loans, made calls or had promises due in the period, most
-    recovered first, with their contact and promise figures (as the dashboard's league)."""
-    recovery = measures.get(
-        recovery_by, filters, dimension="collector", window_days=measures.window_days
-    )
-    contacts = measures.get(league.contacts_by, filters, dimension="collector")
-    promises = measures.get(
-        league.promises_by, filters, dimension="collector", grace_days=measures.grace_days
-    )
-    joined = (
-        recovery.join(contacts, on="collector", how="full", coalesce=True)
-        .join(promises, on="collector", how="full", coalesce=True)
-        .filter(pl.col("collector").is_not_null())
-    )
-    ranked = joined.sort("recovered", "collector", descending=[True, False], nulls_last=True)
-    return ranked.with_row_index("rank", offset=1)
+    """Collectors team by team (the teams in their recovery index order), ranked within
+    their team by recovery index (as the dashboard's Teams page)."""
+    collectors = sections.comparison(measures, filters, "collector")
+    teams = sections.comparison(measures, filters, "team")
+    return with_intervals(collectors_within_teams(collectors, teams))
 
 
 def league_section(measures: ReportMeasures, filters: Filters, lang: str) -> Section:
+    """The collectors' index chart (the best), then one table per team, the teams in their
+    index order, its collectors ranked within it."""
     frame = collector_league(measures, filters)
-    leaders = frame.head(LEAGUE_CHART_COLLECTORS)
-    table = tables.frame_table(
-        sections.with_interval(frame),
-        [
-            count_field("rank", "report.col.rank"),
-            Field("collector", "col.collector"),
-            count_field("count_loans", "col.count_loans"),
-            money_field("placed", "col.placed"),
-            money_field("recovered", "col.recovered"),
-            rate_field("recovery_rate", "col.recovery_rate"),
-            rate_field("effective_contact_rate", "col.effective_contact_rate"),
-            count_field("count_due", "report.col.count_due"),
-            rate_field("kept_rate", "col.kept_rate"),
-            Field("cost_per_100_recovered", "col.cost_per_100_recovered", tables.per_100, True),
-        ],
+    leaders = by_index(frame, "collector").head(LEAGUE_CHART_COLLECTORS)
+    chart = sections.index_chart(
+        leaders,
+        t("report.chart.collector_index", lang, count=LEAGUE_CHART_COLLECTORS),
         lang,
-        title=t("table.collectors", lang),
+        dimension="collector",
     )
-    chart = Chart(
-        t("report.chart.collector_rates", lang, count=LEAGUE_CHART_COLLECTORS),
-        recovery_figures.recovery_rates(leaders, lang, dimension="collector"),
-    )
-    return Section(t("report.section.league", lang), (chart, table))
+    fields = sections.comparison_fields("collector")
+    team_tables = [
+        tables.frame_table(
+            frame.filter(pl.col("team") == team),
+            fields,
+            lang,
+            title=t("table.collectors_of", lang, team=team),
+        )
+        for team in frame["team"].unique(maintain_order=True)
+    ]
+    blocks: list[Block] = [*sections.source_notes(measures, lang), chart, *team_tables]
+    return Section(t("report.section.league", lang), tuple(blocks))
 
 
 def methods_section(measures: ReportMeasures, filters: Filters, lang: str) -> Section:
-    stages = measures.get(recovery_by_stage, filters, window_days=measures.window_days)
-    buckets = measures.get(aging, filters)["bucket"].to_list()
-    heatmap = recovery_figures.stage_heatmap(stages, lang, bucket_order=buckets)
-    blocks: list[Block] = [
-        Chart(t("chart.stage_heatmap", lang), heatmap),
-        *sections.recovery_blocks(measures, filters, lang, dimension="method"),
-    ]
+    blocks = sections.recovery_blocks(measures, filters, lang, dimension="method")
     return Section(t("report.section.methods", lang), tuple(blocks), starts_page=True)
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import polars as pl
 
 from queries import dimensions
-from queries.filters import Filters, stack_months
+from queries.filters import Filters, options_key, stack_months
 from recovery.settings import Settings
 
 
@@ -25,6 +25,7 @@ class ReportMeasures:
         self.window_days = settings.attribution_window_days
         self.grace_days = settings.promise_grace_days
         self.watch_months = settings.limitation_watch_months
+        self.commissions = dict(settings.agency_commission)
         self._answers: dict[Hashable, Any] = {}
         self._lock = threading.Lock()
         self._computing: dict[Hashable, threading.Lock] = {}
@@ -32,7 +33,7 @@ class ReportMeasures:
     def get(self, fn: Callable[..., Any], filters: Filters | None = None, **options: Any) -> Any:
         """The measure's answer; sections built in parallel threads share one computation
         of a measure they both need."""
-        key = (fn.__module__, fn.__qualname__, filters, tuple(sorted(options.items())))
+        key = (fn.__module__, fn.__qualname__, filters, options_key(options))
         with self._lock:
             key_lock = self._computing.setdefault(key, threading.Lock())
         with key_lock:

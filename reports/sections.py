@@ -1,10 +1,12 @@
-"""Blocks both reports show: recovery by method or team, contacts and reachability,
+"""Blocks both reports show: recovery by method, team or collector (the recovery index
+with its interval and cases, the method × stage matrix), contacts and reachability,
 invalid numbers, promises."""
 
 import polars as pl
 
 from dashboard.figures import contacts as contact_figures
 from dashboard.figures import recovery as recovery_figures
+from dashboard.formatting import with_intervals
 from queries.contacts import (
     contact_summary,
     invalid_numbers_by_reason,
@@ -12,57 +14,89 @@ from queries.contacts import (
     reachability,
 )
 from queries.filters import Filters
+from queries.portfolio import aging
 from queries.promises import promise_summary
-from queries.recovery import recovery_by
+from queries.ranking import by_index
+from queries.recovery import recovery_by, recovery_by_stage, recovery_source
 from reports import tables
-from reports.blocks import Block, Chart, Table
+from reports.blocks import Block, Chart, Note, Table
 from reports.i18n import t
 from reports.measures import ReportMeasures
 from reports.tables import Field, count_field, money_field, rate_field
 
 
+def group_fields(dimension: str) -> list[Field]:
+    """A collector's table is one team's (titled by it): its rank in the team first."""
+    if dimension == "method":
+        return [Field("method", "col.method", tables.label_of("method"))]
+    if dimension == "collector":
+        return [
+            count_field("rank_in_team", "col.rank_in_team"),
+            Field("collector", "col.collector"),
+        ]
+    return [Field(dimension, f"col.{dimension}")]
+
+
 def comparison_fields(dimension: str) -> list[Field]:
-    group = (
-        Field("method", "col.method", tables.label_of("method"))
-        if dimension == "method"
-        else Field(dimension, f"col.{dimension}")
-    )
+    """A recovery comparison's columns (as the dashboard's tables): the group, the cases,
+    placed and recovered, the rate and the recovery index each with its interval."""
     return [
-        group,
-        count_field("count_loans", "col.count_loans"),
+        *group_fields(dimension),
+        count_field("cases", "col.cases"),
         money_field("placed", "col.placed"),
         money_field("recovered", "col.recovered"),
-        rate_field("recovery_rate", "col.recovery_rate"),
-        Field("interval", "col.interval", tables.text, True),
+        Field("rate_with_interval", "col.recovery_rate_interval", tables.text, True),
+        count_field("cases_cured", "col.cases_cured"),
+        Field("index_with_interval", "col.recovery_index_interval", tables.text, True),
         Field("cost_per_100_recovered", "col.cost_per_100_recovered", tables.per_100, True),
     ]
 
 
-def with_interval(frame: pl.DataFrame) -> pl.DataFrame:
-    """The 95 % interval as one text column: 12.3% – 15.6%."""
-    return frame.with_columns(
-        pl.Series(
-            "interval",
-            [
-                f"{tables.share(low, '')} – {tables.share(high, '')}"
-                for low, high in zip(frame["rate_low"], frame["rate_high"], strict=True)
-            ],
-            pl.String,
-        )
+def comparison(measures: ReportMeasures, filters: Filters, dimension: str) -> pl.DataFrame:
+    """recovery_by(dimension), best recovery index first."""
+    frame = measures.get(
+        recovery_by,
+        filters,
+        dimension=dimension,
+        window_days=measures.window_days,
+        commissions=measures.commissions,
     )
+    return by_index(frame, dimension)
+
+
+def index_chart(frame: pl.DataFrame, title: str, lang: str, *, dimension: str) -> Chart:
+    figure = recovery_figures.recovery_index(frame, lang, dimension=dimension)
+    return Chart(title, figure, height_px=int(figure.layout.height or 320))
+
+
+def source_notes(measures: ReportMeasures, lang: str) -> list[Block]:
+    """The line saying the cases are estimated, when no assignments file is loaded."""
+    if measures.get(recovery_source) != "first_action":
+        return []
+    return [Note(t("note.source_first_action", lang))]
+
+
+def stage_chart(
+    measures: ReportMeasures, filters: Filters, lang: str, *, method_order: list[str]
+) -> Chart:
+    stages = measures.get(recovery_by_stage, filters, window_days=measures.window_days)
+    buckets = measures.get(aging, filters)["bucket"].to_list()
+    heatmap = recovery_figures.stage_heatmap(
+        stages, lang, bucket_order=buckets, method_order=method_order
+    )
+    return Chart(t("chart.stage_heatmap", lang), heatmap)
 
 
 def recovery_blocks(
     measures: ReportMeasures, filters: Filters, lang: str, *, dimension: str
 ) -> list[Block]:
-    frame = measures.get(
-        recovery_by, filters, dimension=dimension, window_days=measures.window_days
-    )
-    chart_key = "chart.method_rates" if dimension == "method" else "report.chart.team_rates"
-    blocks: list[Block] = [
-        Chart(t(chart_key, lang), recovery_figures.recovery_rates(frame, lang, dimension=dimension))
-    ]
+    """Methods or teams compared: the recovery index chart, (for methods) the method ×
+    stage matrix and cost per 100 recovered, and the table."""
+    frame = comparison(measures, filters, dimension)
+    chart_key = "chart.method_index" if dimension == "method" else "chart.team_index"
+    blocks: list[Block] = [index_chart(frame, t(chart_key, lang), lang, dimension=dimension)]
     if dimension == "method":
+        blocks.append(stage_chart(measures, filters, lang, method_order=frame["method"].to_list()))
         blocks.append(
             Chart(
                 t("chart.method_costs", lang),
@@ -73,7 +107,7 @@ def recovery_blocks(
     table_key = "table.methods" if dimension == "method" else "table.teams"
     blocks.append(
         tables.frame_table(
-            with_interval(frame), comparison_fields(dimension), lang, title=t(table_key, lang)
+            with_intervals(frame), comparison_fields(dimension), lang, title=t(table_key, lang)
         )
     )
     return blocks

@@ -47,6 +47,10 @@ def moment(value: object, lang: str) -> str:
     return formatting.moment(value)
 
 
+def index(value: object, lang: str) -> str:
+    return formatting.index(value)
+
+
 def per_100(value: object, lang: str) -> str:
     return formatting.NO_VALUE if value is None else f"{value:,.2f}"
 

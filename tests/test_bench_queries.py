@@ -27,5 +27,5 @@ def test_every_measure_and_drill_down_is_timed(db: Path) -> None:
     for times in result["drill_downs"].values():
         assert set(times) == {"none", "team", "branch"}
     table = markdown(result)
-    assert "| loans worked by a team |" in table
+    assert "| cases held by a team |" in table
     assert "| promises broken |" in table

@@ -2,13 +2,15 @@
 on a small demo book: every page loads without a console error in both languages at 1280
 and 1920 pixels (screenshots in test-output/screenshots), a filter change shows the value
 the measures compute, the language switch changes every label, a drill-down's downloads
-match its table, and no unmasked personal value reaches the browser."""
+match its table, a team's index bar lists its cases adding up to it, the methods are
+ranked by recovery index, and no unmasked personal value reaches the browser."""
 
 import csv
 import io
 import re
 import subprocess
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
@@ -16,11 +18,13 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from bench.dashboard_bench import PAGES
-from dashboard.formatting import amount
-from dashboard.i18n import CATALOGUE
+from dashboard.formatting import amount, with_interval
+from dashboard.i18n import CATALOGUE, value_label
 from queries.dimensions import branches, collectors, products, teams
 from queries.filters import Filters
 from queries.portfolio import portfolio_summary
+from queries.ranking import by_index
+from queries.recovery import recovery_by
 from recovery.database import query
 from tests.browser import SCREENSHOTS, open_page, settle
 from tests.dashboard_demo import DEMO_PERIOD, build_demo_db
@@ -270,4 +274,63 @@ def test_the_download_pdf_button_gives_the_pages_report(
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     assert "Executive report" in text or "Executive" in text
+    assert console_errors == []
+
+
+def test_a_team_index_bar_lists_its_cases_adding_up_to_it(
+    site: str, book: Path, browser_page: Page, console_errors: list[str]
+) -> None:
+    comparison = recovery_by(book, Filters(DEMO_PERIOD), dimension="team", window_days=30)
+    best = by_index(comparison.filter(pl.col("recovery_index").is_not_null()), "team").row(
+        0, named=True
+    )
+    browser_page.set_viewport_size({"width": 1280, "height": 900})
+    open_page(browser_page, f"{site}/teams?lang=en")
+    expect(browser_page.locator("#teams-source")).to_have_text(
+        CATALOGUE["note.source_first_action"]["en"]
+    )
+    assert browser_page.evaluate("document.documentElement.scrollWidth") <= 1280
+    browser_page.locator('[id*="teams-index"] .bars path').first.click(force=True)  # the best
+    expect(browser_page.locator("#drill-title")).to_have_text(f"Behind it: Cases of {best['team']}")
+    settle(browser_page)
+    cases = best["cases"]
+    expected_note = "1 row" if cases == 1 else f"{cases:,} rows"
+    expect(browser_page.locator("#drill-count")).to_have_text(expected_note)
+    with browser_page.expect_download() as csv_download:
+        browser_page.locator("#drill-csv").click()
+    lines = list(
+        csv.DictReader(io.StringIO(Path(csv_download.value.path()).read_text("utf-8-sig")))
+    )
+    assert len(lines) == cases
+    assert {line["Team"] for line in lines} == {best["team"]}
+    assert sum(Decimal(line["Recovered"]) for line in lines) == best["recovered"]
+    assert sum(Decimal(line["Placed"]) for line in lines) == best["placed"]
+    browser_page.screenshot(path=SCREENSHOTS / "dashboard-teams-drill-en.png", full_page=True)
+    assert console_errors == []
+
+
+def test_the_methods_table_ranks_methods_by_recovery_index(
+    site: str, book: Path, browser_page: Page, console_errors: list[str]
+) -> None:
+    comparison = by_index(
+        recovery_by(book, Filters(DEMO_PERIOD), dimension="method", window_days=30), "method"
+    )
+    browser_page.set_viewport_size({"width": 1280, "height": 900})
+    open_page(browser_page, f"{site}/methods?lang=zh")
+    expect(browser_page.locator("#methods-source")).to_have_text(
+        CATALOGUE["note.source_first_action"]["zh"]
+    )
+    assert browser_page.evaluate("document.documentElement.scrollWidth") <= 1280
+    rows = grid_rows(browser_page, "methods-table")
+    first = comparison.row(0, named=True)
+    assert rows[0][0] == value_label("method", first["method"], "zh")
+    # the rate and the index with their intervals, as the dashboard writes them
+    assert rows[0][4] == with_interval(
+        first["recovery_rate"], first["rate_low"], first["rate_high"], is_rate=True
+    )
+    assert rows[0][6] == with_interval(
+        first["recovery_index"], first["index_low"], first["index_high"], is_rate=False
+    )
+    headers = browser_page.locator("#methods-table .ag-header-cell-text").all_inner_texts()
+    assert headers[4] == "回收率（95% 区间）" and headers[6] == "回收指数（95% 区间）"
     assert console_errors == []

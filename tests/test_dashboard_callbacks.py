@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from types import ModuleType
-from urllib.parse import parse_qsl
 
 import dash
 import polars as pl
@@ -32,7 +31,7 @@ from queries.contacts import reachability
 from queries.data_status import rejected_rows
 from queries.filters import Filters
 from queries.portfolio import aging_trend, portfolio_summary, portfolio_trend
-from queries.recovery import recovered, recovery_by
+from queries.recovery import recovered, recovery_by, recovery_rate_trend
 from tests.dashboard_demo import DEMO_PERIOD, build_demo_db, settings_for
 
 CJK = re.compile(r"[\u3400-\u9fff]")
@@ -127,19 +126,26 @@ def test_a_kpi_card_shows_what_the_measure_computes(demo: Path) -> None:
         summary = portfolio_summary(demo, Filters(DEMO_PERIOD, **filters))
         assert figures.value == amount(summary["outstanding"].item(), "zh")
         assert len(figures.series) == 12
-    recovered_now = recovered(demo, Filters(DEMO_PERIOD), window_days=30)["recovered"].item()
-    assert kpi_figures(KPI_BY_NAME["recovered"], view()).value == amount(recovered_now, "en")
+    flows = recovered(demo, Filters(DEMO_PERIOD), window_days=30)
+    card = kpi_figures(KPI_BY_NAME["recovered"], view())
+    assert card.value == amount(flows["recovered"].item(), "en")
+    assert flows["repaid"].item() > flows["recovered"].item()  # the demo repays loans not overdue
+    assert card.hover.endswith(f"(loans not in collection too): {flows['repaid'].item():,.2f}")
 
 
-def test_the_recovery_rate_card_is_the_team_league_total(demo: Path) -> None:
+def test_the_recovery_rate_card_is_the_holders_total(demo: Path) -> None:
     teams = recovery_by(demo, Filters(DEMO_PERIOD), dimension="team", window_days=30)
     total = float(teams["recovered"].sum()) / float(teams["placed"].sum())
+    trend = recovery_rate_trend(demo, Filters(DEMO_PERIOD), window_days=30)
+    assert trend["recovery_rate"][-1] == pytest.approx(total)  # the teams add up to the book
+    assert 0 < total <= 1
     assert kpi_figures(KPI_BY_NAME["recovery_rate"], view()).value == rate(total)
 
 
 def test_a_kpi_callback_fills_its_card(demo: Path) -> None:
     update = page("overview").KPI_CALLBACKS["npl_ratio"]
-    value, change, change_class, sparkline = update(view("zh").as_data())
+    value, change, change_class, sparkline, hover = update(view("zh").as_data())
+    assert hover == CATALOGUE["def.npl_ratio"]["zh"]
     trend = portfolio_trend(demo, Filters(DEMO_PERIOD))
     assert value == rate(trend["npl_ratio"][-1])
     points = trend["npl_ratio"][-1] - trend["npl_ratio"][-2]
@@ -166,13 +172,46 @@ def test_figures_for_filters_with_no_data_are_empty_states(demo: Path) -> None:
 
 
 def test_tables_list_rows_and_say_how_many(demo: Path) -> None:
-    rows, columns, note = table_for(page("teams").teams_league, view().as_data())
-    assert [c["field"] for c in columns] == ["team", "recovered", "placed", "recovery_rate",
-        "count_loans", "count_actions", "effective_contact_rate", "kept_rate"]  # fmt: skip
+    rows, columns, note = table_for(page("teams").teams_table, view().as_data())
+    assert [c["field"] for c in columns] == ["team", "cases", "placed", "recovered",
+        "recovery_rate", "rate_low", "rate_high", "cases_cured", "recovery_index", "index_low",
+        "index_high", "cost_per_100_recovered"]  # fmt: skip
+    shown = [c["headerName"] for c in columns if not c.get("hide")]
+    assert shown == ["Team", "Cases", "Placed", "Recovered", "Recovery rate (95 % interval)",
+        "Cases cured", "Recovery index (95 % interval)", "Cost per 100 recovered"]  # fmt: skip
     assert note == f"{len(rows)} rows"
     teams = recovery_by(demo, Filters(DEMO_PERIOD), dimension="team", window_days=30)
     by_team = {r["team"]: r["recovered"] for r in rows}
     assert by_team == {r["team"]: float(r["recovered"]) for r in teams.iter_rows(named=True)}
+    indexes = [r["recovery_index"] for r in rows if r["recovery_index"] is not None]
+    assert indexes == sorted(indexes, reverse=True)  # ranked by what is compared
+    assert rows[-1]["recovery_index"] is None or None not in [r["recovery_index"] for r in rows]
+
+
+def test_collectors_are_listed_by_team_and_ranked_within_it(demo: Path) -> None:
+    rows, columns, _ = table_for(page("teams").collectors_table, view().as_data())
+    assert [c["field"] for c in columns][:3] == ["team", "rank_in_team", "collector"]
+    team_rows, _, _ = table_for(page("teams").teams_table, view().as_data())
+    teams_in_order = list(dict.fromkeys(r["team"] for r in rows))
+    assert teams_in_order == [r["team"] for r in team_rows]  # the teams' ranking, each once
+    for team in teams_in_order:
+        mine = [r for r in rows if r["team"] == team]
+        assert [r["rank_in_team"] for r in mine] == list(range(1, len(mine) + 1))
+        indexes = [r["recovery_index"] for r in mine if r["recovery_index"] is not None]
+        assert indexes == sorted(indexes, reverse=True)
+    # a team is the sum of its collectors
+    for team_row in team_rows:
+        mine = [r for r in rows if r["team"] == team_row["team"]]
+        assert sum(r["cases"] for r in mine) == team_row["cases"]
+        assert sum(r["recovered"] for r in mine) == pytest.approx(team_row["recovered"])
+
+
+def test_agencies_show_their_commission_and_cost(demo: Path) -> None:
+    rows, columns, _ = table_for(page("teams").agencies_table, view().as_data())
+    assert [c["field"] for c in columns] == ["team", "cases", "placed", "recovered",
+        "recovery_rate", "commission_rate", "commission", "cost",
+        "cost_per_100_recovered"]  # fmt: skip
+    assert {r["team"] for r in rows} == {"委外-华信资产管理", "委外-中诚资产管理"}
 
 
 def test_lists_of_customers_are_masked(demo: Path) -> None:
@@ -228,13 +267,22 @@ def test_a_drill_down_lists_the_loans_behind_the_bar(demo: Path) -> None:
 
 
 def test_a_method_drill_adds_up_to_the_method(demo: Path) -> None:
-    spec = drill.spec_from_click("methods-rates", {"points": [{"customdata": ["phone"]}]})
+    spec = drill.spec_from_click("methods-index", {"points": [{"customdata": ["phone"]}]})
     _, _, _, rows, _ = open_drill(spec, view().as_data())
     phone = recovery_by(demo, Filters(DEMO_PERIOD), dimension="method", window_days=30).filter(
         pl.col("method") == "phone"
     )
-    assert len(rows) == phone["count_loans"].item()
+    assert len(rows) == phone["cases"].item()
     assert Decimal(str(round(sum(r["placed"] for r in rows), 2))) == phone["placed"].item()
+    assert Decimal(str(round(sum(r["recovered"] for r in rows), 2))) == phone["recovered"].item()
+
+
+def test_the_recovery_pages_say_when_cases_are_estimated(demo: Path) -> None:
+    for name in ("methods", "teams"):
+        for lang in ("zh", "en"):
+            note = CATALOGUE["note.source_first_action"][lang]
+            assert note in texts(page(name).layout(lang=lang)), (name, lang)
+    assert CATALOGUE["note.source_first_action"]["en"] not in texts(page("aging").layout(lang="en"))
 
 
 def test_answers_are_cached_per_filters(demo: Path) -> None:
@@ -253,14 +301,3 @@ def test_pages_without_a_database_say_so(tmp_path: Path) -> None:
     with settings_for(tmp_path / "missing.duckdb"):
         layout = page("aging").layout(lang="en")
         assert "No data loaded yet" in " ".join(texts(layout))
-
-
-def test_a_click_on_a_team_opens_the_team(demo: Path) -> None:
-    start = view(collector="someone")
-    search = page("teams").open_team({"points": [{"customdata": ["总部法务组", "1.0%"]}]},
-                                     start.as_data())  # fmt: skip
-    opened = View.from_query(
-        dict(parse_qsl(search[1:])), default_period=DEMO_PERIOD, default_window=30
-    )
-    assert opened == view(team="总部法务组")
-    assert page("teams").open_team(None, start.as_data()) is dash.no_update

@@ -19,11 +19,12 @@ from dashboard.components.charts import figure_for
 from dashboard.components.drill_panel import open_drill
 from dashboard.components.tables import table_for
 from dashboard.figures.portfolio import vintage_curves as vintage_figure
+from dashboard.i18n import value_label
 from dashboard.view import View
 from queries.contacts import best_time_to_call, invalid_numbers_by_reason, reachability
 from queries.filters import Filters
 from queries.portfolio import cure_rate, vintage_curves
-from queries.recovery import recovery_by
+from queries.recovery import recovery_by, recovery_by_stage
 from tests.dashboard_demo import DEMO_PERIOD, build_demo_db, settings_for
 
 MASKED_NAME = re.compile(r".\*+")
@@ -110,29 +111,86 @@ def test_a_best_time_cell_lists_its_calls(demo: Path) -> None:
                for r in rows)  # fmt: skip
 
 
-def test_a_league_row_lists_the_loans_the_team_worked(demo: Path) -> None:
-    rows, _, _ = table_for(page("teams").teams_league, view().as_data())
+def total(rows: list[dict], column: str) -> Decimal:
+    """A money column of a drill-down's rows (the grid holds floats) to the cent."""
+    return Decimal(str(round(sum(r[column] for r in rows), 2)))
+
+
+def adds_up(rows: list[dict], figure: dict) -> None:
+    """The cases listed are the cases behind the figure clicked, to the cent."""
+    assert len(rows) == figure["cases"] > 0
+    assert total(rows, "placed") == figure["placed"]
+    assert total(rows, "recovered") == figure["recovered"]
+    if "cases_cured" in figure:
+        assert sum(r["is_cured"] in ("Yes", "是") for r in rows) == figure["cases_cured"]
+
+
+def test_a_team_row_lists_the_cases_it_held_adding_up_to_its_row(demo: Path) -> None:
+    rows, _, _ = table_for(page("teams").teams_table, view().as_data())
     teams = recovery_by(demo, OCTOBER, dimension="team", window_days=30)
     team = rows[1]["team"]
     spec = drill.spec_from_row("teams-league", {"rowIndex": 1, "colId": "recovered"}, rows)
     assert spec == {"kind": "worked", "dimension": "team", "value": team}
-    _, title, _, loans, _ = open_drill(spec, view().as_data())
-    assert title == f"Behind it: Loans worked by {team}"
-    worked = teams.filter(pl.col("team") == team)
-    assert len(loans) == worked["count_loans"].item()
+    _, title, _, cases, columns = open_drill(spec, view().as_data())
+    assert title == f"Behind it: Cases of {team}"
+    adds_up(cases, teams.filter(pl.col("team") == team).row(0, named=True))
+    assert {r["team"] for r in cases} == {team}
+    fields = [c["field"] for c in columns]
+    assert fields[:9] == ["loan_id", "customer_name", "team", "collector", "bucket", "placed",
+                          "paid", "recovered", "is_cured"]  # fmt: skip
     assert drill.spec_from_row("teams-league", {"rowIndex": len(rows)}, rows) is None
     assert drill.spec_from_row("teams-league", None, rows) is None
 
 
-def test_a_collectors_visits_list_the_loans_they_worked(demo: Path) -> None:
+def test_a_team_index_bar_lists_its_cases(demo: Path) -> None:
+    figure = figure_for(page("teams").index_figure, view().as_data())
+    team = figure.data[0].customdata[0][0]
+    _, _, cases, _ = opened("teams-index", bar_click(figure, 0))
+    teams = recovery_by(demo, OCTOBER, dimension="team", window_days=30)
+    adds_up(cases, teams.filter(pl.col("team") == team).row(0, named=True))
+
+
+def test_a_collector_row_lists_the_cases_held_in_its_team(demo: Path) -> None:
+    rows, _, _ = table_for(page("teams").collectors_table, view().as_data())
+    collectors = recovery_by(demo, OCTOBER, dimension="collector", window_days=30)
+    position = next(i for i, r in enumerate(rows) if r["cases"] > 1)
+    collector, team = rows[position]["collector"], rows[position]["team"]
+    spec = drill.spec_from_row("teams-collectors", {"rowIndex": position}, rows)
+    assert spec == {"kind": "worked", "dimension": "collector", "value": collector,
+                    "value_team": team}  # fmt: skip
+    _, title, _, cases, _ = open_drill(spec, view().as_data())
+    assert title == f"Behind it: Cases of {collector} · {team}"
+    row = collectors.filter((pl.col("collector") == collector) & (pl.col("team") == team))
+    adds_up(cases, row.row(0, named=True))
+    assert {(r["team"], r["collector"]) for r in cases} == {(team, collector)}
+
+
+def test_a_collectors_visits_list_the_cases_they_held(demo: Path) -> None:
     figure = figure_for(page("teams").visits, view().as_data())
-    collector = figure.data[0].customdata[0][0]
-    _, _, loans, columns = opened("teams-visits", bar_click(figure, 0))
-    worked = recovery_by(demo, OCTOBER, dimension="collector", window_days=30).filter(
-        pl.col("collector") == collector
+    collectors = recovery_by(demo, OCTOBER, dimension="collector", window_days=30)
+    held = {(r["collector"], r["team"]) for r in collectors.iter_rows(named=True)}
+    position = next(i for i, c in enumerate(figure.data[0].customdata) if tuple(c[:2]) in held)
+    collector, team = figure.data[0].customdata[position][:2]
+    _, _, cases, _ = opened("teams-visits", bar_click(figure, position))
+    row = collectors.filter((pl.col("collector") == collector) & (pl.col("team") == team))
+    adds_up(cases, row.row(0, named=True))
+
+
+def test_a_method_bar_and_a_matrix_cell_list_their_cases(demo: Path) -> None:
+    figure = figure_for(page("methods").index_figure, view().as_data())
+    method = figure.data[0].customdata[0][0]
+    title, _, cases, columns = opened("methods-index", bar_click(figure, 0), "zh")
+    methods = recovery_by(demo, OCTOBER, dimension="method", window_days=30)
+    adds_up(cases, methods.filter(pl.col("method") == method).row(0, named=True))
+    assert "method" in columns
+    stages = recovery_by_stage(demo, OCTOBER, window_days=30).filter(pl.col("cases") > 1)
+    cell = stages.row(0, named=True)
+    title, _, cases, _ = opened(
+        "methods-stage", {"points": [{"y": cell["method"], "x": cell["bucket"]}]}, "zh"
     )
-    assert len(loans) == worked["count_loans"].item()
-    assert "collector" in columns and {r["collector"] for r in loans} == {collector}
+    assert title.endswith(f"委案时账龄 {cell['bucket']}")
+    adds_up(cases, cell)
+    assert {r["bucket"] for r in cases} == {value_label("bucket", cell["bucket"], "zh")}
 
 
 def test_a_cure_trend_point_lists_the_loans_cured_that_month(demo: Path) -> None:

@@ -81,7 +81,7 @@ def test_log_in_through_the_page_switch_language_and_log_out(
     expect(page.get_by_role("option")).to_have_count(1)
     expect(page.get_by_role("option")).to_have_text(team)
     page.keyboard.press("Escape")
-    expect(page.locator("#teams-rates .main-svg").first).to_be_visible()
+    expect(page.locator('[id*="teams-index"] .main-svg').first).to_be_visible()
     shot(page, "en-signed-in")
 
     page.locator("#logout").click()

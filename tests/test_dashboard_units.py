@@ -16,6 +16,7 @@ from dashboard.figures import contacts, portfolio, promises, recovery
 from dashboard.i18n import CATALOGUE, LANGUAGES, t, value_label
 from dashboard.view import View
 from queries.filters import Filters, trend_periods
+from queries.ranking import collectors_within_teams
 
 CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
 
@@ -194,7 +195,7 @@ def test_trend_periods_cross_the_year() -> None:
 
 EMPTY_FIGURES = [
     lambda lang: portfolio.recovered_trend(
-        pl.DataFrame({"period": [], "attributed_recovered": [], "unattributed_recovered": []}),
+        pl.DataFrame({"period": [], "repaid": [], "recovered": []}),
         lang,
     ),
     lambda lang: portfolio.aging_trend(
@@ -210,8 +211,10 @@ EMPTY_FIGURES = [
         pl.DataFrame({"period": [], "count_overdue_before": [], "count_cured": [],
                       "cure_rate": []}), lang,
     ),
-    lambda lang: recovery.recovery_rates(
-        pl.DataFrame({"method": [], "placed": [], "recovered": []}), lang, dimension="method"
+    lambda lang: recovery.recovery_index(
+        pl.DataFrame({"method": [], "recovery_index": [], "expected_recovered": []}),
+        lang,
+        dimension="method",
     ),
     lambda lang: contacts.best_time(
         pl.DataFrame({"weekday": [], "hour": [], "count_phone_actions": []}), lang
@@ -257,7 +260,7 @@ def test_a_click_becomes_a_drill_spec() -> None:
     assert drill.spec_from_click("test-chart", {"points": []}) is None
     assert drill.spec_from_click("no-such-chart", click) is None
     title = drill.drill_title(drill.spec_from_click("test-chart", click), "zh")
-    assert title == "明细：电话 催收的贷款 · 委案账龄 M2"
+    assert title == "明细：电话 的委案 · 委案时账龄 M2"
     assert drill.file_name({"kind": "roll", "source": "M1", "target": "M7+"}, "csv") == (
         "drill-roll-M1-M7+.csv"
     )
@@ -289,3 +292,82 @@ def test_heatmap_cells_are_placed_by_key_and_labelled_for_the_reader() -> None:
 
 def test_dates_in_tables() -> None:
     assert formatting.day(date(2026, 10, 31)) == "2026-10-31"
+
+
+def comparison_rows(dimension_values: dict[str, list], **columns: list) -> pl.DataFrame:
+    """recovery_by's columns for a few groups (values worked out in each test)."""
+    count = len(next(iter(dimension_values.values())))
+    defaults = {
+        "cases": [10] * count, "placed": [D("1000.00")] * count,
+        "recovered": [D("100.00")] * count, "recovery_rate": [0.1] * count,
+        "rate_low": [0.05] * count, "rate_high": [0.15] * count,
+        "expected_recovered": [D("100.00")] * count, "recovery_index": [1.0] * count,
+        "index_low": [0.8] * count, "index_high": [1.2] * count,
+    }  # fmt: skip
+    return pl.DataFrame({**dimension_values, **defaults, **columns})
+
+
+def test_the_index_chart_ranks_best_first_with_intervals_a_line_at_one_and_the_cases() -> None:
+    frame = comparison_rows(
+        {"method": ["sms", "phone", "visit", "letter"]},
+        cases=[40, 12, 3, 5],
+        recovery_index=[0.5, 1.5, 0.9, None],  # letter: nothing expected, no index
+        index_low=[0.25, 1.1, None, None],
+        index_high=[0.75, 2.0, None, None],
+    )
+    figure = recovery.recovery_index(frame, "en", dimension="method")
+    bar = figure.data[0]
+    assert list(bar.y) == ["Phone", "Field visit", "SMS"]
+    assert list(bar.x) == [1.5, 0.9, 0.5]
+    assert list(bar.text) == ["12 cases", "3 cases", "40 cases"]
+    # the interval as distances from the index: phone 1.1–2.0, visit none, sms 0.25–0.75
+    assert list(bar.error_x.arrayminus) == pytest.approx([0.4, None, 0.25])
+    assert list(bar.error_x.array) == pytest.approx([0.5, None, 0.25])
+    assert [row[0] for row in bar.customdata] == ["phone", "visit", "sms"]
+    [line] = figure.layout.shapes
+    assert (line.x0, line.x1) == (1, 1)
+    zh = recovery.recovery_index(frame, "zh", dimension="method")
+    assert list(zh.data[0].text) == ["12 件", "3 件", "40 件"]
+
+
+def test_a_collectors_index_bar_is_keyed_by_collector_and_team() -> None:
+    frame = comparison_rows({"team": ["T1", "T2"], "collector": ["张", "张"]},
+                            recovery_index=[0.7, 1.3])  # fmt: skip
+    bar = recovery.recovery_index(frame, "en", dimension="collector").data[0]
+    assert list(bar.y) == ["张 · T2", "张 · T1"]
+    assert [row[:2] for row in bar.customdata] == [["张", "T2"], ["张", "T1"]]
+
+
+def test_collectors_are_grouped_by_team_in_the_teams_order_and_ranked_within_it() -> None:
+    teams = comparison_rows({"team": ["T1", "T2"]}, recovery_index=[0.8, 1.4])
+    collectors = comparison_rows(
+        {"team": ["T1", "T1", "T2", "T2", "T2"], "collector": ["a", "b", "c", "d", "e"]},
+        recovery_index=[1.1, 0.6, None, 2.0, 0.9],
+    )
+    ranked = collectors_within_teams(collectors, teams)
+    assert ranked.select("team", "collector", "rank_in_team").rows() == [
+        ("T2", "d", 1), ("T2", "e", 2), ("T2", "c", 3), ("T1", "a", 1), ("T1", "b", 2),
+    ]  # fmt: skip
+
+
+def test_intervals_are_written_as_a_reader_reads_them() -> None:
+    frame = comparison_rows({"team": ["T1", "T2"]}, rate_low=[0.083, None],
+                            rate_high=[0.156, None], index_low=[0.854, 0.0],
+                            index_high=[1.126, None])  # fmt: skip
+    shown = formatting.with_intervals(frame)
+    assert shown["rate_with_interval"].to_list() == ["10.0% (8–16%)", "10.0%"]
+    assert shown["index_with_interval"].to_list() == ["1.00 (0.85–1.13)", "1.00"]
+
+
+def test_the_recovered_trend_stacks_recovered_under_the_rest_of_what_was_repaid() -> None:
+    frame = pl.DataFrame({"period": ["2026-09", "2026-10"],
+                          "repaid": [D("900.00"), D("1500.00")],
+                          "recovered": [D("600.00"), D("1500.00")]})  # fmt: skip
+    figure = portfolio.recovered_trend(frame, "en")
+    assert [trace.name for trace in figure.data] == [
+        "Recovered (loans in collection)", "Other repayments (loans not in collection)",
+    ]  # fmt: skip
+    assert list(figure.data[0].y) == [0.6, 1.5]  # in thousands
+    assert list(figure.data[1].y) == [0.3, 0.0]
+    assert figure.layout.yaxis.title.text == "Repaid (thousands)"
+    assert figure.layout.barmode == "stack"

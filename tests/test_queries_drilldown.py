@@ -13,10 +13,10 @@ from polars.testing import assert_frame_equal
 from queries import dimensions
 from queries.call_outcomes import call_outcomes
 from queries.drilldown import (
+    cases_worked,
     loans_in_bucket,
     loans_in_tier,
     loans_rolled,
-    loans_worked,
     promises_with_verdict,
 )
 from queries.filters import Filters
@@ -104,32 +104,50 @@ def test_loans_rolled(db: Path) -> None:
     assert loans_rolled(db, OCTOBER, from_bucket="M1", to_state="settled").is_empty()
 
 
-def test_loans_worked_add_up_to_the_method_figures(db: Path) -> None:
-    # phone worked L1 (placed 100 at September's snapshot), L2 (400) and L3 (500), and
-    # recovered P1 300 (L1: A2, the sms of 10-10, comes after it) and P2 50 (L3).
-    rows = loans_worked(db, OCTOBER, dimension="method", value="phone", window_days=30)
+def test_cases_worked_add_up_to_the_method_figures(db: Path) -> None:
+    # No assignments file: each loan's case is held by its first action of October, placed
+    # at the overdue amount of the snapshot before it (September's): L1 100 (M1, A1), L2 400
+    # (M2, A3), L3 500 (M4, A5). phone worked all three; P1 300 (L1, 10-07) is A1's (A2, the
+    # sms of 10-10, comes after it), capped at L1's 100; P2 50 (L3, 10-04) is A5's.
+    rows = cases_worked(db, OCTOBER, dimension="method", value="phone", window_days=30)
     expected = pl.DataFrame(
         {
             "loan_id": ["L1", "L3", "L2"],
             "customer_name": ["张**", "王*", "李*"],
-            "bucket_at_placement": ["M1", "M4", "M2"],
+            "team": ["T1", "T1", "T2"],
+            "bucket": ["M1", "M4", "M2"],
             "placed": [D("100.00"), D("500.00"), D("400.00")],
-            "recovered": [D("300.00"), D("50.00"), D("0.00")],
+            "paid": [D("300.00"), D("50.00"), D("0.00")],
+            "recovered": [D("100.00"), D("50.00"), D("0.00")],
+            "is_cured": [True, False, False],
             "count_actions": [1, 2, 2],
+            "count_total": [3, 3, 3],
         }
     )
-    got = rows.select(expected.columns).with_columns(
-        pl.col("placed", "recovered").cast(pl.Decimal(38, 2))
-    )
-    assert_frame_equal(
-        got, expected.with_columns(pl.col("placed", "recovered").cast(pl.Decimal(38, 2)))
-    )
-    by_bucket = loans_worked(
+    money = pl.col("placed", "paid", "recovered").cast(pl.Decimal(38, 2))
+    assert_frame_equal(rows.select(expected.columns).with_columns(money),
+                       expected.with_columns(money))  # fmt: skip
+    by_bucket = cases_worked(
         db, OCTOBER, dimension="method", value="phone", window_days=30, bucket="M4"
     )
     assert by_bucket["loan_id"].to_list() == ["L3"]
     with pytest.raises(ValueError, match="drill by one of"):
-        loans_worked(db, OCTOBER, dimension="branch", value="WH", window_days=30)
+        cases_worked(db, OCTOBER, dimension="branch", value="WH", window_days=30)
+
+
+def test_cases_held_by_a_collector_are_its_teams(db: Path) -> None:
+    # c1 of T1 holds L1 (first action A1) and L3 (A5; A6 by c3 came later): 100 of 100 and
+    # 50 of 500 recovered while held.
+    rows = cases_worked(
+        db, OCTOBER, dimension="collector", value="c1", value_team="T1", window_days=30
+    )
+    assert rows.select("loan_id", "placed", "recovered", "is_cured").rows() == [
+        ("L1", D("100.00"), D("100.00"), True),
+        ("L3", D("500.00"), D("50.00"), False),
+    ]
+    assert cases_worked(
+        db, OCTOBER, dimension="collector", value="c1", value_team="T2", window_days=30
+    ).is_empty()
 
 
 def test_promises_with_verdict(db: Path) -> None:

@@ -67,7 +67,7 @@ def cells(book: tuple[Path, Settings], team: str) -> dict[str, object]:
         "tier": first("classification", "tier"),
         "roll_from": rolls["from_bucket"][0],
         "roll_to": rolls["to_state"][0],
-        "method": first("recovery_by_method", "method"),
+        "method": first("recovery_by_method", "method", "cases"),
         "status": first("reachability", "status", "count_customers", "reached"),
         "reason": first("invalid_numbers_by_reason", "reason", "count_numbers", "duplicate"),
         "weekday": first("best_time_to_call", "weekday", "count_phone_actions", 1),
@@ -87,7 +87,7 @@ def drilldowns(book: tuple[Path, Settings], cell: dict[str, object]) -> dict:
         "loans_rolled": lambda f: drilldown.loans_rolled(
             db, f, from_bucket=cell["roll_from"], to_state=cell["roll_to"]
         ),
-        "loans_worked": lambda f: drilldown.loans_worked(
+        "cases_worked": lambda f: drilldown.cases_worked(
             db, f, dimension="method", value=cell["method"], window_days=window
         ),
         "promises_broken": lambda f: drilldown.promises_with_verdict(
@@ -130,7 +130,7 @@ def test_a_manager_of_one_team_sees_what_the_team_filter_gives(book, two_teams) 
             continue
         assert_frame_equal(scoped[name], expected, check_dtypes=False), name
     assert scoped["portfolio_summary"]["count_active_loans"].item() > 0
-    for name in ("loans_in_bucket", "loans_in_tier", "loans_rolled", "loans_worked",
+    for name in ("loans_in_bucket", "loans_in_tier", "loans_rolled", "cases_worked",
                  "vintage_loans_past_due", "customers_by_reachability", "numbers_with_reason",
                  "calls_at_hour"):  # fmt: skip
         assert scoped[name].height > 0, name

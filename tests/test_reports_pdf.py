@@ -19,6 +19,8 @@ from etl.generate import generate_demo
 from etl.load import load_files
 from queries.filters import Filters
 from queries.kpis import kpi_report
+from queries.ranking import by_index
+from queries.recovery import recovery_by
 from recovery.database import query
 from recovery.settings import Settings
 from reports.render import build_report, render_report
@@ -48,6 +50,7 @@ REPORTS = {
     "executive_zh": ("executive", Filters(PERIOD), "zh"),
     "executive_en": ("executive", Filters(PERIOD), "en"),
     "manager_team_zh": ("manager", Filters(PERIOD, team=TEAM), "zh"),
+    "manager_en": ("manager", Filters(PERIOD), "en"),
 }
 
 
@@ -136,6 +139,11 @@ def test_every_page_says_period_filters_generation_time_and_number(reports):
             f"筛选：团队：{TEAM} · 归因窗口 30 天",
             "第 {} / {} 页",
         ),
+        "manager_en": (
+            "Manager report · Oct 2026",
+            "Filters: All · attribution window 30 days",
+            "Page {} of {}",
+        ),
     }
     for name, (_, pdf) in reports.items():
         title, filters, numbering = expected[name]
@@ -205,3 +213,53 @@ def test_no_personal_data_unmasked(settings, reports):
     assert [value for value in personal if value in text] == []
     manager = flat("".join(pages_of(reports["manager_team_zh"][1])))
     assert re.search(r"[\u4e00-\u9fff]\*{1,3}", manager), "masked customer names are listed"
+
+
+def test_the_comparisons_show_the_index_with_its_interval_and_cases(settings, reports):
+    """The methods table of each report holds the method comparison's figures, each rate
+    and index with its interval, as the dashboard writes them."""
+    methods = recovery_by(settings.db, Filters(PERIOD), dimension="method", window_days=30)
+    phone = formatting.with_intervals(methods).filter(methods["method"] == "phone")
+    phone = phone.row(0, named=True)
+    text = flat(" ".join(pages_of(reports["executive_en"][1])))
+    for heading in ("Recovery index by method (adjusted for the stage mix, 95 % interval)",
+                    "Recovery rate and cases by method and stage at placement",
+                    "Recovery rate (95 % interval)", "Recovery index (95 % interval)",
+                    "Cases cured", "Recovery index by team"):  # fmt: skip
+        assert heading in text, heading
+    row = " ".join([
+        "Phone", formatting.count(phone["cases"]), formatting.exact_amount(phone["placed"]),
+        formatting.exact_amount(phone["recovered"]), phone["rate_with_interval"],
+        formatting.count(phone["cases_cured"]), phone["index_with_interval"],
+    ])  # fmt: skip
+    assert row in text
+    assert re.search(r"\d+ cases", text) and re.search(r"\d+ 件", flat(
+        " ".join(pages_of(reports["manager_team_zh"][1]))))  # fmt: skip
+
+
+def test_no_recovery_rate_above_100_percent(reports):
+    """On every page comparing recovery (the index's pages), each percentage is a rate
+    within 0 and 100 % (the headline's month-on-month changes are on the first page)."""
+    checked = 0
+    for name, (_, pdf) in reports.items():
+        for number, text in enumerate(pages_of(pdf), start=1):
+            if "Recovery index" not in text and "回收指数" not in text:
+                continue
+            shares = [float(v) for v in re.findall(r"(-?\d+(?:\.\d+)?)%", text)]
+            assert all(0 <= v <= 100 for v in shares), (name, number, shares)
+            checked += len(shares)
+    assert checked > 100  # the methods', teams' and collectors' tables were read
+
+
+def test_collectors_are_listed_team_by_team_in_the_teams_ranking(settings, reports):
+    teams = by_index(
+        recovery_by(settings.db, Filters(PERIOD), dimension="team", window_days=30), "team"
+    )
+    collectors = recovery_by(settings.db, Filters(PERIOD), dimension="collector", window_days=30)
+    with_collectors = set(collectors["team"])
+    titles = [f"Collectors of {team}, ranked by recovery index" for team in teams["team"]
+              if team in with_collectors]  # fmt: skip
+    text = flat(" ".join(pages_of(reports["manager_en"][1])))
+    positions = [text.find(title) for title in titles]
+    assert -1 not in positions and positions == sorted(positions)
+    assert "Rank in team" in text

@@ -34,7 +34,6 @@ def kpi_card(page: str, name: str, lang: str) -> html.Div:
             html.Div(
                 [t(f"kpi.{name}", lang), html.Span("ⓘ", className="info")],
                 className="kpi-label",
-                title=definition,
             ),
             dcc.Loading(
                 html.Div(NO_VALUE, id=card_id(page, name, "value"), className="kpi-value"),
@@ -67,6 +66,7 @@ def kpi_callback(page: str, name: str) -> Callable:
         Output(card_id(page, name, "change"), "children"),
         Output(card_id(page, name, "change"), "className"),
         Output(card_id(page, name, "sparkline"), "figure"),
+        Output(card_id(page, name, "card"), "title"),
         Input("view", "data"),
     )
     def update(data: dict) -> tuple:
@@ -74,12 +74,14 @@ def kpi_callback(page: str, name: str) -> Callable:
         try:
             figures = kpi_figures(kpi, view)
         except DatabaseMissing:
-            return NO_VALUE, "", "kpi-change", empty_figure(view.lang, height=48)
+            return (NO_VALUE, "", "kpi-change", empty_figure(view.lang, height=48),
+                    t(f"def.{name}", view.lang))  # fmt: skip
         return (
             figures.value,
             figures.change,
             f"kpi-change {figures.direction}",
             sparkline(figures.series, view.lang, is_money=kpi.is_money),
+            figures.hover,
         )
 
     return update

@@ -18,16 +18,18 @@ from recovery.database import DatabaseMissing
 MONEY = {
     "outstanding_balance", "overdue_amount", "outstanding_before", "outstanding_after",
     "placed", "recovered", "cost", "promised_amount", "paid_amount", "overdue_before",
-    "principal",
+    "principal", "paid", "expected_recovered", "commission",
 }  # fmt: skip
-RATES = {"recovery_rate", "effective_contact_rate", "kept_rate", "quota_share"}
-DECIMALS = {"cost_per_100_recovered"}
+RATES = {"recovery_rate", "effective_contact_rate", "kept_rate", "quota_share",
+         "case_cure_rate", "commission_rate"}  # fmt: skip
+DECIMALS = {"cost_per_100_recovered", "recovery_index"}
 # Columns whose values the catalogue translates, and under which group.
 TRANSLATED = {
     "classification": "tier",
     "method": "method",
     "to_state": "bucket",
     "bucket_at_placement": "bucket",
+    "bucket": "bucket",
     "verdict": "verdict",
     "reachability": "reach",
     "outcome": "outcome",
@@ -42,9 +44,9 @@ TRANSLATED = {
 TABLE_ROW_LIMIT = 5000
 
 # Columns read whole (18-digit loan numbers, times, team names), in pixels.
-WIDE = {"loan_id": 200, "action_id": 200, "customer_id": 140, "team": 160,
-        "last_action_at": 170, "interval": 135, "loan_ids": 220, "last_called_at": 170,
-        "action_at": 170, "method": 140}  # fmt: skip
+WIDE = {"loan_id": 200, "action_id": 200, "customer_id": 140, "team": 140,
+        "last_action_at": 170, "loan_ids": 220, "last_called_at": 170, "action_at": 170,
+        "method": 140}  # fmt: skip
 
 MONEY_WIDTH = 165
 DATE_WIDTH = 120
@@ -56,6 +58,26 @@ FORMATTERS = {
     "decimal": NULL_OR + "d3.format(',.2f')(params.value)",
     "count": NULL_OR + "d3.format(',')(params.value)",
 }
+
+# A rate or an index shown with its 95 % interval beside it, 12.4% (0–29%) or
+# 2.21 (1.50–2.91), when the row carries the interval's ends (columns kept hidden); the
+# column still sorts by the value.
+INTERVALS = {
+    # column: (low, high, the value's format, the ends' format (of {x}), after the ends)
+    "recovery_rate": ("rate_low", "rate_high", "d3.format('.1%')", "d3.format('.0f')({x} * 100)",
+                      "%"),
+    "recovery_index": ("index_low", "index_high", "d3.format('.2f')", "d3.format('.2f')({x})", ""),
+}  # fmt: skip
+INTERVAL_WIDTH = {"recovery_rate": 165, "recovery_index": 150}  # 100.0% (100–100%)
+COUNT_WIDTH = 72
+
+
+def _with_interval(column: str) -> str:
+    low, high, value, end, unit = INTERVALS[column]
+    low, high = f"params.data.{low}", f"params.data.{high}"
+    ends = f"{end.format(x=low)} + '–' + {end.format(x=high)}"
+    bounds = f"{low} == null || {high} == null ? '' : ' (' + {ends} + '{unit})'"
+    return NULL_OR + f"{value}(params.value) + ({bounds})"
 
 
 def _kind(column: str, dtype: pl.DataType) -> str | None:
@@ -72,15 +94,30 @@ def _kind(column: str, dtype: pl.DataType) -> str | None:
 
 def column_defs(frame: pl.DataFrame, lang: str) -> list[dict]:
     defs = []
+    shown_with = {
+        c for c, (low, high, *_) in INTERVALS.items() if {low, high} <= set(frame.columns)
+    }
+    hidden = {end for c in shown_with for end in INTERVALS[c][:2]}
     for column, dtype in frame.schema.items():
         kind = _kind(column, dtype)
         definition: dict = {"field": column, "headerName": t(f"col.{column}", lang)}
+        if column in hidden:
+            definition["hide"] = True
+        if column in shown_with:
+            definition["headerName"] = t(f"col.{column}_interval", lang)
+            definition["minWidth"] = INTERVAL_WIDTH[column]
+            definition["type"] = "numericColumn"
+            definition["valueFormatter"] = {"function": _with_interval(column)}
+            defs.append(definition)
+            continue
         if column in WIDE:
             definition["minWidth"] = WIDE[column]
         elif kind == "money":  # a billion to the cent, 2,380,460,012.35, read whole
             definition["minWidth"] = MONEY_WIDTH
         elif dtype == pl.Date:  # 2026-10-31
             definition["minWidth"] = DATE_WIDTH
+        elif kind == "count":
+            definition["minWidth"] = COUNT_WIDTH
         if kind:
             definition["type"] = "numericColumn"
             definition["valueFormatter"] = {"function": FORMATTERS[kind]}
@@ -93,6 +130,8 @@ def _cell(column: str, value: object, lang: str) -> object:
         return None
     if column in TRANSLATED:
         return value_label(TRANSLATED[column], value, lang)
+    if isinstance(value, bool):
+        return t("value.yes" if value else "value.no", lang)
     if isinstance(value, Decimal):
         return float(value)
     if isinstance(value, datetime):

@@ -59,29 +59,33 @@ def sparkline(frame: pl.DataFrame, lang: str, *, is_money: bool) -> go.Figure:
 
 
 def recovered_trend(frame: pl.DataFrame, lang: str) -> go.Figure:
-    """frame: period, attributed_recovered, unattributed_recovered — stacked monthly bars.
-    customdata: [period, exact amount]."""
-    if is_empty(frame, "attributed_recovered", "unattributed_recovered"):
+    """frame: period, repaid, recovered (recovered by month) — stacked monthly bars: what
+    was recovered on loans in collection, and the rest of what was repaid (the bars' top
+    is all that was repaid). customdata: [period, exact amount, repaid]."""
+    if is_empty(frame, "repaid", "recovered"):
         return empty_figure(lang)
+    frame = frame.with_columns(other_repaid=pl.col("repaid") - pl.col("recovered"))
     periods = frame["period"].to_list()
-    divisor, unit = money_unit(
-        [*frame["attributed_recovered"], *frame["unattributed_recovered"]], lang
-    )
+    divisor, unit = money_unit([*frame["recovered"], *frame["other_repaid"]], lang)
     figure = go.Figure()
     for column, key, colour in (
-        ("attributed_recovered", "series.attributed", PRIMARY),
-        ("unattributed_recovered", "series.no_action", MUTED),
+        ("recovered", "series.recovered", PRIMARY),
+        ("other_repaid", "series.other_repaid", MUTED),
     ):
         figure.add_bar(
             name=t(key, lang),
             x=[period_label(p, lang) for p in periods],
             y=in_unit(frame[column], divisor),
             marker_color=colour,
-            customdata=[[p, exact_amount(v)] for p, v in zip(periods, frame[column], strict=True)],
-            hovertemplate=f"{t(key, lang)}<br>%{{x}}: %{{customdata[1]}}<extra></extra>",
+            customdata=[
+                [p, exact_amount(v), exact_amount(r)]
+                for p, v, r in zip(periods, frame[column], frame["repaid"], strict=True)
+            ],
+            hovertemplate=f"{t(key, lang)}<br>%{{x}}: %{{customdata[1]}}"
+            f"<br>{t('series.repaid', lang)}: %{{customdata[2]}}<extra></extra>",
         )
     figure.update_layout(barmode="stack")
-    figure.update_yaxes(title=money_title("axis.recovered", unit, lang))
+    figure.update_yaxes(title=money_title("axis.repaid", unit, lang))
     return finish(figure)
 
 

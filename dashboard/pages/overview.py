@@ -1,5 +1,5 @@
-"""Overview: the period's KPI cards with their change and 12-month sparkline, and the
-recovered trend."""
+"""Overview: the period's KPI cards with their change and 12-month sparkline, and what
+was recovered by month (on loans in collection) beside all that was repaid."""
 
 import dash
 import plotly.graph_objects as go
