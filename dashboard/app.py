@@ -17,7 +17,7 @@ PAGES = Path(__file__).parent / "pages"
 SERVER_THREADS = 8
 
 
-def create_app() -> Dash:
+def create_app(listen_host: str = "127.0.0.1") -> Dash:
     app = Dash(
         __name__,
         use_pages=True,
@@ -26,13 +26,13 @@ def create_app() -> Dash:
         suppress_callback_exceptions=True,
     )
     app.layout = html.Div([dash.page_container], className="app")
-    auth.install(app.server)
+    auth.install(app.server, listen_host)
     return app
 
 
 def serve(host: str, port: int) -> None:
     """Serve the app with waitress, a production WSGI server (Flask's own server is for
     development only)."""
-    app = create_app()
+    app = create_app(host)
     filter_bar.warm_up()
     serve_wsgi(app.server, host=host, port=port, threads=SERVER_THREADS)
