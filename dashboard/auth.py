@@ -1,11 +1,15 @@
 """The login gate in front of the whole dashboard, on Dash's Flask server.
 
-While the users file has no users, the dashboard is open, as on a single analyst's
-machine (`recovery serve` then listens on 127.0.0.1 only). Once it has users, every request
+While the users file has no users, a dashboard listening on a loopback address is open, as
+on a single analyst's machine; one listening on an address other machines can reach answers
+every request 503 and says why (the rule `recovery serve` applies at start-up, held on every
+request, since the last user can be removed while it runs). Once it has users, every request
 needs a session: a page asked for without one is sent to the login page, anything else
 (Dash's layout, dependencies and callbacks, downloads, scripts) gets 401. Each request reads
 the user again from the users file, so removing a user or changing a role takes effect at
-the next click. A users file that cannot be trusted closes the dashboard (503).
+the next click; a session also ends when its account's password changes or the name is
+removed and added again, and a login ends the session of the cookie it came with. A users
+file that cannot be trusted closes the dashboard (503).
 """
 
 import logging
@@ -16,12 +20,13 @@ from flask import Flask, Response, g, jsonify, make_response, redirect, request
 from dashboard import data
 from dashboard.access import Viewer
 from dashboard.i18n import language, t
-from dashboard.login_page import login_page
+from dashboard.login_page import login_page, notice_page
 from recovery.audit import AuditError, AuditLog
-from recovery.login import Gatekeeper, LoginThrottle
+from recovery.login import Gatekeeper, LoginThrottle, PasswordChecks
+from recovery.network import is_loopback
 from recovery.sessions import Session, SessionBook
 from recovery.settings import Settings
-from recovery.users import User, UsersError, UserStore
+from recovery.users import User, UsersError, UserStore, unknown_user_hash
 
 log = logging.getLogger(__name__)
 
@@ -33,22 +38,25 @@ NOT_PAGES = ("/_", "/assets/")
 
 
 class Guard:
-    """The server's memory of logins: failed attempts (the throttle) and open sessions."""
+    """The server's memory of logins: failed attempts (the throttle), the password-check
+    pool and open sessions; and whether it listens on this machine only."""
 
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, listen_host: str = "127.0.0.1"):
         self.throttle = LoginThrottle(settings.login)
+        self.checks = PasswordChecks()
         self.sessions = SessionBook(settings.login.session_hours)
+        self.loopback_only = is_loopback(listen_host)
+        unknown_user_hash(UserStore(settings.users_file).hasher)  # made now, not at a login
 
     def gatekeeper(self, settings: Settings) -> Gatekeeper:
         """With the settings of the moment: the users file and the audit log are looked
         up again on every request."""
-        return Gatekeeper(
-            UserStore(settings.users_file), self.throttle, AuditLog.from_settings(settings)
-        )
+        return Gatekeeper(UserStore(settings.users_file), self.throttle,
+                          AuditLog.from_settings(settings), self.checks)  # fmt: skip
 
 
-def install(server: Flask) -> Guard:
-    guard = Guard(data.settings())
+def install(server: Flask, listen_host: str = "127.0.0.1") -> Guard:
+    guard = Guard(data.settings(), listen_host)
     server.extensions["recovery_guard"] = guard
     server.before_request(lambda: _gate(guard))
     server.add_url_rule(LOGIN_PATH, "login", lambda: _login(guard), methods=["GET", "POST"])
@@ -69,11 +77,11 @@ def _signed_in(guard: Guard, settings: Settings) -> tuple[Session, User] | None:
     session = guard.sessions.get(request.cookies.get(COOKIE))
     if session is None:
         return None
-    user = guard.gatekeeper(settings).current_user(session.user_name)
-    if user is None:  # removed since the login
+    account = guard.gatekeeper(settings).current_account(session.user_name)
+    if not session.holds_for(account):  # removed, added anew or a new password since
         guard.sessions.end(request.cookies.get(COOKIE))
         return None
-    return session, user
+    return session, account.user  # type: ignore[union-attr]
 
 
 def _gate(guard: Guard) -> Response | None:
@@ -85,6 +93,8 @@ def _gate(guard: Guard) -> Response | None:
         log.error("dashboard closed: %s", error)
         return _closed()
     if not required:
+        if not guard.loopback_only:  # the last user removed while serving the network
+            return _no_users()
         g.viewer = Viewer(None, _client())
         return None
     if request.path in (LOGIN_PATH, LOGOUT_PATH):
@@ -106,6 +116,13 @@ def _closed() -> Response:
         return make_response(jsonify(error="unavailable"), 503)
     page = login_page(lang, next_path="/", message=t("login.unavailable", lang))
     return make_response(page, 503)
+
+
+def _no_users() -> Response:
+    if request.method in ("GET", "HEAD") and not request.path.startswith(NOT_PAGES):
+        return make_response(notice_page("server.no_users"), 503)
+    messages = {lang: t("server.no_users", lang) for lang in ("zh", "en")}
+    return make_response(jsonify(error="no users", message=messages), 503)
 
 
 def _here() -> str:
@@ -156,15 +173,21 @@ def _login(guard: Guard) -> Response:
         log.error("login refused: %s", error)
         return _page(lang, 503, next_path=next_path, name=name,
                      message=t("login.unavailable", lang))  # fmt: skip
-    if attempt.status == "ok" and attempt.user is not None:
+    if attempt.status == "ok" and attempt.account is not None:
+        guard.sessions.end(request.cookies.get(COOKIE))  # the session this browser held
         response = redirect(safe_next(next_path, lang))
-        _set_cookie(response, guard.sessions.start(attempt.user.name), settings)
+        _set_cookie(response, guard.sessions.start(attempt.account), settings)
         return response
     wait = round(attempt.retry_after_seconds)
-    message = t("login.throttled", lang, seconds=wait) if wait > 0 else t("login.failed", lang)
+    if attempt.status == "busy":
+        message = t("login.busy", lang, seconds=wait)
+    elif wait > 0:
+        message = t("login.throttled", lang, seconds=wait)
+    else:
+        message = t("login.failed", lang)
     # A wrong password is an answer like any other (a form shown again, 200); a refused
     # attempt says when to try again (429 with Retry-After).
-    response = _page(lang, 429 if attempt.status == "throttled" else 200,
+    response = _page(lang, 429 if attempt.status in ("throttled", "busy") else 200,
                      next_path=next_path, name=name, message=message)  # fmt: skip
     if wait > 0:
         response.headers["Retry-After"] = str(wait)

@@ -1,7 +1,8 @@
 """CSV and XLSX files of exactly the table a person sees, safe to open in a spreadsheet.
 
-A spreadsheet runs a cell that starts with = + - @ (or a tab or carriage return before
-one) as a formula, so such text cells are written with a leading single quote."""
+A spreadsheet runs a cell that starts with = + - @ as a formula, also after leading white
+space (a line feed, a space, a tab), and may take a cell that starts with a tab or carriage
+return as one, so such text cells are written with a leading single quote."""
 
 import csv
 import io
@@ -9,12 +10,15 @@ from collections.abc import Sequence
 
 import xlsxwriter
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@")
+CONTROL_STARTS = ("\t", "\r")
 
 
 def neutralised(value: object) -> object:
     """Text that a spreadsheet would run as a formula, made inert; anything else as is."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if isinstance(value, str) and (
+        value.lstrip().startswith(FORMULA_STARTS) or value.startswith(CONTROL_STARTS)
+    ):
         return "'" + value
     return value
 

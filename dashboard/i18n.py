@@ -568,6 +568,30 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Download refused: the server cannot write its audit log. Please tell the "
         "administrator.",
     },
+    # Server safety: no users beyond loopback, busy logins, the Data page's whole-book
+    # figures, refused callback inputs (dashboard/auth.py, dashboard/pages/data.py,
+    # dashboard/inputs.py)
+    "server.no_users": {
+        "zh": "此仪表盘在其他机器可访问的地址上提供服务，但用户文件中已没有用户：在添加用户"
+        "（recovery users add NAME --role executive）之前，它拒绝所有请求。",
+        "en": "This dashboard serves an address other machines can reach, but its users file "
+        "has no users left: it refuses every request until a user is added (recovery users "
+        "add NAME --role executive).",
+    },
+    "login.busy": {
+        "zh": "服务器正忙于处理其他登录：请 {seconds} 秒后再试。",
+        "en": "The server is busy with other logins: try again in {seconds} seconds.",
+    },
+    "data.book_hidden": {
+        "zh": "全部数据的加载数字（文件数、行数、被拒绝的行、各文件的加载记录）只向高管和能"
+        "查看所有团队的分析员显示。",
+        "en": "The whole book's load figures (files, rows, rejected rows, the load history of "
+        "each file) are shown to executives and to analysts who see every team only.",
+    },
+    "request.bad_input": {
+        "zh": "请求的内容不符合要求，已拒绝。",
+        "en": "The request's content is not of the expected form and was refused.",
+    },
 }
 
 

@@ -71,3 +71,29 @@ def login_page(
 </body>
 </html>
 """
+
+
+def notice_page(key: str) -> str:
+    """A page that only says why the dashboard does not answer, in Chinese and English
+    both (nobody has chosen a language yet)."""
+    said = "\n".join(
+        f'<p class="message" role="alert" lang="{lang}" id="notice-{lang}">'
+        f"{escape(t(key, lang))}</p>"
+        for lang in ("zh", "en")
+    )
+    return f"""<!DOCTYPE html>
+<html lang="zh">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{escape(t("app.title", "zh"))} · {escape(t("app.title", "en"))}</title>
+<style>{STYLE}</style>
+</head>
+<body>
+<main>
+<h1>{escape(t("app.title", "zh"))} · {escape(t("app.title", "en"))}</h1>
+{said}
+</main>
+</body>
+</html>
+"""

@@ -33,16 +33,19 @@ def dashboard_process(
     log_path: Path | None = None,
     cwd: Path | None = None,
     startup_seconds: float = 90,
+    host: str = "127.0.0.1",
 ) -> Iterator[tuple[str, subprocess.Popen]]:
     """`recovery serve` on the database `db` with the environment `env` (default: this
     process's), its log (what it writes to stderr: errors with their tracebacks) kept in
     `log_path` (default: a temporary file; a pipe nobody reads would fill and stall it).
-    Yields the URL once the app answers, and the process; stops the process at the end."""
+    It listens on `host` (default 127.0.0.1; "0.0.0.0" needs users) and is reached on
+    127.0.0.1. Yields the URL once the app answers, and the process; stops the process at
+    the end."""
     port = free_port()
     environment = {**(os.environ if env is None else env), "RECOVERY_DB": str(db)}
     with open(log_path, "w+b") if log_path else tempfile.TemporaryFile() as log:
         server = subprocess.Popen(
-            [str(RECOVERY), "serve", "--host", "127.0.0.1", "--port", str(port)],
+            [str(RECOVERY), "serve", "--host", host, "--port", str(port)],
             env=environment,
             cwd=cwd,
             stdout=subprocess.DEVNULL,

@@ -110,11 +110,24 @@ def users_remove(name: Annotated[str, typer.Argument(help="login name")]) -> Non
     """Remove a dashboard user."""
     settings = get_settings()
     try:
-        _store(settings).remove(name)
+        store = _store(settings)
+        store.remove(name)
         _audit(settings).record("user_removed", user=_operator(), client=COMMAND_LINE, target=name)
+        left = store.users()
     except (UsersError, AuditError) as error:
         _fail(error)
     console.print(f"Removed {name}", highlight=False)
+    if not left:
+        errors.print(
+            f"[yellow]warning:[/yellow] {settings.users_file} has no users left: a dashboard "
+            "serving an address other machines can reach now refuses every request (503) until "
+            "a user is added (recovery users add NAME --role executive); one on 127.0.0.1 is "
+            "open to whoever uses this machine.\n"
+            f"警告：{settings.users_file} 中已没有用户：在其他机器可访问的地址上提供服务的仪表盘"
+            "从现在起拒绝所有请求（503），直到添加用户为止；在 127.0.0.1 上的仪表盘对使用本机的"
+            "任何人开放。",
+            highlight=False,
+        )
 
 
 @users_app.command("passwd")

@@ -1,6 +1,5 @@
 """`recovery`: the one command line in front of the ETL, the measures and the dashboard."""
 
-import ipaddress
 import json
 import sys
 from pathlib import Path
@@ -14,6 +13,7 @@ from rich.table import Table
 
 from recovery.admin_cli import COMMAND_LINE, audit, users_app
 from recovery.audit import AuditError, AuditLog, filters_detail, operator
+from recovery.network import is_loopback
 from recovery.settings import Settings, get_settings
 
 app = typer.Typer(
@@ -253,16 +253,6 @@ def _comparison_table(dimension: str, rows: list[dict]) -> Table:
                       _interval(row["index_low"], row["index_high"], index),
                       "—" if cost is None else f"{cost:.2f}")  # fmt: skip
     return table
-
-
-def is_loopback(host: str) -> bool:
-    """True for an address only this machine can reach: localhost, 127.x.x.x, ::1."""
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 @app.command()

@@ -1,8 +1,11 @@
 """Dashboard sessions: who logged in, and until when.
 
 A session is a random token (256 bits) the server hands out at login and keeps in its
-memory with the user's name and the moment the session ends (`login.session_hours` after
-the login). The browser holds the token in an HttpOnly cookie; the server honours it only
+memory with the account it was opened for (the user's name, the account's id and its
+password generation: see `recovery.users.Account`) and the moment the session ends
+(`login.session_hours` after the login). A session holds only while the users file still
+has that account with that password generation: a password change, or a name removed and
+added again, ends it. The browser holds the token in an HttpOnly cookie; the server honours it only
 while the token is in its book and not past its end. Nothing in the cookie is trusted but
 the token itself, so there is nothing to sign and no key to keep. Logging out takes the
 token out of the book, so a copy of the cookie is worth nothing afterwards; restarting the
@@ -15,14 +18,28 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from recovery.users import Account
+
 PRUNE_ABOVE = 1024  # ended sessions are swept when the book holds more than this many
 
 
 @dataclass(frozen=True)
 class Session:
     user_name: str
+    account_id: str
+    password_generation: int
     started_at: float
     ends_at: float
+
+    def holds_for(self, account: Account | None) -> bool:
+        """True while the users file has the account this session was opened for, with the
+        password it was opened with."""
+        return (
+            account is not None
+            and account.user.name == self.user_name
+            and account.account_id == self.account_id
+            and account.password_generation == self.password_generation
+        )
 
 
 class SessionBook:
@@ -32,14 +49,16 @@ class SessionBook:
         self._sessions: dict[str, Session] = {}
         self._lock = threading.Lock()
 
-    def start(self, user_name: str) -> str:
-        """A new session of `user_name`; its token."""
+    def start(self, account: Account) -> str:
+        """A new session of `account`; its token."""
         token = secrets.token_urlsafe(32)
         now = self.clock()
+        session = Session(account.user.name, account.account_id, account.password_generation,
+                          now, now + self.seconds)  # fmt: skip
         with self._lock:
             if len(self._sessions) > PRUNE_ABOVE:
                 self._prune(now)
-            self._sessions[token] = Session(user_name, now, now + self.seconds)
+            self._sessions[token] = session
         return token
 
     def get(self, token: object) -> Session | None:

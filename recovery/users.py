@@ -6,17 +6,19 @@ the old one, under a lock, so two commands never lose each other's change and a 
 never sees half a file. Passwords are kept only as Argon2id hashes with a random salt each.
 """
 
+import dataclasses
 import fcntl
 import json
 import os
+import secrets
 import stat
 import tempfile
+import threading
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cache
 from pathlib import Path
 from typing import Literal, get_args
 
@@ -78,11 +80,32 @@ class User:
         return not self.teams or team in self.teams
 
 
+@dataclass(frozen=True)
+class Account:
+    """A user as a session is tied to them: `account_id` is made anew by every `users add`
+    (a name removed and added again is another account), `password_generation` grows with
+    every password change. A session started under other values has lost its grounds."""
+
+    user: User
+    account_id: str
+    password_generation: int
+
+
+def new_account_id() -> str:
+    return secrets.token_hex(16)
+
+
 @dataclass
 class _Record:
     user: User
     password_hash: str
     password_changed_at: str
+    account_id: str = ""  # "" in a file written before accounts had ids
+    password_generation: int = 1
+
+    @property
+    def account(self) -> Account:
+        return Account(self.user, self.account_id, self.password_generation)
 
     def as_json(self) -> dict:
         return {
@@ -92,6 +115,8 @@ class _Record:
             "may_see_unmasked": self.user.may_see_unmasked,
             "password_hash": self.password_hash,
             "password_changed_at": self.password_changed_at,
+            "account_id": self.account_id,
+            "password_generation": self.password_generation,
         }
 
     @classmethod
@@ -105,12 +130,18 @@ class _Record:
             raise TypeError("may_see_unmasked is not true or false")
         if not isinstance(entry["password_hash"], str):
             raise TypeError("password_hash is not text")
+        account_id, generation = entry.get("account_id", ""), entry.get("password_generation", 1)
+        if not isinstance(account_id, str):
+            raise TypeError("account_id is not text")
+        if not isinstance(generation, int) or isinstance(generation, bool):
+            raise TypeError("password_generation is not a whole number")
         user = User(entry["name"], entry["role"], tuple(teams), unmasked)
         try:
             check_user(user)
         except InvalidUser as error:
             raise ValueError(str(error)) from None
-        return cls(user, entry["password_hash"], entry.get("password_changed_at", ""))
+        changed_at = entry.get("password_changed_at", "")
+        return cls(user, entry["password_hash"], changed_at, account_id, generation)
 
 
 @dataclass(frozen=True)
@@ -151,17 +182,27 @@ def check_password(password: str) -> None:
         raise WeakPassword("the password starts or ends with a space: leave those out")
 
 
-@cache
-def _unknown_user_hash(hasher: PasswordHasher) -> str:
+# The hasher of every users file opened without one of its own (argon2-cffi's defaults).
+HASHER = PasswordHasher()
+_unknown_user_hashes: dict[tuple, str] = {}
+_unknown_user_lock = threading.Lock()
+
+
+def unknown_user_hash(hasher: PasswordHasher) -> str:
     """A hash checked when the name is unknown, so an unknown name costs the same time as
-    a wrong password and the answer's speed tells nobody which names exist."""
-    return hasher.hash(os.urandom(16).hex())
+    a wrong password and the answer's speed tells nobody which names exist. Made once per
+    set of hash parameters (in practice one: argon2-cffi's defaults), never per request."""
+    key = dataclasses.astuple(hasher._parameters)
+    with _unknown_user_lock:
+        if key not in _unknown_user_hashes:
+            _unknown_user_hashes[key] = hasher.hash(os.urandom(16).hex())
+        return _unknown_user_hashes[key]
 
 
 class UserStore:
     def __init__(self, path: Path, hasher: PasswordHasher | None = None):
         self.path = path
-        self.hasher = hasher or PasswordHasher()
+        self.hasher = hasher or HASHER
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -188,18 +229,27 @@ class UserStore:
         ]
 
     def get(self, name: str) -> User | None:
+        found = self.account(name)
+        return found.user if found else None
+
+    def account(self, name: str) -> Account | None:
         record = self._read().get(name)
-        return record.user if record else None
+        return record.account if record else None
 
     def verify(self, name: str, password: str) -> User | None:
         """The user, when the name is known and the password is theirs; else None."""
+        found = self.authenticate(name, password)
+        return found.user if found else None
+
+    def authenticate(self, name: str, password: str) -> Account | None:
+        """The account, when the name is known and the password is theirs; else None."""
         record = self._read().get(name)
-        stored = record.password_hash if record else _unknown_user_hash(self.hasher)
+        stored = record.password_hash if record else unknown_user_hash(self.hasher)
         try:
             self.hasher.verify(stored, password)
         except (VerificationError, InvalidHashError):
             return None
-        return record.user if record else None
+        return record.account if record else None
 
     def is_private(self) -> bool:
         """True when no one but the file's owner may read or write it (or it is absent)."""
@@ -214,7 +264,7 @@ class UserStore:
     def add(self, user: User, password: str) -> None:
         check_user(user)
         check_password(password)
-        record = _Record(user, self.hasher.hash(password), _now())
+        record = _Record(user, self.hasher.hash(password), _now(), new_account_id())
         with self._changing() as records:
             if user.name in records:
                 raise UserExists(user.name)
@@ -232,7 +282,9 @@ class UserStore:
         with self._changing() as records:
             if name not in records:
                 raise UnknownUser(name)
-            records[name] = _Record(records[name].user, password_hash, _now())
+            old = records[name]
+            records[name] = _Record(old.user, password_hash, _now(), old.account_id,
+                                    old.password_generation + 1)  # fmt: skip
 
     @contextmanager
     def _changing(self) -> Iterator[dict[str, _Record]]:

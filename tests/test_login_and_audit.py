@@ -105,6 +105,23 @@ def test_the_delay_grows_no_longer_than_the_longest(clock: Clock) -> None:
     assert max(waits) == 50
 
 
+def test_attempts_admitted_at_once_are_no_more_than_the_failures_left(clock: Clock) -> None:
+    throttle = throttle_of(clock)
+    throttle.failed("mgr", "c")
+    admitted = [throttle.admit("mgr", "c") == 0 for _ in range(10)]
+    assert admitted == [True] * 4 + [False] * 6, "four failures left before the refusals"
+    assert throttle.admit("mgr", "c") == 30, "the wait if all four fail"
+    throttle.released("mgr", "c")  # one was not checked after all: its place is free again
+    assert throttle.admit("mgr", "c") == 0
+    for _ in range(4):
+        throttle.failed("mgr", "c")
+    assert throttle.admit("mgr", "c") == 30
+    clock.seconds += 30
+    assert [throttle.admit("mgr", "c") == 0 for _ in range(3)] == [True, False, False]
+    throttle.succeeded("mgr", "c")
+    assert throttle.admit("mgr", "c") == 0
+
+
 def test_many_names_tried_once_are_swept_away(clock: Clock) -> None:
     throttle = throttle_of(clock)
     for i in range(1500):
@@ -130,7 +147,8 @@ def gatekeeper(tmp_path: Path, clock: Clock) -> Gatekeeper:
 
 def test_logins_audited_ok_failed_throttled_and_logout(gatekeeper: Gatekeeper) -> None:
     user = User("mgr", "manager", ("T1",))
-    assert gatekeeper.log_in("mgr", PASSWORD, "10.0.0.7") == LoginAttempt("ok", user)
+    account = gatekeeper.store.account("mgr")
+    assert gatekeeper.log_in("mgr", PASSWORD, "10.0.0.7") == LoginAttempt("ok", user, 0, account)
     attempts = [gatekeeper.log_in("mgr", WRONG, "10.0.0.7") for _ in range(5)]
     assert [a.status for a in attempts] == ["failed"] * 5
     assert attempts[-1].retry_after_seconds == 30
@@ -163,8 +181,9 @@ def test_a_throttled_login_does_not_check_the_password(gatekeeper: Gatekeeper, c
     for _ in range(5):
         gatekeeper.log_in("mgr", WRONG, "c")
     checked: list[str] = []
-    verify = gatekeeper.store.verify
-    gatekeeper.store.verify = lambda name, password: checked.append(name) or verify(name, password)
+    verify = gatekeeper.store.authenticate
+    gatekeeper.store.authenticate = lambda name, password: (checked.append(name)
+                                                            or verify(name, password))  # fmt: skip
     assert gatekeeper.log_in("mgr", PASSWORD, "c").status == "throttled"
     assert checked == []
     clock.seconds += 30

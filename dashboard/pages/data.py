@@ -1,4 +1,8 @@
-"""Data page: load history, rejected rows (masked) and data freshness per file kind."""
+"""Data page: load history, rejected rows (masked) and data freshness per file kind.
+
+The loads' counts (files, rows loaded and rejected, each file's history) are the whole
+book's, from every team's files: only a viewer who sees every team gets them, as in the
+executive PDF. Others see how fresh each kind of file is, and a note saying why."""
 
 from datetime import datetime
 from decimal import Decimal
@@ -17,6 +21,8 @@ PATH = "/data"
 dash.register_page(__name__, path=PATH, name="Data", order=7, nav_key="nav.data")
 
 TRANSLATED_VALUES = {"kind": "kind", "status": "status"}
+# What a viewer limited to some teams sees of the freshness: dates, no counts.
+FRESHNESS_DATES = ("kind", "latest_data_on", "last_loaded_at")
 
 
 def frame_table(frame: pl.DataFrame, lang: str, table_id: str) -> html.Table:
@@ -66,7 +72,31 @@ def body(view: View) -> list:
     history = data.measure(load_history)
     if history.is_empty():
         return [html.P(t("data.empty", lang), className="empty", id="data-empty")]
+    if view.filters.allowed_teams is not None:
+        return limited_status(lang)
     return [*status(lang, history), rejected(view)]
+
+
+def limited_status(lang: str) -> list:
+    """For a viewer who does not see every team: the freshness dates only."""
+    dates = data.measure(freshness).select(FRESHNESS_DATES)
+    return [
+        html.Section(
+            [
+                html.H2(t("data.freshness", lang)),
+                frame_table(dates, lang, "data-freshness"),
+                html.P(t("data.book_hidden", lang), className="empty", id="data-book-hidden"),
+            ],
+            className="panel",
+        ),
+        html.Section(
+            [
+                html.H2(t("data.rejects", lang)),
+                html.P(t("data.rejects_hidden", lang), className="empty", id="data-rejects"),
+            ],
+            className="panel",
+        ),
+    ]
 
 
 def status(lang: str, history: pl.DataFrame) -> list:
@@ -86,11 +116,8 @@ def status(lang: str, history: pl.DataFrame) -> list:
 
 
 def rejected(view: View) -> html.Section:
-    """Rejected rows come from every team's files: only those who see every team see them."""
+    """Rejected rows come from every team's files (shown only to those who see them all)."""
     lang = view.lang
-    if view.filters.allowed_teams is not None:
-        hidden = html.P(t("data.rejects_hidden", lang), className="empty", id="data-rejects")
-        return html.Section([html.H2(t("data.rejects", lang)), hidden], className="panel")
     rejects = data.measure(rejected_rows, limit=200)
     return html.Section(
         [
