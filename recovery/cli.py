@@ -70,9 +70,19 @@ def load(
     paths: Annotated[list[Path], typer.Argument(help="files or folders of files to load")],
     kind: Annotated[
         str | None,
-        typer.Option(help="loans, actions, payments, assignments, contacts or teams (else from the name)"),
+        typer.Option(
+            help="loans, actions, payments, assignments, contacts or teams (else from the name)"
+        ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+    replace_snapshot: Annotated[
+        bool,
+        typer.Option(
+            "--replace-snapshot",
+            help="let a loans file replace a snapshot already loaded even when it drops more "
+            "of its loans than the setting snapshot_max_drop allows",
+        ),
+    ] = False,
 ) -> None:
     """Load files into the database: rows that break a rule are rejected, the rest load.
 
@@ -83,6 +93,8 @@ def load(
     if kind is not None and kind not in FILE_KINDS:
         raise typer.BadParameter(f"use one of {', '.join(FILE_KINDS)}", param_hint="--kind")
     settings = get_settings()
+    if replace_snapshot:
+        settings = settings.model_copy(update={"snapshot_max_drop": 1.0})
     files = expand(paths)
     with _progress() as progress:
         task = progress.add_task("Loading", total=len(files))
@@ -112,7 +124,9 @@ def load(
 
 
 def _print_outcomes(outcomes: list) -> None:
-    table = Table("file", "kind", "status", "rows loaded", "rows rejected", "why refused")
+    table = Table(
+        "file", "kind", "status", "rows loaded", "rows rejected", "rows replaced", "why refused"
+    )
     for o in outcomes:
         table.add_row(  # escaped: names and headers from files are not markup
             escape(o.file),
@@ -120,6 +134,7 @@ def _print_outcomes(outcomes: list) -> None:
             o.status,
             f"{o.rows_loaded:,}",
             f"{o.rows_rejected:,}",
+            f"{o.rows_replaced:,}",
             escape(o.error or ""),
         )
     console.print(table)

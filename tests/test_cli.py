@@ -39,7 +39,8 @@ def test_generate_load_and_load_again(demo: Path, tmp_path: Path) -> None:
     first = json.loads(run("load", str(demo), "--json", db=db).stdout)
     files = first["files"]
     assert {f["file"] for f in files} == {p.name for p in demo.iterdir()}
-    assert all(set(f) == {"file", "kind", "rows_loaded", "rows_rejected", "status", "error"}
+    assert all(set(f) == {"file", "kind", "rows_loaded", "rows_rejected", "rows_replaced",
+                          "status", "error"}
                for f in files)  # fmt: skip
     assert {f["status"] for f in files} == {"loaded"}
     assert {f["kind"] for f in files} == {"loans", "actions", "payments", "contacts", "teams"}
