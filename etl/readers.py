@@ -19,6 +19,7 @@ import fastexcel
 import polars as pl
 
 from etl.errors import AmbiguousHeader, UnreadableFile
+from etl.workbooks import check_workbook
 
 CHUNK = 1 << 20
 SAMPLE = 4 << 20  # bytes looked at to tell UTF-8 from GBK
@@ -331,6 +332,7 @@ def _read_utf8_csv(con: duckdb.DuckDBPyConnection, path: Path, encoding: str) ->
 
 
 def _read_xlsx(con: duckdb.DuckDBPyConnection, path: Path) -> ReadResult:
+    check_workbook(path)
     reader = fastexcel.read_excel(path)
     # fastexcel renames a header given twice (`amount`, `amount_1`): refuse it as for CSV.
     first_rows = reader.load_sheet(0, header_row=None, n_rows=1, dtypes="string").to_arrow()
