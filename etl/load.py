@@ -70,12 +70,22 @@ def kind_of(path: Path) -> str:
     )
 
 
+def _not_a_file(path: Path) -> str:
+    if path.is_dir():
+        return (
+            "is a folder, not a data file: name the data files, or a folder holding them "
+            f"({', '.join(sorted(SUFFIXES))})"
+        )
+    return "no such file"
+
+
 def expand(paths: Iterable[Path]) -> list[Path]:
     """Files named, and the data files inside folders named, in loading order."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files.extend(p for p in sorted(path.iterdir()) if p.suffix.lower() in SUFFIXES)
+            found = [p for p in sorted(path.iterdir()) if p.suffix.lower() in SUFFIXES]
+            files.extend(found or [path])  # a folder with no data files is refused
         else:
             files.append(path)
 
@@ -211,7 +221,7 @@ def load_one(
         file_kind = FILE_KINDS[kind or kind_of(path)]
         outcome.kind = file_kind.name
         if digest is None:
-            raise LoadError(path.name, "no such file")
+            raise LoadError(path.name, _not_a_file(path))
         sha256 = digest.result()
         already = scalar(
             con,
