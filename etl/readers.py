@@ -18,6 +18,7 @@ import duckdb
 import fastexcel
 import polars as pl
 
+from etl.encodings import refuse_foreign_text
 from etl.errors import AmbiguousHeader, UnreadableFile
 from etl.workbooks import check_workbook
 
@@ -164,6 +165,7 @@ def _read_text(
             return result  # UTF-8 with broken rows: those rows stay rejected
         # A GBK file whose first megabytes happened to be plain ASCII.
         encoding = "gb18030"
+    refuse_foreign_text(source, name)
     utf8_copy = folder / "utf8.csv"
     _transcode_to_utf8(source, encoding, utf8_copy, name)
     return _read_utf8_csv(con, utf8_copy, encoding)
