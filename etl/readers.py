@@ -30,6 +30,7 @@ SUFFIXES = TEXT_SUFFIXES | {".xlsx", ".xlsm", ".parquet"}
 
 CUT_REASON = "the file ends inside this line"
 CUT_CODE = "file_ends_mid_line"
+SHORT = "Expected Number of Columns"  # DuckDB's error for a line short of fields
 CUT_ERRORS = ("unexpected end of data", "incomplete multibyte sequence")
 TAIL = 1 << 16  # bytes read from the end at first to find where the last record starts
 
@@ -248,15 +249,13 @@ def _with_cut_last_line(
     few fields)."""
     if not ends_mid_line:
         return result
-    error_lines = {r.line for r in result.structural_rejects}
-    last_line = 1 + _count_rows(con, "raw") + len(error_lines)
+    last_line = 1 + _count_rows(con, "raw") + len({r.line for r in result.structural_rejects})
     rejects = result.structural_rejects
     if cut is not None:
         rejects = [*rejects, StructuralReject(last_line + 1, cut.text, CUT_REASON, CUT_CODE)]
-    elif last_line in error_lines:
-        text = next(r.text for r in rejects if r.line == last_line)
+    elif short := [r for r in rejects if r.line == last_line and r.reason.startswith(SHORT)]:
         rejects = [r for r in rejects if r.line != last_line]
-        rejects.append(StructuralReject(last_line, text, CUT_REASON, CUT_CODE))
+        rejects.append(StructuralReject(last_line, short[0].text, CUT_REASON, CUT_CODE))
     else:
         return result
     return ReadResult(result.headers, result.encoding, rejects, result.line_sql)

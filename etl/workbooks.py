@@ -6,6 +6,7 @@ holds are checked first, reading at most a set number of uncompressed bytes of a
 
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -21,6 +22,18 @@ MAX_PART_BYTES = 2 << 30  # uncompressed bytes of any one part of the workbook
 MAX_WORKBOOK_BYTES = 4 << 30  # and of all of them together
 MAX_INDEX_BYTES = 16 << 20  # workbook.xml and its relations: small by nature
 CHUNK = 1 << 20
+# What reading a damaged zip raises: a bad header or checksum, bad compressed data, a
+# member cut short, a compression or encryption zipfile cannot undo.
+ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    EOFError,
+    NotImplementedError,
+    RuntimeError,
+    ValueError,
+    OSError,
+)
 
 FIRST_SHEET = re.compile(rb"<(?:\w+:)?sheet\b[^>]*?\br:id=\"([^\"]+)\"")
 RELATION = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*>")
@@ -64,7 +77,7 @@ def check_workbook(path: Path) -> None:
             if sheet is None:
                 return  # no worksheet: the reader says what is wrong
             declared, extent = _scan_sheet(path.name, workbook, sheet)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as error:
+    except ZIP_ERRORS as error:
         raise UnreadableFile(path.name, f"cannot be read as an XLSX workbook: {error}") from error
     found = f"dimension tag {declared[0]!r}" if declared else "no dimension tag"
     if declared is not None:
