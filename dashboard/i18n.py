@@ -76,6 +76,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "该行无法拆分为字段：{detail}",
         "en": "row cannot be split into fields: {detail}",
     },
+    "reject.too_long": {"zh": "超过 {detail} 个字符", "en": "longer than {detail} characters"},
+    "reject.file_ends_mid_line": {
+        "zh": "文件在这一行中间结束（文件不完整）",
+        "en": "the file ends inside this line",
+    },
     "status.replaced": {"zh": "已被替换", "en": "replaced"},
     # The shell
     "app.data_as_of": {"zh": "数据更新于 {moment}", "en": "Data as of {moment}"},

@@ -26,5 +26,9 @@ class UnknownFileKind(LoadError):
     pass
 
 
+class SnapshotShrinks(LoadError):
+    """A loans file for a snapshot date already loaded would drop too many of its loans."""
+
+
 class SchemaMismatch(Exception):
     """The database file was made by another version of the schema: nothing is loaded."""

@@ -25,6 +25,7 @@ from etl.headers import MappedColumn, map_headers
 from etl.marts import build_marts
 from etl.phones import check_numbers
 from etl.readers import SUFFIXES, ReadResult, StructuralReject, file_digest, read_into_raw
+from etl.snapshots import refuse_a_shrinking_snapshot
 from etl.staging import good_rows_sql, missing_ids_sql, rejects_sql, repeats_sql, stage_sql
 from recovery.database import rebuilding, scalar
 from recovery.settings import Settings
@@ -53,6 +54,7 @@ class FileOutcome:
     status: str  # loaded | unchanged | refused
     rows_loaded: int = 0
     rows_rejected: int = 0
+    rows_replaced: int = 0  # rows of earlier loads this file's rows replaced
     error: str | None = None
 
 
@@ -68,12 +70,22 @@ def kind_of(path: Path) -> str:
     )
 
 
+def _not_a_file(path: Path) -> str:
+    if path.is_dir():
+        return (
+            "is a folder, not a data file: name the data files, or a folder holding them "
+            f"({', '.join(sorted(SUFFIXES))})"
+        )
+    return "no such file"
+
+
 def expand(paths: Iterable[Path]) -> list[Path]:
     """Files named, and the data files inside folders named, in loading order."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files.extend(p for p in sorted(path.iterdir()) if p.suffix.lower() in SUFFIXES)
+            found = [p for p in sorted(path.iterdir()) if p.suffix.lower() in SUFFIXES]
+            files.extend(found or [path])  # a folder with no data files is refused
         else:
             files.append(path)
 
@@ -207,7 +219,7 @@ def load_one(
     outcome = FileOutcome(file=path.name, kind=kind, status="refused")
     try:
         if digest is None:
-            raise LoadError(path.name, "no such file")
+            raise LoadError(path.name, _not_a_file(path))
         file_kind = FILE_KINDS[kind or kind_of(path)]
         outcome.kind = file_kind.name
         sha256 = digest.result()
@@ -226,7 +238,7 @@ def load_one(
         mapped = map_headers(path.name, file_kind, read.headers, extra_headers)
         con.execute("begin transaction")
         try:
-            outcome.rows_loaded, outcome.rows_rejected = _stage_and_insert(
+            outcome.rows_loaded, outcome.rows_rejected, outcome.rows_replaced = _stage_and_insert(
                 con, path, file_kind, read, mapped, sha256, batch_id, settings
             )
             con.execute("commit")
@@ -248,7 +260,8 @@ def _stage_and_insert(
     digest: str,
     batch_id: int,
     settings: Settings,
-) -> tuple[int, int]:
+) -> tuple[int, int, int]:
+    """Rows loaded, rejected and replaced."""
     params = {}
     if kind.name == "loans":
         params = settings.classification.model_dump()
@@ -259,6 +272,10 @@ def _stage_and_insert(
     good = good_rows_sql(kind, make_ids=make_ids)
     load_id = _next_id(con, "load_id")
     rejected = _write_rejects(con, kind, load_id, path.name, mapped, read.structural_rejects)
+    if kind.name == "loans":
+        refuse_a_shrinking_snapshot(
+            con, path.name, good, params, batch_id=batch_id, max_drop=settings.snapshot_max_drop
+        )
     replaced = _replace_earlier_rows(con, kind, good, batch_id, params)
     columns = ", ".join(c.name for c in kind.columns)
     typed = ", ".join(
@@ -296,7 +313,7 @@ def _stage_and_insert(
     )
     if replaced:
         _mark_replaced_loads(con, kind)
-    return loaded, rejected
+    return loaded, rejected, replaced
 
 
 def _write_rejects(
@@ -321,8 +338,11 @@ def _write_rejects(
     )
     if structural:
         con.executemany(
-            "insert into rejected_rows values (?, ?, ?, null, null, ?, ?, 'malformed_row', ?)",
-            [(load_id, file_name, r.line, r.text[:1000], r.reason, r.reason) for r in structural],
+            "insert into rejected_rows values (?, ?, ?, null, null, ?, ?, ?, ?)",
+            [
+                (load_id, file_name, r.line, r.text[:1000], r.reason, r.code, r.reason)
+                for r in structural
+            ],
         )
     return rejected + len(structural)
 

@@ -12,12 +12,15 @@ import hashlib
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import duckdb
 import fastexcel
 import polars as pl
 
+from etl.encodings import refuse_foreign_text
 from etl.errors import AmbiguousHeader, UnreadableFile
+from etl.workbooks import check_workbook
 
 CHUNK = 1 << 20
 SAMPLE = 4 << 20  # bytes looked at to tell UTF-8 from GBK
@@ -25,11 +28,27 @@ TEXT_SUFFIXES = {".csv", ".txt", ".tsv"}
 SUFFIXES = TEXT_SUFFIXES | {".xlsx", ".xlsm", ".parquet"}
 
 
+CUT_REASON = "the file ends inside this line"
+CUT_CODE = "file_ends_mid_line"
+SHORT = "Expected Number of Columns"  # DuckDB's error for a line short of fields
+CUT_ERRORS = ("unexpected end of data", "incomplete multibyte sequence")
+TAIL = 1 << 16  # bytes read from the end at first to find where the last record starts
+
+
 @dataclass(frozen=True)
 class StructuralReject:
     line: int
     text: str
     reason: str
+    code: str = "malformed_row"  # the reason's key in the translation catalogue
+
+
+@dataclass(frozen=True)
+class CutRecord:
+    """The last record of a file that ends inside it: where it starts, and its text."""
+
+    offset: int
+    text: str
 
 
 @dataclass(frozen=True)
@@ -86,7 +105,7 @@ def _decodes_whole(path: Path, encoding: str) -> bool:
     return True
 
 
-def _transcode_to_utf8(path: Path, encoding: str, target: Path) -> None:
+def _transcode_to_utf8(path: Path, encoding: str, target: Path, name: str) -> None:
     decoder = codecs.getincrementaldecoder(encoding)()
     try:
         with path.open("rb") as source, target.open("w", encoding="utf-8", newline="") as sink:
@@ -95,7 +114,7 @@ def _transcode_to_utf8(path: Path, encoding: str, target: Path) -> None:
             sink.write(decoder.decode(b"", final=True))
     except UnicodeDecodeError as error:
         raise UnreadableFile(
-            path.name, "is not text in UTF-8 or GBK/GB18030; save it as UTF-8 CSV"
+            name, "is not text in UTF-8 or GBK/GB18030; save it as UTF-8 CSV"
         ) from error
 
 
@@ -124,18 +143,126 @@ def _read_csv(con: duckdb.DuckDBPyConnection, path: Path) -> ReadResult:
         raise AmbiguousHeader(
             path.name, f"header {repeated!r} is given twice; keep one or rename the other"
         )
+    with tempfile.TemporaryDirectory(prefix="recovery-") as folder:
+        cut = cut_last_record(path, encoding)
+        source = path
+        if cut is not None:
+            # DuckDB's dialect sniffer takes a quote left open for no quoting at all: it
+            # reads the file's whole records only.
+            source = Path(folder) / "whole_records.csv"
+            _copy_head(path, cut.offset, source)
+        result = _read_text(con, source, encoding, path.name, Path(folder))
+    return _with_cut_last_line(con, result, cut, ends_mid_line=not _ends_with_line_break(path))
+
+
+def _read_text(
+    con: duckdb.DuckDBPyConnection, source: Path, encoding: str, name: str, folder: Path
+) -> ReadResult:
     if encoding != "gb18030":
-        result = _read_utf8_csv(con, path, encoding)
-        if not (_starts_plain_ascii(path) and _has_invalid_utf8(result)):
+        result = _read_utf8_csv(con, source, encoding)
+        if not (_starts_plain_ascii(source) and _has_invalid_utf8(result)):
             return result
-        if not _decodes_whole(path, "gb18030"):
+        if not _decodes_whole(source, "gb18030"):
             return result  # UTF-8 with broken rows: those rows stay rejected
         # A GBK file whose first megabytes happened to be plain ASCII.
         encoding = "gb18030"
-    with tempfile.TemporaryDirectory(prefix="recovery-") as folder:
-        utf8_copy = Path(folder) / "utf8.csv"
-        _transcode_to_utf8(path, encoding, utf8_copy)
-        return _read_utf8_csv(con, utf8_copy, encoding)
+    refuse_foreign_text(source, name)
+    utf8_copy = folder / "utf8.csv"
+    _transcode_to_utf8(source, encoding, utf8_copy, name)
+    return _read_utf8_csv(con, utf8_copy, encoding)
+
+
+def _ends_with_line_break(path: Path) -> bool:
+    size = path.stat().st_size
+    if size == 0:
+        return True
+    with path.open("rb") as stream:
+        stream.seek(size - 1)
+        return stream.read(1) in (b"\n", b"\r")
+
+
+def cut_last_record(path: Path, encoding: str) -> CutRecord | None:
+    """The last record when the bytes show the file ends inside it: no line break at the
+    end, and a quote left open (the file holds an odd number of quote characters) or the
+    last character cut inside its bytes. A last line that is whole but for its line break
+    is no cut (many exports end so); one with fewer fields than the header is found by
+    the reader (`_with_cut_last_line`)."""
+    if _ends_with_line_break(path):
+        return None
+    with path.open("rb") as stream:
+        quotes = 0
+        while block := stream.read(CHUNK):
+            quotes += block.count(b'"')
+        size = stream.tell()
+        start = _last_record_start(stream, size, open_quote=quotes % 2 == 1)
+        stream.seek(start)
+        tail = stream.read(size - start)
+    if quotes % 2 == 0 and not _ends_inside_a_character(tail, encoding):
+        return None
+    return CutRecord(start, tail[:4000].decode(encoding, errors="replace"))
+
+
+def _last_record_start(stream: BinaryIO, size: int, *, open_quote: bool) -> int:
+    """Where the last record starts: after the last line break outside quotes. Counted
+    back from the end (or from the quote left open), a line break with an even number
+    of quotes after it is outside quotes, as the quotes before that point pair up."""
+    length = TAIL
+    while True:
+        begin = max(size - length, 0)
+        stream.seek(begin)
+        data = stream.read(size - begin)
+        end = data.rfind(b'"') if open_quote else len(data)
+        if end >= 0:
+            newline = end
+            while (newline := data.rfind(b"\n", 0, newline)) >= 0:
+                if data.count(b'"', newline, end) % 2 == 0:
+                    return begin + newline + 1
+        if begin == 0:
+            return 0
+        length *= 4
+
+
+def _ends_inside_a_character(tail: bytes, encoding: str) -> bool:
+    try:
+        tail.decode(encoding)
+    except UnicodeDecodeError as error:
+        return error.end == len(tail) and error.reason in CUT_ERRORS
+    return False
+
+
+def _copy_head(path: Path, length: int, target: Path) -> None:
+    with path.open("rb") as source, target.open("wb") as sink:
+        while length > 0 and (block := source.read(min(CHUNK, length))):
+            sink.write(block)
+            length -= len(block)
+
+
+def _with_cut_last_line(
+    con: duckdb.DuckDBPyConnection,
+    result: ReadResult,
+    cut: CutRecord | None,
+    *,
+    ends_mid_line: bool,
+) -> ReadResult:
+    """The last record rejected as cut: the one left out of the reading (`cut`), or, in a
+    file with no line break at its end, the last record when the reader rejected it (too
+    few fields)."""
+    if not ends_mid_line:
+        return result
+    last_line = 1 + _count_rows(con, "raw") + len({r.line for r in result.structural_rejects})
+    rejects = result.structural_rejects
+    if cut is not None:
+        rejects = [*rejects, StructuralReject(last_line + 1, cut.text, CUT_REASON, CUT_CODE)]
+    elif short := [r for r in rejects if r.line == last_line and r.reason.startswith(SHORT)]:
+        rejects = [r for r in rejects if r.line != last_line]
+        rejects.append(StructuralReject(last_line, short[0].text, CUT_REASON, CUT_CODE))
+    else:
+        return result
+    return ReadResult(result.headers, result.encoding, rejects, result.line_sql)
+
+
+def _count_rows(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    return con.sql(f"select count(*) from {table}").fetchall()[0][0]
 
 
 def _repeated_header(path: Path, encoding: str) -> str | None:
@@ -172,8 +299,18 @@ def _read_utf8_csv(con: duckdb.DuckDBPyConnection, path: Path, encoding: str) ->
         """,
         {"path": str(path)},
     )
+    # DuckDB gives a line short of several fields one error per field missing: one each.
+    con.execute(
+        """
+        create or replace temp table csv_line_errors as
+        select line, arg_min(csv_line, column_idx) as csv_line,
+            arg_min(error_message, column_idx) as error_message
+        from csv_errors
+        group by line
+        """
+    )
     errors = con.sql(
-        "select line, csv_line, error_message from csv_errors order by line"
+        "select line, csv_line, error_message from csv_line_errors order by line"
     ).fetchall()
     headers = list(con.table("raw").columns)
     line_sql = "raw.rowid + 2"
@@ -183,11 +320,11 @@ def _read_utf8_csv(con: duckdb.DuckDBPyConnection, path: Path, encoding: str) ->
             """
             create or replace temp table csv_breaks as
             select line - 2 - (row_number() over (order by line) - 1) as kept_before
-            from csv_errors
+            from csv_line_errors
             """
         )
         line_sql += " + (select count(*) from csv_breaks b where b.kept_before <= raw.rowid)"
-    con.execute("drop table csv_errors; drop table csv_scans")
+    con.execute("drop table csv_errors; drop table csv_scans; drop table csv_line_errors")
     rejects = [
         StructuralReject(line, text or "", message.splitlines()[0])
         for line, text, message in errors
@@ -196,6 +333,7 @@ def _read_utf8_csv(con: duckdb.DuckDBPyConnection, path: Path, encoding: str) ->
 
 
 def _read_xlsx(con: duckdb.DuckDBPyConnection, path: Path) -> ReadResult:
+    check_workbook(path)
     reader = fastexcel.read_excel(path)
     # fastexcel renames a header given twice (`amount`, `amount_1`): refuse it as for CSV.
     first_rows = reader.load_sheet(0, header_row=None, n_rows=1, dtypes="string").to_arrow()

@@ -15,6 +15,10 @@ from etl.readers import quote_identifier
 MONEY_LIMIT = "10000000000000000"  # DECIMAL(18,2) holds less than this
 MONEY_NOISE = ",，\\s元¥￥"  # thousands separators, spaces and currency marks
 INTEGER_NOISE = ",，\\s天"
+# Longest value a cell may hold, in characters: longer is a rejected row (a 100,000-character
+# name freezes the pages that show it). Free text may be longer than names and ids.
+LONGEST_VALUE = 200
+LONGEST_VALUE_OF = {"note": 2000}
 
 
 @dataclass(frozen=True)
@@ -103,6 +107,16 @@ def parse_checks(column: Column, mapped: MappedColumn) -> list[Check]:
     checks = []
     if column.required:
         checks.append(Check(name, f"{raw} is null", "'required value missing'", "required"))
+    longest = LONGEST_VALUE_OF.get(name, LONGEST_VALUE)
+    checks.append(
+        Check(
+            name,
+            f"length({raw}) > {longest}",
+            f"'longer than {longest} characters'",
+            "too_long",
+            f"'{longest}'",
+        )
+    )
     unparsed = f"{raw} is not null and {name} is null"
     match column.type:
         case ColumnType.DATE | ColumnType.TIMESTAMP:
@@ -341,8 +355,8 @@ def rejects_sql(kind: FileKind) -> str:
     last_key = kind.key[-1]
     scope = f" for this {kind.key[0]}" if len(kind.key) > 1 else ""
     return f"""
-        select source_line, reject_column, reject_value, reject_reason, reject_code,
-            reject_detail
+        select source_line, reject_column, left(reject_value, {LONGEST_VALUE}) as reject_value,
+            reject_reason, reject_code, reject_detail
         from staged
         where failed_rule is not null
         union all

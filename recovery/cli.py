@@ -75,22 +75,27 @@ def load(
         ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+    replace_snapshot: Annotated[
+        bool,
+        typer.Option(
+            "--replace-snapshot",
+            help="let a loans file replace a snapshot already loaded even when it drops more "
+            "of its loans than the setting snapshot_max_drop allows",
+        ),
+    ] = False,
 ) -> None:
     """Load files into the database: rows that break a rule are rejected, the rest load.
 
     Exits 1 when a file was refused whole (nothing of it is loaded)."""
     from etl.contract import FILE_KINDS
     from etl.load import expand, load_files
-    from etl.readers import SUFFIXES
 
     if kind is not None and kind not in FILE_KINDS:
         raise typer.BadParameter(f"use one of {', '.join(FILE_KINDS)}", param_hint="--kind")
     settings = get_settings()
+    if replace_snapshot:
+        settings = settings.model_copy(update={"snapshot_max_drop": 1.0})
     files = expand(paths)
-    if not files:
-        kinds = ", ".join(sorted(SUFFIXES))
-        errors.print(f"no data files ({kinds}) in {escape(', '.join(map(str, paths)))}")
-        raise typer.Exit(1)
     with _progress() as progress:
         task = progress.add_task("Loading", total=len(files))
         timings: dict[str, float] = {}
@@ -119,7 +124,9 @@ def load(
 
 
 def _print_outcomes(outcomes: list) -> None:
-    table = Table("file", "kind", "status", "rows loaded", "rows rejected", "why refused")
+    table = Table(
+        "file", "kind", "status", "rows loaded", "rows rejected", "rows replaced", "why refused"
+    )
     for o in outcomes:
         table.add_row(  # escaped: names and headers from files are not markup
             escape(o.file),
@@ -127,6 +134,7 @@ def _print_outcomes(outcomes: list) -> None:
             o.status,
             f"{o.rows_loaded:,}",
             f"{o.rows_rejected:,}",
+            f"{o.rows_replaced:,}",
             escape(o.error or ""),
         )
     console.print(table)

@@ -152,28 +152,53 @@ def _remove(*paths: Path) -> None:
         path.unlink(missing_ok=True)
 
 
+PRIVATE_MODE = 0o600  # the database holds ID card and phone numbers: the owner's only
+
+
 @contextmanager
 def exclusive_lock(path: Path) -> Iterator[None]:
     """Loads wait for each other: one rebuild of a database file at a time."""
     lock_path = path.with_name(path.name + ".lock")
-    with lock_path.open("a") as lock_file:
-        fcntl.flock(lock_file, fcntl.LOCK_EX)
+    descriptor = os.open(lock_path, os.O_RDWR | os.O_CREAT, PRIVATE_MODE)
+    try:
+        os.fchmod(descriptor, PRIVATE_MODE)
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
         try:
             yield
         finally:
-            fcntl.flock(lock_file, fcntl.LOCK_UN)
+            fcntl.flock(descriptor, fcntl.LOCK_UN)
+    finally:
+        os.close(descriptor)
+
+
+@contextmanager
+def private_files() -> Iterator[None]:
+    """Every file made meanwhile (the copy, DuckDB's write-ahead log and spill files) is
+    readable by its owner only. The mask is the process's: loads run in a process of
+    their own (`recovery load`)."""
+    mask = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(mask)
 
 
 @contextmanager
 def rebuilding(path: Path, *, memory_limit: str, threads: int = 0) -> Iterator[Rebuild]:
-    """A writable copy of the database; swapped in on leaving if `keep` was set."""
+    """A writable copy of the database; swapped in on leaving if `keep` was set.
+
+    The path is resolved first: through a symbolic link, the copy, the lock and the swap
+    are the target's, so the link stays a link and loads through the link and through
+    the target wait for each other."""
+    path = path.resolve()
     path.parent.mkdir(parents=True, exist_ok=True)
-    with exclusive_lock(path):
+    with exclusive_lock(path), private_files():
         copy = path.with_name(path.name + ".loading")
         copy_wal = copy.with_name(copy.name + ".wal")
         _remove(copy, copy_wal)
         if path.exists():
             shutil.copyfile(path, copy)
+            os.chmod(copy, PRIVATE_MODE)
         # The copy is checkpointed once, when the load is done: a failed load throws the
         # copy away, so DuckDB's automatic checkpoints (after each commit past 16 MB of
         # log) would rewrite the file again and again for nothing.
@@ -193,7 +218,10 @@ def rebuilding(path: Path, *, memory_limit: str, threads: int = 0) -> Iterator[R
         con.close()
         if not rebuild.keep:
             _remove(copy, copy_wal)
+            if path.exists():
+                os.chmod(path, PRIVATE_MODE)
             return
+        os.chmod(copy, PRIVATE_MODE)
         _sync(copy)
         os.replace(copy, path)
         _sync(path.parent)

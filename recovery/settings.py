@@ -190,6 +190,14 @@ class Settings(BaseSettings):
     promise_grace_days: int = Field(
         3, ge=0, description="days after promised_date a payment counts (applied at load)"
     )
+    snapshot_max_drop: float = Field(
+        0.05,
+        ge=0,
+        le=1,
+        description="a loans file for a snapshot date already loaded is refused whole when it "
+        "would drop more than this share of that snapshot's loans (0.05 = 5 %); "
+        "`recovery load --replace-snapshot` loads it anyway",
+    )
     limitation_watch_months: int = Field(30, description="last demand older than this: watch")
     method_cost: dict[str, Decimal] = Field(
         default_factory=lambda: dict(DEFAULT_METHOD_COST),

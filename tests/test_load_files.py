@@ -115,16 +115,20 @@ def test_a_corrected_snapshot_replaces_the_old_one(settings: Settings, tmp_path:
     first = write_csv(tmp_path / "loans_2026-10.csv", ENGLISH, ROWS)
     september = [["2026-09-30", *row[1:]] for row in ROWS]
     load(settings, first, write_csv(tmp_path / "loans_2026-09.csv", ENGLISH, september))
-    corrected_rows = [ROWS[0][:5] + ["7000.00"] + ROWS[0][6:], ROWS[1]]
+    corrected_rows = [ROWS[0][:5] + ["7000.00"] + ROWS[0][6:], *ROWS[1:]]
     corrected = write_csv(tmp_path / "loans_2026-10_v2.csv", ENGLISH, corrected_rows)
     [outcome] = load(settings, corrected)
-    assert outcome.rows_loaded == 2
+    assert (outcome.rows_loaded, outcome.rows_replaced) == (3, 3)
     rows = table(
         settings,
         "select as_of_date, loan_id, outstanding_balance from loan_snapshots "
         "where as_of_date = date '2026-10-31' order by loan_id",
     ).rows()
-    assert [(r[1], r[2]) for r in rows] == [("L1", Decimal("7000.00")), ("L2", Decimal("4999.99"))]
+    assert [(r[1], r[2]) for r in rows] == [
+        ("L1", Decimal("7000.00")),
+        ("L2", Decimal("4999.99")),
+        ("L3", Decimal("0.00")),
+    ]
     assert (
         table(
             settings, "select count(*) from loan_snapshots where as_of_date = date '2026-09-30'"

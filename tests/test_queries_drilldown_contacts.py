@@ -97,12 +97,12 @@ def test_numbers_of_an_invalid_reason(db: Path) -> None:
     rows = numbers_with_reason(db, OCTOBER, reason="wrong_length")
     assert rows.select("customer_id", "customer_name", "phone", "relation", "invalid_reason",
                        "count_total").rows() == [
-        ("C1", "张**", "138****4567", "self", "wrong_length", 2),
-        ("C3", "王*", "027****5432", "family", "wrong_length", 2),
+        ("C1", "张**", "****67", "self", "wrong_length", 2),
+        ("C3", "王*", "027****32", "family", "wrong_length", 2),
     ]  # fmt: skip
     assert numbers_with_reason(db, OCTOBER, reason="not_a_number").select(
         "customer_id", "phone", "relation"
-    ).rows() == [("C2", "*", "spouse")]
+    ).rows() == [("C2", "******", "spouse")]
     # Only the book's customers: C4's loan is settled.
     assert numbers_with_reason(db, Filters("2026-10", team="T2"), reason="wrong_length").is_empty()
     for reason, numbers in invalid_numbers_by_reason(db, OCTOBER).rows():
@@ -114,7 +114,7 @@ def test_calls_of_an_hour_of_a_weekday(db: Path) -> None:
     assert rows.select("action_id", "customer_name", "collector", "contact_phone", "outcome",
                        "reachability").rows() == [
         ("A5", "李*", "c2", "139****4321", "busy", "no_answer"),
-        ("A6", "王*", "c3", "027****4321", "wrong_number", "unreachable"),
+        ("A6", "王*", "c3", "027****21", "wrong_number", "unreachable"),
         ("A7", "王*", "c3", None, "rejected", "no_answer"),
     ]  # fmt: skip
     assert calls_at_hour(db, Filters("2026-10", allowed_teams=("T1",)), weekday=3, hour=9)[
@@ -135,7 +135,7 @@ def test_names_are_shown_only_when_asked_and_numbers_never(db: Path) -> None:
     rows = calls_at_hour(db, OCTOBER, weekday=1, hour=15, masked=False)
     assert rows.select("customer_name", "contact_phone").rows() == [("张三丰", "138****5678")]
     numbers = numbers_with_reason(db, OCTOBER, reason="wrong_length", masked=False)
-    assert numbers["phone"].to_list() == ["138****4567", "027****5432"]
+    assert numbers["phone"].to_list() == ["****67", "027****32"]
 
 
 HOSTILE = ["' or '1'='1", "x'); drop table actions; --", "<script>alert(1)</script>"]
