@@ -70,7 +70,9 @@ def load(
     paths: Annotated[list[Path], typer.Argument(help="files or folders of files to load")],
     kind: Annotated[
         str | None,
-        typer.Option(help="loans, actions, payments, assignments, contacts or teams (else from the name)"),
+        typer.Option(
+            help="loans, actions, payments, assignments, contacts or teams (else from the name)"
+        ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
 ) -> None:
