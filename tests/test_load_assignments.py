@@ -388,3 +388,16 @@ def test_every_format_gives_the_same_table_as_utf8_csv(tmp_path: Path, write) ->
         ("L2", "华信外包", date(2026, 9, 10), None, Decimal("0.00"), 0, False),
         ("L2", "催收一组", date(2026, 9, 15), date(2026, 9, 15), Decimal("500.00"), None, True),
     ]
+
+
+def test_the_load_command_names_the_assignments_kind(tmp_path: Path) -> None:
+    assert "assignments" in run("load", "--help", db=tmp_path / "db.duckdb").stdout
+    path = write_csv(tmp_path / "placements.csv", HEADER, [case("A", "L1", "2026-09-01")])
+    refused = run("load", str(path), db=tmp_path / "db.duckdb", check=False)
+    assert refused.returncode == 1
+    assert "start it with loans, actions, payments, assignments, contacts or teams" in (
+        refused.stderr
+    )
+    given = run("load", str(path), "--kind", "assignments", "--json", db=tmp_path / "db.duckdb")
+    [outcome] = json.loads(given.stdout)["files"]
+    assert (outcome["kind"], outcome["rows_loaded"]) == ("assignments", 1)
