@@ -40,6 +40,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "kind.loans": {"zh": "贷款台账", "en": "Loans"},
     "kind.actions": {"zh": "催收记录", "en": "Actions"},
     "kind.payments": {"zh": "还款记录", "en": "Payments"},
+    "kind.assignments": {"zh": "分案记录", "en": "Assignments"},
     "kind.contacts": {"zh": "联系方式", "en": "Contacts"},
     "kind.teams": {"zh": "团队", "en": "Teams"},
     "status.loaded": {"zh": "已加载", "en": "loaded"},
@@ -67,6 +68,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "reject.ends_before_start": {
         "zh": "结案日期不得早于分案日期",
         "en": "must not be before assigned_on",
+    },
+    "reject.overlaps_case": {
+        "zh": "与本借据第 {where} 行的案件 {detail} 时间重叠",
+        "en": "overlaps case {detail} of this loan (line {where})",
+    },
+    "reject.overlaps_loaded_case": {
+        "zh": "与此前从 {where} 加载的案件 {detail} 时间重叠",
+        "en": "overlaps case {detail} loaded from {where}",
     },
     "reject.repeated_key": {
         "zh": "{column} 重复（首次出现在第 {detail} 行）",

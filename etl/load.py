@@ -3,8 +3,8 @@ inside a rebuilt copy of the database, which is swapped in once at the end.
 
 A file refused whole leaves nothing behind; the others in the same call still load. A file
 whose content was loaded before is skipped. A loans file replaces the rows of any earlier
-file for the same snapshot dates (a corrected re-export); actions, payments, contacts and
-teams replace earlier rows with the same key.
+file for the same snapshot dates (a corrected re-export); actions, payments, assignments,
+contacts and teams replace earlier rows with the same key.
 """
 
 import importlib.resources
@@ -26,7 +26,15 @@ from etl.marts import build_marts
 from etl.phones import check_numbers
 from etl.readers import SUFFIXES, ReadResult, StructuralReject, file_digest, read_into_raw
 from etl.snapshots import refuse_a_shrinking_snapshot
-from etl.staging import good_rows_sql, missing_ids_sql, rejects_sql, repeats_sql, stage_sql
+from etl.staging import (
+    candidates_sql,
+    good_rows_sql,
+    missing_ids_sql,
+    overlaps_sql,
+    rejects_sql,
+    repeats_sql,
+    stage_sql,
+)
 from recovery.database import rebuilding, scalar
 from recovery.settings import Settings
 
@@ -269,6 +277,8 @@ def _stage_and_insert(
     con.execute(repeats_sql(kind))
     count_missing_ids = missing_ids_sql(kind)
     make_ids = count_missing_ids is not None and scalar(con, count_missing_ids) > 0
+    # Overlaps are judged against the rows loaded before, so before any is replaced.
+    con.execute(overlaps_sql(kind, make_ids=make_ids))
     good = good_rows_sql(kind, make_ids=make_ids)
     load_id = _next_id(con, "load_id")
     rejected = _write_rejects(con, kind, load_id, path.name, mapped, read.structural_rejects)
@@ -276,7 +286,8 @@ def _stage_and_insert(
         refuse_a_shrinking_snapshot(
             con, path.name, good, params, batch_id=batch_id, max_drop=settings.snapshot_max_drop
         )
-    replaced = _replace_earlier_rows(con, kind, good, batch_id, params)
+    replacing = candidates_sql(kind, make_ids=make_ids)
+    replaced = _replace_earlier_rows(con, kind, replacing, batch_id, params)
     columns = ", ".join(c.name for c in kind.columns)
     typed = ", ".join(
         f"cast({c.name} as {SQL_TYPES[c.type]})" if c.type in SQL_TYPES else c.name
@@ -290,7 +301,7 @@ def _stage_and_insert(
         """,
         {**params, "load_id": load_id},
     )
-    con.execute("drop table repeats; drop table staged")
+    con.execute("drop table overlapping_cases; drop table repeats; drop table staged")
     con.execute(
         """
         insert into load_ledger values (
@@ -348,9 +359,11 @@ def _write_rejects(
 
 
 def _replace_earlier_rows(
-    con: duckdb.DuckDBPyConnection, kind: FileKind, good: str, batch_id: int, params: dict
+    con: duckdb.DuckDBPyConnection, kind: FileKind, replacing: str, batch_id: int, params: dict
 ) -> int:
-    """Deletes the rows this file replaces; returns how many."""
+    """Deletes the rows this file replaces, those with the key of one of its rows that pass
+    their own rules (`replacing`); returns how many. A case whose new version overlaps
+    another case of the file is replaced all the same: the overlap check counted it gone."""
     if kind.name == "loans":
         # A snapshot date arriving again replaces the rows earlier calls loaded for it;
         # files loaded in the same call add up (a snapshot exported in parts).
@@ -358,7 +371,7 @@ def _replace_earlier_rows(
             con,
             f"""
             delete from loan_snapshots
-            where as_of_date in (select as_of_date from ({good}))
+            where as_of_date in (select as_of_date from ({replacing}))
               and load_id not in (select load_id from load_ledger where batch_id = $batch_id)
             """,
             {**params, "batch_id": batch_id},
@@ -368,7 +381,7 @@ def _replace_earlier_rows(
         con,
         f"""
         delete from {kind.table} t
-        where exists (select 1 from ({good}) s where {same_key})
+        where exists (select 1 from ({replacing}) s where {same_key})
         """,
         params,
     )

@@ -1,9 +1,10 @@
 """Staging: from the text table `raw` to typed, validated rows, in two SQL statements.
 
 `stage_sql` parses each column of the contract and applies the rules a row is judged by on
-its own, each a condition that marks the row bad; `repeats_sql` finds keys given twice. A
-row is rejected for its first failing rule, with the column, the value as written and the
-reason; every other row goes on to be loaded (`good_rows_sql`).
+its own, each a condition that marks the row bad; `repeats_sql` finds keys given twice;
+`overlaps_sql` finds cases of a loan that share a day with an earlier one. A row is
+rejected for its first failing rule, with the column, the value as written and the reason;
+every other row goes on to be loaded (`good_rows_sql`).
 """
 
 from dataclasses import dataclass
@@ -221,6 +222,12 @@ CONTENT_IDS = {"actions": "action_id", "payments": "payment_id", "assignments": 
 # Kinds where a repeated key within one file is a rejected row (contacts keep repeats:
 # a number listed twice is counted as a duplicate number on file).
 UNIQUE_IN_FILE = {"loans", "actions", "payments", "assignments", "teams"}
+# Kinds whose rows are periods a loan is held (a case from assigned_on up to, not including,
+# ended_on): no two of one loan may share a day, in the file or with the rows loaded before.
+HELD_ONE_AT_A_TIME = {"assignments"}
+# Joins the parts of a reason_detail that has two: the other case's id, then its line or
+# its file (`{detail}` and `{where}` in the catalogue).
+DETAIL_SEPARATOR = "\x1f"
 
 
 def stage_sql(kind: FileKind, mapped: list[MappedColumn], line_sql: str) -> str:
@@ -365,12 +372,16 @@ def rejects_sql(kind: FileKind) -> str:
             'repeated_key', cast(r.first_line as varchar)
         from staged s
         join repeats r on r.source_line = s.source_line
+        union all
+        select source_line, 'assigned_on', cast(assigned_on as varchar), reason, code, detail
+        from overlapping_cases
     """
 
 
-def good_rows_sql(kind: FileKind, *, make_ids: bool) -> str:
-    """The rows that pass every rule, with `source_line` and every
-    column of the kind, derived values filled in and ids made where the file has none."""
+def candidates_sql(kind: FileKind, *, make_ids: bool) -> str:
+    """The rows that pass their own rules and repeat no key, with `source_line` and every
+    column of the kind, derived values filled in and ids made where the file has none.
+    These are the rows the file replaces earlier rows with."""
     derived = DERIVED.get(kind.name, {})
     finals = [f"{derived.get(c.name, c.name)} as {c.name}" for c in kind.columns]
     id_column = CONTENT_IDS.get(kind.name)
@@ -386,6 +397,117 @@ def good_rows_sql(kind: FileKind, *, make_ids: bool) -> str:
         where failed_rule is null
           and not exists (select 1 from repeats r where r.source_line = s.source_line)
     """
+
+
+def good_rows_sql(kind: FileKind, *, make_ids: bool) -> str:
+    """The rows that pass every rule: the candidates less the overlapping cases. The ids
+    are made over all the candidates, as `overlaps_sql` saw them."""
+    return f"""
+        select *
+        from ({candidates_sql(kind, make_ids=make_ids)}) c
+        where not exists (select 1 from overlapping_cases o where o.source_line = c.source_line)
+    """
+
+
+def overlaps_sql(kind: FileKind, *, make_ids: bool) -> str:
+    """Temp table `overlapping_cases`: candidates that share a day with another case of
+    their loan, with the reason naming that case. A case holds its loan on the days
+    assigned_on <= d < ended_on (ended_on null: still held); one that ends the day it
+    starts holds none. A case overlapping a case loaded before (one this file does not
+    replace by its assignment_id) names that one (the first to start, if several); else a
+    case overlapping an earlier case of the file (earlier assigned_on, then earlier line)
+    names the one of those holding the loan latest (then the latest line). Every candidate
+    counts as an earlier case, also one itself rejected here."""
+    if kind.name not in HELD_ONE_AT_A_TIME:
+        return (
+            "create or replace temp table overlapping_cases as "
+            "select cast(null as bigint) as source_line, cast(null as date) as assigned_on, "
+            "cast(null as varchar) as reason, cast(null as varchar) as code, "
+            "cast(null as varchar) as detail "
+            "where false"
+        )
+    separator = f"'{DETAIL_SEPARATOR}'"
+    return f"""
+        create or replace temp table overlapping_cases as
+        with candidates as ({candidates_sql(kind, make_ids=make_ids)}),
+        cases as (
+            select source_line, assignment_id, loan_id, assigned_on,
+                {_held_until("")} as held_until
+            from candidates
+            where {_holds_a_day("")}
+        ),
+        -- In start order, a case overlaps an earlier one when the latest of the earlier
+        -- ends is after its start (a window of plain dates: cheap on a million rows).
+        after_earlier as (
+            select source_line, loan_id, assigned_on,
+                max(held_until) over (
+                    partition by loan_id order by assigned_on, source_line
+                    rows between unbounded preceding and 1 preceding) as earlier_held_until
+            from cases
+        ),
+        loaded_before as (
+            select a.assignment_id, a.loan_id, a.assigned_on,
+                {_held_until("a.")} as held_until, l.file_name
+            from {kind.table} a
+            join load_ledger l on l.load_id = a.load_id
+            where {_holds_a_day("a.")}
+              and not exists (
+                  select 1 from candidates c where c.assignment_id = a.assignment_id)
+        ),
+        -- Cases loaded before never overlap each other, so no two that one case overlaps
+        -- start the same day.
+        against_loaded as (
+            select c.source_line, c.assigned_on,
+                arg_min(struct_pack(id := b.assignment_id, file := b.file_name), b.assigned_on)
+                    as holder
+            from cases c
+            join loaded_before b
+                on b.loan_id = c.loan_id
+               and b.assigned_on < c.held_until
+               and c.assigned_on < b.held_until
+            group by c.source_line, c.assigned_on
+        ),
+        in_file as (
+            select e.source_line, e.loan_id, e.assigned_on
+            from after_earlier e
+            where e.earlier_held_until > e.assigned_on
+              and not exists (select 1 from against_loaded l where l.source_line = e.source_line)
+        ),
+        -- The earlier case each names: only the overlapping rows are paired.
+        in_file_named as (
+            select r.source_line,
+                arg_max(struct_pack(id := c.assignment_id, line := c.source_line),
+                    struct_pack(held_until := c.held_until, line := c.source_line)) as holder
+            from in_file r
+            join cases c
+                on c.loan_id = r.loan_id
+               and (c.assigned_on < r.assigned_on
+                    or (c.assigned_on = r.assigned_on and c.source_line < r.source_line))
+               and c.held_until > r.assigned_on
+            group by r.source_line
+        )
+        select source_line, assigned_on,
+            'overlaps case ' || holder.id || ' loaded from ' || holder.file as reason,
+            'overlaps_loaded_case' as code,
+            holder.id || {separator} || holder.file as detail
+        from against_loaded
+        union all
+        select r.source_line, r.assigned_on,
+            'overlaps case ' || n.holder.id || ' of this loan (line ' || n.holder.line || ')',
+            'overlaps_case',
+            n.holder.id || {separator} || n.holder.line
+        from in_file r
+        join in_file_named n on n.source_line = r.source_line
+    """
+
+
+def _held_until(table: str) -> str:
+    """The first day a case no longer holds its loan (still held: infinity)."""
+    return f"coalesce({table}ended_on, 'infinity'::date)"
+
+
+def _holds_a_day(table: str) -> str:
+    return f"({table}ended_on is null or {table}ended_on > {table}assigned_on)"
 
 
 def _typed_null(column: Column) -> str:

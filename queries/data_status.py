@@ -33,12 +33,15 @@ from rejected_rows
 where $file_name is null or file_name = $file_name
 """
 
-# freshness: per file kind, the newest data it holds and when it was last loaded.
+# freshness: per file kind, the newest data it holds and when it was last loaded. The
+# optional assignments are listed once a file of them was loaded; their newest data is the
+# latest day a case was placed or ended.
 FRESHNESS_SQL = """
 with newest_data as (
     select 'loans' as kind, max(as_of_date) as latest_data_on from snapshot_dates
     union all select 'actions', cast(max(action_at) as date) from actions
     union all select 'payments', cast(max(paid_at) as date) from payments
+    union all select 'assignments', greatest(max(assigned_on), max(ended_on)) from assignments
     union all select 'contacts', cast(null as date)
     union all select 'teams', cast(null as date)
 ),
@@ -53,6 +56,7 @@ final as (
         l.count_rows_rejected
     from newest_data d
     left join loads l on l.kind = d.kind
+    where d.kind <> 'assignments' or l.kind is not null
 )
 select * from final order by kind
 """

@@ -27,7 +27,13 @@ def dashboard(tmp_path_factory: pytest.TempPathFactory):
     contacts.write_text(
         f"customer_id,phone\nC1,13812345678\nC2,{SECRET_PHONE},{SECRET_NAME}\n", encoding="utf-8"
     )
-    load(settings, loans, contacts)
+    # The optional assignments: B starts while A holds L1, so B is rejected naming A.
+    assignments = write_csv(
+        folder / "assignments_2026-10.csv",
+        ["assignment_id", "loan_id", "team", "assigned_on", "ended_on"],
+        [["A", "L1", "T1", "2026-10-01", "2026-10-20"], ["B", "L1", "T2", "2026-10-10", ""]],
+    )
+    load(settings, loans, contacts, assignments)
     with running_dashboard(settings.db) as url:
         yield url
 
@@ -46,12 +52,17 @@ def test_data_page_in_both_languages(dashboard: str) -> None:
         assert "loans_2026-10.csv" in history and "contacts.csv" in history
         rejects = page.locator("#data-rejects").inner_text()
         assert "不得小于 0" in rejects and "-1" in rejects
+        assert "与本借据第 2 行的案件 A 时间重叠" in rejects
+        freshness = page.locator("#data-freshness").inner_text()
+        assert "分案记录" in freshness and "2026-10-20" in freshness
         page.screenshot(path=SCREENSHOTS / "data-zh.png", full_page=True)
         page.get_by_text("English").click()
         page.wait_for_selector("text=Load history")
         assert page.locator("h1").first.inner_text() == "Collection recovery analytics"
         assert "Loans" in page.locator("#data-freshness").inner_text()
+        assert "Assignments" in page.locator("#data-freshness").inner_text()
         assert "must be at least 0" in page.locator("#data-rejects").inner_text()
+        assert "overlaps case A of this loan (line 2)" in page.locator("#data-rejects").inner_text()
         page.screenshot(path=SCREENSHOTS / "data-en.png", full_page=True)
         assert errors == []
 

@@ -15,6 +15,7 @@ from dashboard import data
 from dashboard.components.frame import no_database, page_frame, view_from_query
 from dashboard.i18n import language, t
 from dashboard.view import View
+from etl.staging import DETAIL_SEPARATOR
 from queries.data_status import count_rejected_rows, freshness, load_history, rejected_rows
 
 PATH = "/data"
@@ -49,12 +50,21 @@ def _cell(column: str, value: object, lang: str) -> str:
 
 
 def translated_rejects(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
-    """Reasons in the page's language, filled with the (already masked) value."""
-    reasons = [
-        t(f"reject.{row['reason_code']}", lang, value=row["value"] or "",
-          detail=row["reason_detail"] or "", column=row["column_name"] or "")
-        for row in frame.iter_rows(named=True)
-    ]  # fmt: skip
+    """Reasons in the page's language, filled with the (already masked) value and the
+    detail (in two parts for an overlapping case: its id, and where it is)."""
+    reasons = []
+    for row in frame.iter_rows(named=True):
+        detail, _, where = (row["reason_detail"] or "").partition(DETAIL_SEPARATOR)
+        reasons.append(
+            t(
+                f"reject.{row['reason_code']}",
+                lang,
+                value=row["value"] or "",
+                detail=detail,
+                where=where,
+                column=row["column_name"] or "",
+            )
+        )
     return frame.with_columns(pl.Series("reason", reasons, dtype=pl.String)).drop(
         "reason_code", "reason_detail"
     )
