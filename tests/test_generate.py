@@ -30,7 +30,9 @@ ALIASES = {
     "承诺还款日": "promised_date", "成本": "cost", "备注": "note", "流水号": "payment_id",
     "还款日期": "paid_at", "还款金额": "amount", "还款渠道": "channel", "电话号码": "phone",
     "关系": "relation", "城市": "city", "团队类型": "team_type", "负责人": "manager",
-    "外访指标": "monthly_visit_quota",
+    "外访指标": "monthly_visit_quota", "分案编号": "assignment_id",
+    "分案日期": "assigned_on", "结案日期": "ended_on", "委案金额": "assigned_amount",
+    "分案时逾期天数": "days_past_due",
 }  # fmt: skip
 METHODS = {
     "短信": "sms", "电话": "phone", "电催": "phone", "信函": "letter", "律师函": "lawyer_letter",
@@ -228,8 +230,10 @@ def test_writes_every_kind_in_its_format(small: Path, tmp_path: Path) -> None:
     months = ["2026-07", "2026-08", "2026-09", "2026-10"]
     assert names == sorted(
         ["teams.xlsx", "contacts.csv", "loans_2026-06.csv"]  # the opening book
+        + ["assignments_2026-06.csv"]  # the opening book's open cases
         + [f"loans_{m}.csv" for m in months]
         + [f"actions_{m}.csv" for m in months]
+        + [f"assignments_{m}.csv" for m in months]
         + [
             "payments_2026-07.csv",
             "payments_2026-08.xlsx",
@@ -253,12 +257,17 @@ def test_gbk_files_are_gbk_and_not_utf8(small: Path) -> None:
         assert b"\r\n" in raw
 
 
-def test_bom_on_chinese_action_files_only(small: Path) -> None:
+def test_bom_on_chinese_action_and_assignment_files_only(small: Path) -> None:
     for month, chinese in [("2026-10", True), ("2026-09", False), ("2026-08", True)]:
         raw = (small / f"actions_{month}.csv").read_bytes()
         assert raw.startswith(codecs.BOM_UTF8) == chinese
         header = raw.decode("utf-8-sig").splitlines()[0]
         assert header.startswith("记录编号,借据号" if chinese else "action_id,loan_id")
+    for month, chinese in [("2026-10", True), ("2026-09", False), ("2026-06", True)]:
+        raw = (small / f"assignments_{month}.csv").read_bytes()
+        assert raw.startswith(codecs.BOM_UTF8) == chinese
+        header = raw.decode("utf-8-sig").splitlines()[0]
+        assert header.startswith("分案编号,借据号" if chinese else "assignment_id,loan_id")
     english_loans = (small / "loans_2026-09.csv").read_bytes().decode("utf-8")
     assert english_loans.startswith("as_of_date,loan_id,customer_id")
 

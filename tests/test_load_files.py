@@ -239,7 +239,7 @@ def test_a_database_of_another_schema_version_is_refused_untouched(
     con.execute("update schema_info set schema_version = 0")
     con.close()
     before = settings.db.read_bytes()
-    with pytest.raises(SchemaMismatch, match="schema 0, this one writes 2"):
+    with pytest.raises(SchemaMismatch, match="schema 0, this one writes 3"):
         load(settings, write_csv(tmp_path / "loans_2026-09.csv", ENGLISH, ROWS))
     assert settings.db.read_bytes() == before
     assert not settings.db.with_name(settings.db.name + ".loading").exists()
