@@ -144,18 +144,18 @@ class _Product:
     is_consumer: bool  # written off sooner, worked by agencies rather than lawyers
 
 
+# Consumer loans of thousands to tens of thousands of yuan, cars tens of thousands, business
+# and equipment loans hundreds of thousands (DOMAIN.md): no mortgages.
 _PRODUCTS = [
-    _Product("个人消费贷", 0.42, (12, 24, 36), 30_000, 0.8, 3_000, 300_000, 100, (720, 1800),
+    _Product("个人消费贷", 0.52, (6, 12, 24), 12_000, 0.7, 1_000, 100_000, 100, (720, 1800),
              0.036, False, True),
-    _Product("车贷", 0.18, (24, 36, 60), 120_000, 0.5, 30_000, 600_000, 1_000, (450, 900),
+    _Product("车贷", 0.18, (24, 36, 60), 80_000, 0.4, 20_000, 300_000, 1_000, (450, 900),
              0.024, True, True),
-    _Product("经营贷", 0.14, (12, 24, 36), 500_000, 0.7, 50_000, 5_000_000, 10_000, (380, 650),
+    _Product("经营贷", 0.12, (12, 24, 36), 200_000, 0.6, 30_000, 2_000_000, 10_000, (380, 650),
              0.026, False, False),
-    _Product("小微企业信用贷", 0.08, (12, 24), 200_000, 0.6, 30_000, 1_000_000, 10_000,
+    _Product("小微企业信用贷", 0.12, (12, 24), 100_000, 0.5, 20_000, 500_000, 5_000,
              (420, 800), 0.032, False, False),
-    _Product("个人住房贷款", 0.12, (120, 240, 360), 900_000, 0.5, 150_000, 5_000_000, 10_000,
-             (310, 420), 0.008, False, False),
-    _Product("设备融资租赁", 0.06, (24, 36, 48), 1_200_000, 0.7, 100_000, 10_000_000, 10_000,
+    _Product("设备融资租赁", 0.06, (24, 36, 48), 400_000, 0.6, 80_000, 3_000_000, 10_000,
              (600, 1000), 0.03, True, False),
 ]  # fmt: skip
 
@@ -277,7 +277,7 @@ _PARTIAL = np.array([0.0, 0.1, 0.1, 0.08, 0.06, 0.05, 0.05, 0.03])
 _TOKEN = np.array([0.0, 0.04, 0.05, 0.05, 0.05, 0.05, 0.05, 0.04])
 _LUMP = np.array([0.0, 0.0, 0.0, 0.005, 0.01, 0.01, 0.01, 0.008])
 _PREPAY = 0.004
-_MAX_AGE_MONTHS = 96  # oldest loans on the book at the start, mortgages included
+_MAX_AGE_MONTHS = 96  # oldest loans on the book at the start
 _ROLL, _CURE_T, _PARTIAL_T, _TOKEN_T, _LUMP_T, _DISPOSAL_T, _WRITE_OFF_T = range(7)
 
 # Note templates by situation: (text before, filler, text after); filler 1 a person's name,
@@ -848,11 +848,13 @@ class _State:
     paid: np.ndarray  # instalments paid
     status: np.ndarray  # 0 not yet disbursed, 1 on the book, 2 gone
     cases: _OpenCases
+    broken_promises: np.ndarray  # promises made and not kept so far
 
     @classmethod
     def start(cls, book: _Book) -> _State:
+        n = len(book.term)
         status = np.where(book.disbursed_month < 0, 1, 0).astype(np.int8)
-        return cls(book.initial_paid.copy(), status, _OpenCases.none(len(status)))
+        return cls(book.initial_paid.copy(), status, _OpenCases.none(n), np.zeros(n, np.int64))
 
 
 @dataclass
@@ -958,9 +960,10 @@ def _simulate_month(
     window_start = np.maximum(oldest_due + 1, start)  # late this month: from the day after
     held_by = state.cases.team[case_loan]
     floor_level = np.where(held_by >= 0, _TEAM_LEVEL[np.maximum(held_by, 0)], 0)
+    visit_targets = _visit_targets(rng)
     actions, first_effective = _case_actions(
         rng, book, customers, contacts, case_loan, stage, window_start, oldest_due,
-        floor_level, end,
+        floor_level, visit_targets, end,
     )  # fmt: skip
 
     outcome = _transitions(rng, book, case_loan, stage, missed_before, first_effective, actions)
@@ -991,7 +994,8 @@ def _simulate_month(
     snapshot = np.flatnonzero(on_book | arriving)
     paths = _LatePaths.of(book, state, k, cal, case_loan, outcome, pay_day, payments, paid)
     holders, cases = _month_cases(book, state, paths, cal, counters)
-    actions = _concat_actions([_actions_of_holders(book, actions, holders), reminders])
+    actions = _within_visit_targets(rng, _actions_of_holders(book, actions, holders), visit_targets)
+    actions = _concat_actions([actions, reminders])
     state.paid = paid
     state.status[arriving] = 1
     state.status[month_status != _ACTIVE_ST] = 2
@@ -1052,6 +1056,7 @@ def _case_actions(
     window_start: np.ndarray,
     oldest_due: np.ndarray,
     floor_level: np.ndarray,
+    visit_targets: np.ndarray,
     end: int,
 ) -> tuple[_Actions, np.ndarray]:
     """Actions on the month's cases, and each case's first effective contact (day, or a big
@@ -1083,8 +1088,15 @@ def _case_actions(
     day = np.where(padded, np.maximum(lo, end - rng.integers(0, 4, m)), day)
     level = np.maximum(_stage_level(day - oldest_due[case]), floor_level[case])
     team = _team_at_level(book, case_loan[case], level)
-    kept = _can_act(team, method)
-    case, method, day, padded, team = case[kept], method[kept], day[kept], padded[kept], team[kept]
+    # Field teams' visits follow their collectors' quotas rather than the cases' needs.
+    kept = _can_act(team, method) & ~((method == _VISIT) & (_TEAM_KIND[team] == _FIELD_KIND))
+    visits = _field_visits(rng, book, case_loan, intensity, window_start, oldest_due, floor_level,
+                           visit_targets, end)  # fmt: skip
+    case = np.concatenate([case[kept], visits.case])
+    method = np.concatenate([method[kept], np.full(len(visits.case), _VISIT)])
+    day = np.concatenate([day[kept], visits.day])
+    padded = np.concatenate([padded[kept], visits.padded])
+    team = np.concatenate([team[kept], visits.team])
     m = len(case)
     loan = case_loan[case]
     case_stage = stage[case]
@@ -1157,6 +1169,77 @@ def _case_actions(
         note_group=np.full(m, -1, np.int64),
     )
     return actions, first_effective
+
+
+@dataclass
+class _Visits:
+    case: np.ndarray
+    day: np.ndarray
+    padded: np.ndarray  # made in the month's last days to meet the quota
+    team: np.ndarray
+
+
+_VISITS_OFFERED = 3.0  # visits a month a worked case could take, for collectors to choose from
+_SHORT_OF_QUOTA = 0.15  # collectors who fall well short in a month
+_VISITS_TO_SPARE = 1.5
+
+
+def _field_visits(
+    rng: np.random.Generator,
+    book: _Book,
+    case_loan: np.ndarray,
+    intensity: np.ndarray,
+    window_start: np.ndarray,
+    oldest_due: np.ndarray,
+    floor_level: np.ndarray,
+    targets: np.ndarray,
+    end: int,
+) -> _Visits:
+    """Visits by field collectors to cases their team holds on the day: as many as each
+    collector means to make (`targets`), with some to spare for the visits a payment makes
+    needless (_within_visit_targets cuts the rest), and none more than its cases allow (a
+    small book's collectors fall short)."""
+    n = len(case_loan)
+    case = np.repeat(np.arange(n), rng.poisson(_VISITS_OFFERED * (intensity > 0)))
+    lo = window_start[case]
+    day = lo + (rng.random(len(case)) * (end - lo + 1)).astype(np.int64)
+    day = np.clip(_days_to_weekdays(rng, day, 0.3), lo, end)
+    level = np.maximum(_stage_level(day - oldest_due[case]), floor_level[case])
+    team = _team_at_level(book, case_loan[case], level)
+    field = _TEAM_KIND[team] == _FIELD_KIND
+    case, day, team, lo = case[field], day[field], team[field], lo[field]
+    collector = _case_collector(book, case_loan[case], team)
+    order = np.lexsort((rng.random(len(case)), collector))
+    by_collector = collector[order]
+    rank = np.arange(len(order)) - np.searchsorted(by_collector, by_collector)
+    made = np.sort(order[rank < _VISITS_TO_SPARE * targets[by_collector]])
+    padded = rng.random(len(made)) < 0.2
+    last_days = np.maximum(lo[made], end - rng.integers(0, 4, len(made)))
+    return _Visits(case[made], np.where(padded, last_days, day[made]), padded, team[made])
+
+
+def _within_visit_targets(
+    rng: np.random.Generator, actions: _Actions, targets: np.ndarray
+) -> _Actions:
+    """Each field collector's visits of the month cut to the number they meant to make."""
+    is_field_visit = (actions.method == _VISIT) & (_TEAM_KIND[actions.team] == _FIELD_KIND)
+    visit = np.flatnonzero(is_field_visit)
+    order = np.lexsort((rng.random(len(visit)), actions.collector[visit]))
+    by_collector = actions.collector[visit][order]
+    rank = np.arange(len(order)) - np.searchsorted(by_collector, by_collector)
+    kept = ~is_field_visit
+    kept[visit[order[rank < targets[by_collector]]]] = True
+    return _take_actions(actions, kept)
+
+
+def _visit_targets(rng: np.random.Generator) -> np.ndarray:
+    """Visits each collector means to make this month, about the team's quota, a few well
+    short (0 outside field teams)."""
+    team = np.repeat(np.arange(len(_TEAMS)), _TEAM_SIZES)
+    quota = np.array([q or 0 for q in _VISIT_QUOTAS])[team]
+    short = rng.random(len(team)) < _SHORT_OF_QUOTA
+    share = np.where(short, rng.uniform(0.4, 0.75, len(team)), rng.uniform(0.9, 1.1, len(team)))
+    return np.round(quota * share).astype(np.int64)
 
 
 def _call_outcomes(
@@ -1364,10 +1447,14 @@ def _add_promises(
     ) | (actions.outcome == _MET)
     promiser = book.is_serial_promiser[actions.loan]
     will_pay = (amount[case] > 0) & (pay_day[case] >= day)
-    # Debtors who mean to pay promise more often; serial promisers promise anyway.
+    # Debtors who mean to pay promise more often; serial promisers promise anyway, until
+    # collectors stop taking the word of one who broke it again and again (DOMAIN.md).
     likelihood = np.where(promiser, 1.8, np.where(will_pay, 2.2, 0.45))
+    broken_before = state.broken_promises[actions.loan]
+    likelihood *= np.select([broken_before >= 6, broken_before >= 3], [0.0, 0.3], 1.0)
     share = np.clip(_PROMISE_SHARE[stage[case]] * likelihood, 0, 0.9)
     promises = np.flatnonzero(is_effective & (rng.random(m) < share))
+    promises = promises[_one_pending_promise(case[promises], day[promises], len(case_loan))]
     pc = case[promises]
     pays = will_pay[promises]
     full = np.isin(outcome[pc], [_CURE_T, _LUMP_T, _DISPOSAL_T])
@@ -1391,6 +1478,25 @@ def _add_promises(
     actions.promised[promises] = promised
     actions.promised_on[promises] = promised_on
     actions.note_group[:] = _note_groups(actions, is_effective)
+    np.add.at(state.broken_promises, loan[~pays], 1)
+
+
+def _one_pending_promise(case: np.ndarray, day: np.ndarray, n_cases: int) -> np.ndarray:
+    """Of the contacts that could bring a promise, those that do: a case's first in the
+    month, and one more at most, a week or more later (by when the first has mostly come
+    due)."""
+    order = np.lexsort((day, case))
+    case_sorted, day_sorted = case[order], day[order]
+    first_of_case = np.append(True, case_sorted[1:] != case_sorted[:-1])
+    first_day = np.full(n_cases, np.iinfo(np.int64).max, np.int64)
+    first_day[case_sorted[first_of_case]] = day_sorted[first_of_case]
+    later = ~first_of_case & (day_sorted >= first_day[case_sorted] + 7)
+    after = np.flatnonzero(later)
+    second = after[np.unique(case_sorted[after], return_index=True)[1]]
+    chosen = np.zeros(len(case), bool)
+    chosen[order[first_of_case]] = True
+    chosen[order[second]] = True
+    return np.flatnonzero(chosen)
 
 
 def _note_groups(actions: _Actions, is_effective: np.ndarray) -> np.ndarray:

@@ -450,13 +450,22 @@ def test_only_the_deliberate_rows_break_rules(medium: Path, small: Path, kind: s
         assert seen
 
 
-def test_a_large_books_assignments_carry_the_deliberate_bad_rows(tmp_path: Path) -> None:
-    """The opening book of 90,000 loans holds over 5,000 open cases: an overlapping second
-    placement and a case ending before its start are in its file, and the loader rejects
-    the end before the start, naming the file, line and column."""
-    files = generate_demo(tmp_path / "files", loans=90_000, months=1, seed=2)
-    opening = tmp_path / "files" / "assignments_2026-09.csv"
-    assert opening in files
+@pytest.fixture(scope="module")
+def large(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """90,000 loans over one month: over 5,000 open cases in the opening book, and enough
+    cases for every field collector to make their quota of visits."""
+    out = tmp_path_factory.mktemp("large")
+    generate_demo(out, loans=90_000, months=1, seed=2)
+    return out
+
+
+def test_a_large_books_assignments_carry_the_deliberate_bad_rows(
+    large: Path, tmp_path: Path
+) -> None:
+    """An overlapping second placement and a case ending before its start are in the opening
+    book's file, and the loader rejects the end before the start, naming the line and
+    column."""
+    opening = large / "assignments_2026-09.csv"
     frame = read_table(opening)
     assert frame.height > BAD_ROW_MIN_FILE_ROWS
     reasons = violations("assignments", frame)
@@ -538,6 +547,93 @@ def test_rejects_bad_arguments(tmp_path: Path) -> None:
         generate_demo(tmp_path, loans=10, months=2, end_month="2026-13")
     with pytest.raises(InvalidDemoRequest, match="at least 1"):
         generate_demo(tmp_path, loans=0, months=2)
+
+
+# --- a believable book (DOMAIN.md) --------------------------------------------------------
+
+
+def test_loan_amounts_fit_their_products(large: Path) -> None:
+    """Consumer loans of thousands to tens of thousands of yuan, car loans tens of thousands,
+    business and equipment loans larger; no mortgages to raise the average."""
+    loans = read_table(large / "loans_2026-10.csv").select(
+        "product", amount("principal").alias("principal")
+    )
+    by_product = {
+        product: pl.Series(principal)
+        for product, principal in loans.group_by("product").agg("principal").iter_rows()
+    }
+    assert set(by_product) == {"个人消费贷", "车贷", "经营贷", "小微企业信用贷", "设备融资租赁"}
+
+    def quantile(product: str, q: float) -> float:
+        return by_product[product].quantile(q)
+
+    assert 1_000 <= quantile("个人消费贷", 0.05) and quantile("个人消费贷", 0.95) < 100_000
+    assert 5_000 <= quantile("个人消费贷", 0.5) <= 30_000
+    assert 30_000 <= quantile("车贷", 0.5) <= 150_000
+    for business in ("经营贷", "小微企业信用贷", "设备融资租赁"):
+        assert quantile(business, 0.5) >= max(50_000, 3 * quantile("个人消费贷", 0.5))
+    assert loans["principal"].mean() < 120_000
+
+
+def test_field_collectors_make_about_their_quota_of_visits(large: Path) -> None:
+    """Of the 24 field collectors, most make between 80 % and 120 % of their team's monthly
+    quota, a few fall well short, none goes far over."""
+    teams = read_table(large / "teams.xlsx").select(
+        "team", "team_type", pl.col("monthly_visit_quota").cast(pl.Float64)
+    )
+    actions = read_table(large / "actions_2026-10.csv")
+    visits = (
+        actions.filter(canonical("method", METHODS) == "visit")
+        .join(teams, on="team")
+        .filter(pl.col("team_type") == "外访")
+        .group_by("team", "collector", "monthly_visit_quota")
+        .agg(share=pl.len() / pl.col("monthly_visit_quota").first())
+    )
+    assert visits.height == 24
+    near_quota = visits.filter(pl.col("share").is_between(0.8, 1.2)).height
+    assert near_quota >= 16
+    assert 1 <= visits.filter(pl.col("share") < 0.8).height <= 8
+    assert visits["share"].max() <= 1.25
+
+
+def test_no_customer_breaks_dozens_of_promises(loaded: duckdb.DuckDBPyConnection) -> None:
+    """A promise is broken when nothing is paid on the loan from the day it was made to the
+    promised date plus 3 days (METRICS.md); collectors stop taking the word of a debtor who
+    broke it again and again, so even serial promisers break a handful, not dozens."""
+    promises, broken_max, customers_breaking_repeatedly, most_in_a_month = counts(
+        loaded,
+        """
+        with due as (
+            select a.loan_id, cast(a.action_at as date) as promised_on, a.promised_date,
+                exists (
+                    select 1 from payments y
+                    where y.loan_id = a.loan_id
+                      and cast(y.paid_at as date)
+                          between cast(a.action_at as date) and a.promised_date + 3
+                ) as paid_some
+            from actions a
+            where a.promised_amount is not null
+              and a.promised_date + 3 <= (select max(as_of_date) from loan_snapshots)
+        ),
+        customers as (select distinct loan_id, customer_id from loan_snapshots),
+        per_customer as (
+            select c.customer_id, count(*) filter (where not d.paid_some) as broken
+            from due d join customers c using (loan_id)
+            group by 1
+        ),
+        per_loan_month as (
+            select loan_id, date_trunc('month', promised_on), count(*) as made
+            from due group by all
+        )
+        select (select count(*) from due), (select max(broken) from per_customer),
+            (select count(*) from per_customer where broken >= 3),
+            (select max(made) from per_loan_month)
+        """,
+    )
+    assert promises > 500
+    assert customers_breaking_repeatedly > 10
+    assert broken_max <= 10
+    assert most_in_a_month <= 2
 
 
 # --- cases, on a book generated and loaded with the recovery command ------------------------
