@@ -15,6 +15,13 @@
   variants such as 电催, 外访, 非本人) in the latest month and every second month before
   it; UTF-8 without BOM, English headers and canonical values in the others. Notes are
   Chinese free text, some holding a name or a mobile number.
+- `assignments_YYYY-MM.csv` (分案记录), one a month, and one for the opening book's open cases:
+  the cases placed in the month, each with its end when it ended in the month (blank while
+  still held), and the earlier cases that ended in the month, listed again with the same id
+  and their end (the loader's later row replaces the earlier). UTF-8 with BOM, Chinese
+  headers and `2026/10/05` dates,
+  some amounts `1,234.56`, in the months whose actions are Chinese; UTF-8, English headers
+  and ISO dates in the others.
 - `payments_YYYY-MM.xlsx` in the latest month and every second month before it, when it
   has under 200,000 rows: Excel dates, numeric amounts, Chinese or English headers by
   turns. Else `payments_YYYY-MM.csv`: GBK with Chinese headers and `2026年10月05日`, or
@@ -23,8 +30,16 @@
 The simulation: loans disbursed over the years before the window pay down; each month some
 miss their due date (most pay within days), overdue loans roll forward (days past due grows
 by the days of the month), cure, pay part, settle or are written off after long delinquency;
-new loans arrive every month. Cases move from headquarters phone teams (1-60 days) to branch
-field teams (61-180) to legal or an outside agency (181+). Actions escalate with age (SMS and
+new loans arrive every month. A loan's case is handed to a headquarters phone team on the day
+it falls overdue, placed at the overdue amount; when not cured it moves to its branch's field
+team on reaching 31 days past due (M2) and to legal (large and business loans) or an outside
+agency (consumer loans) at 181 (M7), placed there at the whole outstanding balance; the old
+case ends the day the new one starts, and a case never moves back while the loan stays
+overdue. A case ends the day after the loan is cured, settled (its last payment of the
+month) or written off (the month end). Each case has one collector of its team, and every
+action on a loan held by a case is made by that team and collector on a method that kind of
+team works with (phone teams neither visit nor sue); pre-due SMS reminders to current loans
+come from a phone team. Actions escalate with age (SMS and
 calls, then letters, lawyer's letters and visits, then litigation, agency and repossession);
 calls reach the debtor or close family about 29 % of the time, less over lunch; effective
 contacts bring promises and payments; promises are kept, partly kept or broken. About 6 % of
@@ -42,6 +57,9 @@ two in every file of more than 5,000 rows (none in smaller files), each of one o
   25:61:00); a phone action without outcome; a promised_amount without promised_date.
 - payments: amount 0; missing loan_id; unparseable paid_at (day 32; text in an XLSX).
 - contacts: missing customer_id; missing phone number.
+- assignments: an extra row after a case: the loan placed again, with an agency, the day
+  after the case started (the same day for a one-day case) while it still holds the loan
+  (an overlapping case); or a copy of the case with a new id ending before it starts.
 
 Malformed phone numbers (7-digit Wuhan landlines, 10-digit mobiles, missing area codes, `无`,
 duplicates) are not bad rows: the loader keeps them and the phone check counts them.
@@ -126,18 +144,18 @@ class _Product:
     is_consumer: bool  # written off sooner, worked by agencies rather than lawyers
 
 
+# Consumer loans of thousands to tens of thousands of yuan, cars tens of thousands, business
+# and equipment loans hundreds of thousands (DOMAIN.md): no mortgages.
 _PRODUCTS = [
-    _Product("个人消费贷", 0.42, (12, 24, 36), 30_000, 0.8, 3_000, 300_000, 100, (720, 1800),
+    _Product("个人消费贷", 0.52, (6, 12, 24), 12_000, 0.7, 1_000, 100_000, 100, (720, 1800),
              0.036, False, True),
-    _Product("车贷", 0.18, (24, 36, 60), 120_000, 0.5, 30_000, 600_000, 1_000, (450, 900),
+    _Product("车贷", 0.18, (24, 36, 60), 80_000, 0.4, 20_000, 300_000, 1_000, (450, 900),
              0.024, True, True),
-    _Product("经营贷", 0.14, (12, 24, 36), 500_000, 0.7, 50_000, 5_000_000, 10_000, (380, 650),
+    _Product("经营贷", 0.12, (12, 24, 36), 200_000, 0.6, 30_000, 2_000_000, 10_000, (380, 650),
              0.026, False, False),
-    _Product("小微企业信用贷", 0.08, (12, 24), 200_000, 0.6, 30_000, 1_000_000, 10_000,
+    _Product("小微企业信用贷", 0.12, (12, 24), 100_000, 0.5, 20_000, 500_000, 5_000,
              (420, 800), 0.032, False, False),
-    _Product("个人住房贷款", 0.12, (120, 240, 360), 900_000, 0.5, 150_000, 5_000_000, 10_000,
-             (310, 420), 0.008, False, False),
-    _Product("设备融资租赁", 0.06, (24, 36, 48), 1_200_000, 0.7, 100_000, 10_000_000, 10_000,
+    _Product("设备融资租赁", 0.06, (24, 36, 48), 400_000, 0.6, 80_000, 3_000_000, 10_000,
              (600, 1000), 0.03, True, False),
 ]  # fmt: skip
 
@@ -151,6 +169,11 @@ _TEAM_TYPES = ["电催"] * 3 + ["外访"] * 6 + ["法务"] + ["委外"] * 2
 _TEAM_SIZES = [10, 10, 8, 5, 5, 4, 4, 3, 3, 4, 6, 5]
 _VISIT_QUOTAS = [None] * 3 + [25, 25, 20, 30, 25, 20] + [None] * 3
 _FIRST_FIELD_TEAM, _LEGAL, _FIRST_AGENCY = 3, 9, 10
+_PHONE_KIND, _FIELD_KIND, _LEGAL_KIND, _AGENCY_KIND = range(4)
+_TEAM_KIND = np.array([_PHONE_KIND] * 3 + [_FIELD_KIND] * 6 + [_LEGAL_KIND] + [_AGENCY_KIND] * 2)
+_TEAM_LEVEL = np.minimum(_TEAM_KIND, 2)  # as _stage_level: legal and agencies come last
+# Where a case goes as it ages (days past due): phone team, field team, legal or agency.
+_FIELD_FROM_DPD, _LATE_FROM_DPD = 31, 181
 
 _SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶"
@@ -195,6 +218,14 @@ _METHOD_ZH = [
     ["短信"], ["电话", "电催"], ["信函"], ["律师函"], ["邮件"], ["上门", "外访"], ["诉讼", "司法"],
     ["委外"], ["拖车"], ["其他"],
 ]  # fmt: skip
+# The methods each kind of team works with (rows as _PHONE_KIND...; columns as _METHOD_EN):
+# a phone team does not visit, sue or place with an agency; an agency does not sue.
+_METHODS_OF_TEAM_KIND = np.array([
+    [1, 1, 1, 0, 1, 0, 0, 0, 0, 1],
+    [1, 1, 1, 1, 1, 1, 0, 0, 1, 1],
+    [1, 1, 1, 1, 1, 0, 1, 0, 1, 1],
+    [1, 1, 1, 0, 1, 1, 0, 1, 1, 1],
+], bool)  # fmt: skip
 (_CONNECTED, _NO_ANSWER, _BUSY, _REJECTED, _POWERED_OFF, _SUSPENDED, _INVALID, _WRONG,
  _DELIVERED, _UNDELIVERABLE, _MET, _NOT_FOUND) = range(12)  # fmt: skip
 _OUTCOME_EN = [
@@ -246,7 +277,7 @@ _PARTIAL = np.array([0.0, 0.1, 0.1, 0.08, 0.06, 0.05, 0.05, 0.03])
 _TOKEN = np.array([0.0, 0.04, 0.05, 0.05, 0.05, 0.05, 0.05, 0.04])
 _LUMP = np.array([0.0, 0.0, 0.0, 0.005, 0.01, 0.01, 0.01, 0.008])
 _PREPAY = 0.004
-_MAX_AGE_MONTHS = 96  # oldest loans on the book at the start, mortgages included
+_MAX_AGE_MONTHS = 96  # oldest loans on the book at the start
 _ROLL, _CURE_T, _PARTIAL_T, _TOKEN_T, _LUMP_T, _DISPOSAL_T, _WRITE_OFF_T = range(7)
 
 # Note templates by situation: (text before, filler, text after); filler 1 a person's name,
@@ -334,6 +365,11 @@ _PAYMENT_COLUMNS = {
     "payment_id": "流水号", "loan_id": "借据号", "paid_at": "还款日期", "amount": "还款金额",
     "channel": "还款渠道",
 }  # fmt: skip
+_ASSIGNMENT_COLUMNS = {
+    "assignment_id": "分案编号", "loan_id": "借据号", "team": "催收团队", "collector": "催收员",
+    "assigned_on": "分案日期", "ended_on": "结案日期", "assigned_amount": "委案金额",
+    "days_past_due": "分案时逾期天数",
+}  # fmt: skip
 _CONTACT_HEADERS = ["客户号", "电话号码", "关系", "城市"]
 _TEAM_HEADERS = ["催收团队", "团队类型", "负责人", "外访指标"]
 
@@ -376,22 +412,36 @@ def generate_demo(
     written.append(_write_contacts(out_dir / "contacts.csv", customers, contacts, seed, report))
     pools = _NotePools.build(np.random.default_rng([seed, 2]))
     state = _State.start(book)
+    counters = _Counters()
+    opening_cases = _opening_cases(book, state, calendar, counters)
     opening = _opening_snapshot(state)
+    opening_layout = _Layout.of(-1, months)
     written.append(
         _write_loans(
             out_dir,
             book,
             customers,
             opening,
-            _Layout.of(-1, months),
+            opening_layout,
             calendar,
             np.random.default_rng([seed, 5]),
         )
     )
-    counters = _Counters()
+    written.append(
+        _write_assignments(
+            out_dir,
+            book,
+            opening_cases,
+            -1,
+            opening_layout,
+            calendar,
+            counters,
+            np.random.default_rng([seed, 8]),
+        )
+    )
     for k in range(months):
         rng = np.random.default_rng([seed, 3, k])
-        month = _simulate_month(book, customers, contacts, state, k, calendar, rng)
+        month = _simulate_month(book, customers, contacts, state, k, calendar, counters, rng)
         layout = _Layout.of(k, months)
         bad_rng = np.random.default_rng([seed, 4, k])
         written.append(_write_loans(out_dir, book, customers, month, layout, calendar, bad_rng))
@@ -401,6 +451,18 @@ def generate_demo(
             )
         )
         written.append(_write_payments(out_dir, book, month, layout, calendar, counters, bad_rng))
+        written.append(
+            _write_assignments(
+                out_dir,
+                book,
+                month.cases,
+                k,
+                layout,
+                calendar,
+                counters,
+                np.random.default_rng([seed, 7, k]),
+            )
+        )
         report("months", k + 1, months)
     return written
 
@@ -757,14 +819,67 @@ def _build_contacts(
 
 
 @dataclass
+class _OpenCases:
+    """Each loan's case held at the last month end, one element per loan (team -1: none)."""
+
+    case_id: np.ndarray
+    team: np.ndarray
+    assigned_on: np.ndarray
+    amount: np.ndarray  # cents
+    days_past_due: np.ndarray  # at placement
+
+    @classmethod
+    def none(cls, n: int) -> _OpenCases:
+        return cls(*(np.full(n, -1, np.int64) for _ in range(5)))
+
+    def set(self, loan: np.ndarray, rows: _CaseRows, held: np.ndarray) -> None:
+        """Forget the cases of `loan`; keep those of `rows` still held (`held`)."""
+        self.team[loan] = -1
+        kept = rows.loan[held]
+        self.case_id[kept] = rows.case_id[held]
+        self.team[kept] = rows.team[held]
+        self.assigned_on[kept] = rows.assigned_on[held]
+        self.amount[kept] = rows.amount[held]
+        self.days_past_due[kept] = rows.days_past_due[held]
+
+
+@dataclass
 class _State:
     paid: np.ndarray  # instalments paid
     status: np.ndarray  # 0 not yet disbursed, 1 on the book, 2 gone
+    cases: _OpenCases
+    broken_promises: np.ndarray  # promises made and not kept so far
 
     @classmethod
     def start(cls, book: _Book) -> _State:
+        n = len(book.term)
         status = np.where(book.disbursed_month < 0, 1, 0).astype(np.int8)
-        return cls(book.initial_paid.copy(), status)
+        return cls(book.initial_paid.copy(), status, _OpenCases.none(n), np.zeros(n, np.int64))
+
+
+@dataclass
+class _CaseRows:
+    """Cases (分案) as a month's assignments file lists them: every case that held its loan
+    on some day of the month, with its end as known at the month end (-1: still held)."""
+
+    case_id: np.ndarray
+    loan: np.ndarray
+    team: np.ndarray
+    assigned_on: np.ndarray  # day number
+    ended_on: np.ndarray  # the first day no longer held, -1 still held
+    amount: np.ndarray  # cents
+    days_past_due: np.ndarray  # at placement
+    is_listed: np.ndarray  # in the month's file: placed or ended in the month
+
+
+@dataclass
+class _Holders:
+    """Who holds each case loan on which days of a month: one row per stretch of days."""
+
+    loan: np.ndarray
+    start: np.ndarray  # day number
+    stop: np.ndarray  # the first day after
+    team: np.ndarray
 
 
 @dataclass
@@ -797,18 +912,21 @@ class _Snapshot:
     snapshot_loans: np.ndarray
     paid: np.ndarray
     status: np.ndarray  # _ACTIVE_ST, _SETTLED_ST or _WRITTEN_OFF_ST
+    team: np.ndarray  # holding the loan's case on the snapshot date, -1 none
 
 
 @dataclass
 class _Month(_Snapshot):
     actions: _Actions
     payments: _Payments
+    cases: _CaseRows
 
 
 def _opening_snapshot(state: _State) -> _Snapshot:
     """The book at the end of the month before the window: the loans on it, as they start."""
     loans = np.flatnonzero(state.status == 1)
-    return _Snapshot(-1, loans, state.paid[loans], np.full(len(loans), _ACTIVE_ST, np.int8))
+    active = np.full(len(loans), _ACTIVE_ST, np.int8)
+    return _Snapshot(-1, loans, state.paid[loans], active, state.cases.team[loans])
 
 
 def _simulate_month(
@@ -818,6 +936,7 @@ def _simulate_month(
     state: _State,
     k: int,
     cal: _Calendar,
+    counters: _Counters,
     rng: np.random.Generator,
 ) -> _Month:
     n = len(book.term)
@@ -837,11 +956,15 @@ def _simulate_month(
 
     case_loan = np.concatenate([np.flatnonzero(late), np.flatnonzero(overdue)])
     stage = np.minimum(missed_before[case_loan], _STAGES - 1)
-    due_date = cal.day_of(k, book.due_day[case_loan])
-    window_start = np.where(stage == 0, due_date + 1, start)
+    oldest_due = _oldest_unpaid_due(book, case_loan, state.paid[case_loan], cal)
+    window_start = np.maximum(oldest_due + 1, start)  # late this month: from the day after
+    held_by = state.cases.team[case_loan]
+    floor_level = np.where(held_by >= 0, _TEAM_LEVEL[np.maximum(held_by, 0)], 0)
+    visit_targets = _visit_targets(rng)
     actions, first_effective = _case_actions(
-        rng, book, customers, contacts, case_loan, stage, window_start, end
-    )
+        rng, book, customers, contacts, case_loan, stage, window_start, oldest_due,
+        floor_level, visit_targets, end,
+    )  # fmt: skip
 
     outcome = _transitions(rng, book, case_loan, stage, missed_before, first_effective, actions)
     pay_day = _pay_days(rng, outcome, stage, window_start, end, first_effective)
@@ -853,7 +976,6 @@ def _simulate_month(
     amount = _payment_amounts(rng, book, case_loan, outcome, due_now, state.paid)
     _add_promises(rng, book, actions, case_loan, stage, outcome, pay_day, amount, due_now, state)
     reminders = _reminders(rng, book, customers, contacts, on_time, k, cal)
-    actions = _concat_actions([actions, reminders])
     payments = _payment_rows(rng, case_loan, stage, outcome, window_start, pay_day, amount, end)
 
     # New state at the month end.
@@ -870,10 +992,18 @@ def _simulate_month(
     month_status[(paid >= term) & on_book] = _SETTLED_ST
     arriving = (state.status == 0) & (d == k)
     snapshot = np.flatnonzero(on_book | arriving)
+    paths = _LatePaths.of(book, state, k, cal, case_loan, outcome, pay_day, payments, paid)
+    holders, cases = _month_cases(book, state, paths, cal, counters)
+    actions = _within_visit_targets(rng, _actions_of_holders(book, actions, holders), visit_targets)
+    actions = _concat_actions([actions, reminders])
     state.paid = paid
     state.status[arriving] = 1
     state.status[month_status != _ACTIVE_ST] = 2
-    return _Month(k, snapshot, paid[snapshot], month_status[snapshot], actions, payments)
+    status = month_status[snapshot]
+    team = np.where(
+        status == _WRITTEN_OFF_ST, _late_team(book, snapshot), state.cases.team[snapshot]
+    )
+    return _Month(k, snapshot, paid[snapshot], status, team, actions, payments, cases)
 
 
 def _days_to_weekdays(rng: np.random.Generator, day: np.ndarray, keep_weekend: float) -> np.ndarray:
@@ -924,10 +1054,14 @@ def _case_actions(
     case_loan: np.ndarray,
     stage: np.ndarray,
     window_start: np.ndarray,
+    oldest_due: np.ndarray,
+    floor_level: np.ndarray,
+    visit_targets: np.ndarray,
     end: int,
 ) -> tuple[_Actions, np.ndarray]:
     """Actions on the month's cases, and each case's first effective contact (day, or a big
-    number when none)."""
+    number when none). Each is made by the team the case is with on its day (as long as
+    nothing is paid in the month): methods that team does not work with are not used."""
     n_cases = len(case_loan)
     intensity = rng.gamma(2.0, 0.5, n_cases) * ~book.is_neglected[case_loan]
     product = book.product[case_loan]
@@ -943,8 +1077,6 @@ def _case_actions(
     case = np.repeat(np.repeat(np.arange(n_cases), n_methods), counts)
     method = np.repeat(np.tile(np.arange(n_methods), n_cases), counts)
     m = len(case)
-    loan = case_loan[case]
-    case_stage = stage[case]
     lo, hi = window_start[case], end
     day = lo + (rng.random(m) * (hi - lo + 1)).astype(np.int64)
     is_desk = method != _SMS
@@ -954,6 +1086,21 @@ def _case_actions(
     is_visit = method == _VISIT
     padded = is_visit & (rng.random(m) < 0.2)
     day = np.where(padded, np.maximum(lo, end - rng.integers(0, 4, m)), day)
+    level = np.maximum(_stage_level(day - oldest_due[case]), floor_level[case])
+    team = _team_at_level(book, case_loan[case], level)
+    # Field teams' visits follow their collectors' quotas rather than the cases' needs.
+    kept = _can_act(team, method) & ~((method == _VISIT) & (_TEAM_KIND[team] == _FIELD_KIND))
+    visits = _field_visits(rng, book, case_loan, intensity, window_start, oldest_due, floor_level,
+                           visit_targets, end)  # fmt: skip
+    case = np.concatenate([case[kept], visits.case])
+    method = np.concatenate([method[kept], np.full(len(visits.case), _VISIT)])
+    day = np.concatenate([day[kept], visits.day])
+    padded = np.concatenate([padded[kept], visits.padded])
+    team = np.concatenate([team[kept], visits.team])
+    m = len(case)
+    loan = case_loan[case]
+    case_stage = stage[case]
+    is_visit = method == _VISIT
 
     seconds = np.select(
         [method == _PHONE, method == _SMS, is_visit],
@@ -964,7 +1111,6 @@ def _case_actions(
         ],
         _seconds_of_day(rng, m, _OFFICE_HOURS),
     )
-    team = _action_team(rng, book, loan, method, case_stage)
     contact = np.full(m, -1, np.int64)
     relation = np.full(m, -1, np.int64)
     outcome = np.full(m, -1, np.int64)
@@ -1013,7 +1159,7 @@ def _case_actions(
         method=method.astype(np.int64),
         at=day * _SECONDS_PER_DAY + seconds,
         team=team,
-        collector=_collectors(rng, book, loan, team),
+        collector=_case_collector(book, loan, team),
         contact=contact,
         relation=relation,
         outcome=outcome,
@@ -1023,6 +1169,77 @@ def _case_actions(
         note_group=np.full(m, -1, np.int64),
     )
     return actions, first_effective
+
+
+@dataclass
+class _Visits:
+    case: np.ndarray
+    day: np.ndarray
+    padded: np.ndarray  # made in the month's last days to meet the quota
+    team: np.ndarray
+
+
+_VISITS_OFFERED = 3.0  # visits a month a worked case could take, for collectors to choose from
+_SHORT_OF_QUOTA = 0.15  # collectors who fall well short in a month
+_VISITS_TO_SPARE = 1.5
+
+
+def _field_visits(
+    rng: np.random.Generator,
+    book: _Book,
+    case_loan: np.ndarray,
+    intensity: np.ndarray,
+    window_start: np.ndarray,
+    oldest_due: np.ndarray,
+    floor_level: np.ndarray,
+    targets: np.ndarray,
+    end: int,
+) -> _Visits:
+    """Visits by field collectors to cases their team holds on the day: as many as each
+    collector means to make (`targets`), with some to spare for the visits a payment makes
+    needless (_within_visit_targets cuts the rest), and none more than its cases allow (a
+    small book's collectors fall short)."""
+    n = len(case_loan)
+    case = np.repeat(np.arange(n), rng.poisson(_VISITS_OFFERED * (intensity > 0)))
+    lo = window_start[case]
+    day = lo + (rng.random(len(case)) * (end - lo + 1)).astype(np.int64)
+    day = np.clip(_days_to_weekdays(rng, day, 0.3), lo, end)
+    level = np.maximum(_stage_level(day - oldest_due[case]), floor_level[case])
+    team = _team_at_level(book, case_loan[case], level)
+    field = _TEAM_KIND[team] == _FIELD_KIND
+    case, day, team, lo = case[field], day[field], team[field], lo[field]
+    collector = _case_collector(book, case_loan[case], team)
+    order = np.lexsort((rng.random(len(case)), collector))
+    by_collector = collector[order]
+    rank = np.arange(len(order)) - np.searchsorted(by_collector, by_collector)
+    made = np.sort(order[rank < _VISITS_TO_SPARE * targets[by_collector]])
+    padded = rng.random(len(made)) < 0.2
+    last_days = np.maximum(lo[made], end - rng.integers(0, 4, len(made)))
+    return _Visits(case[made], np.where(padded, last_days, day[made]), padded, team[made])
+
+
+def _within_visit_targets(
+    rng: np.random.Generator, actions: _Actions, targets: np.ndarray
+) -> _Actions:
+    """Each field collector's visits of the month cut to the number they meant to make."""
+    is_field_visit = (actions.method == _VISIT) & (_TEAM_KIND[actions.team] == _FIELD_KIND)
+    visit = np.flatnonzero(is_field_visit)
+    order = np.lexsort((rng.random(len(visit)), actions.collector[visit]))
+    by_collector = actions.collector[visit][order]
+    rank = np.arange(len(order)) - np.searchsorted(by_collector, by_collector)
+    kept = ~is_field_visit
+    kept[visit[order[rank < targets[by_collector]]]] = True
+    return _take_actions(actions, kept)
+
+
+def _visit_targets(rng: np.random.Generator) -> np.ndarray:
+    """Visits each collector means to make this month, about the team's quota, a few well
+    short (0 outside field teams)."""
+    team = np.repeat(np.arange(len(_TEAMS)), _TEAM_SIZES)
+    quota = np.array([q or 0 for q in _VISIT_QUOTAS])[team]
+    short = rng.random(len(team)) < _SHORT_OF_QUOTA
+    share = np.where(short, rng.uniform(0.4, 0.75, len(team)), rng.uniform(0.9, 1.1, len(team)))
+    return np.round(quota * share).astype(np.int64)
 
 
 def _call_outcomes(
@@ -1042,53 +1259,47 @@ def _late_team(book: _Book, loan: np.ndarray) -> np.ndarray:
     return np.where(book.is_big[loan], _LEGAL, _FIRST_AGENCY + (book.key[loan] // 3) % 2)
 
 
-def _holding_team(book: _Book, loan: np.ndarray, days_past_due: np.ndarray) -> np.ndarray:
-    """The team holding a case on a snapshot date: it moves on as the case ages."""
+def _stage_level(days_past_due: np.ndarray) -> np.ndarray:
+    """0 for M1 (a phone team), 1 from M2 (the field team), 2 from M7 (legal or an agency):
+    DOMAIN.md's ladder."""
+    return (days_past_due >= _FIELD_FROM_DPD).astype(np.int64) + (days_past_due >= _LATE_FROM_DPD)
+
+
+def _team_at_level(book: _Book, loan: np.ndarray, level: np.ndarray) -> np.ndarray:
     return np.select(
-        [days_past_due == 0, days_past_due <= 60, days_past_due <= 180],
-        [-1, book.key[loan] % 3, _FIRST_FIELD_TEAM + book.branch[loan]],
+        [level == 0, level == 1],
+        [book.key[loan] % 3, _FIRST_FIELD_TEAM + book.branch[loan]],
         _late_team(book, loan),
     )
 
 
-def _action_team(
-    rng: np.random.Generator,
-    book: _Book,
-    loan: np.ndarray,
-    method: np.ndarray,
-    stage: np.ndarray,
-) -> np.ndarray:
-    field = _FIRST_FIELD_TEAM + book.branch[loan]
-    agency = _FIRST_AGENCY + (book.key[loan] // 3) % 2
-    desk = np.select([stage <= 2, stage <= 6], [book.key[loan] % 3, field], _late_team(book, loan))
-    return np.select(
-        [
-            method == _VISIT,
-            (method == _LAWYER_LETTER) | (method == _LEGAL_ACTION),
-            method == _AGENCY,
-            method == _REPO,
-        ],
-        [field, _LEGAL, agency, np.where(rng.random(len(loan)) < 0.6, field, agency)],
-        desk,
-    )
+def _holding_team(book: _Book, loan: np.ndarray, days_past_due: np.ndarray) -> np.ndarray:
+    """The team a loan's case reaches at this many days past due (-1: current, no case)."""
+    return np.where(days_past_due <= 0, -1, _team_at_level(book, loan, _stage_level(days_past_due)))
+
+
+def _can_act(team: np.ndarray, method: np.ndarray) -> np.ndarray:
+    """Whether a team of this team's type works cases with this method."""
+    return _METHODS_OF_TEAM_KIND[_TEAM_KIND[team], method]
 
 
 _COLLECTOR_START = np.cumsum([0] + _TEAM_SIZES[:-1])
 _COLLECTOR_COUNT = np.array(_TEAM_SIZES)
 
 
+def _case_collector(book: _Book, loan: np.ndarray, team: np.ndarray) -> np.ndarray:
+    """The collector of the team a loan's case goes to: the same each time it comes back."""
+    return _COLLECTOR_START[team] + (book.key[loan] // 11) % _COLLECTOR_COUNT[team]
+
+
 def _collectors(
-    rng: np.random.Generator,
-    book: _Book,
-    loan: np.ndarray,
-    team: np.ndarray,
-    colleague_share: float = 0.12,
+    rng: np.random.Generator, book: _Book, loan: np.ndarray, team: np.ndarray
 ) -> np.ndarray:
-    """The collector the case is assigned to in the team; now and then a colleague instead."""
-    pick = (book.key[loan] // 11) % _COLLECTOR_COUNT[team]
-    colleague = rng.random(len(loan)) < colleague_share
-    pick = np.where(colleague, rng.integers(0, 1 << 20, len(loan)) % _COLLECTOR_COUNT[team], pick)
-    return _COLLECTOR_START[team] + pick
+    """The collector a loan goes to in the team; now and then a colleague instead."""
+    pick = _case_collector(book, loan, team)
+    colleague = rng.random(len(loan)) < 0.12
+    other = _COLLECTOR_START[team] + rng.integers(0, 1 << 20, len(loan)) % _COLLECTOR_COUNT[team]
+    return np.where(colleague, other, pick)
 
 
 def _transitions(
@@ -1236,10 +1447,14 @@ def _add_promises(
     ) | (actions.outcome == _MET)
     promiser = book.is_serial_promiser[actions.loan]
     will_pay = (amount[case] > 0) & (pay_day[case] >= day)
-    # Debtors who mean to pay promise more often; serial promisers promise anyway.
+    # Debtors who mean to pay promise more often; serial promisers promise anyway, until
+    # collectors stop taking the word of one who broke it again and again (DOMAIN.md).
     likelihood = np.where(promiser, 1.8, np.where(will_pay, 2.2, 0.45))
+    broken_before = state.broken_promises[actions.loan]
+    likelihood *= np.select([broken_before >= 6, broken_before >= 3], [0.0, 0.3], 1.0)
     share = np.clip(_PROMISE_SHARE[stage[case]] * likelihood, 0, 0.9)
     promises = np.flatnonzero(is_effective & (rng.random(m) < share))
+    promises = promises[_one_pending_promise(case[promises], day[promises], len(case_loan))]
     pc = case[promises]
     pays = will_pay[promises]
     full = np.isin(outcome[pc], [_CURE_T, _LUMP_T, _DISPOSAL_T])
@@ -1263,6 +1478,25 @@ def _add_promises(
     actions.promised[promises] = promised
     actions.promised_on[promises] = promised_on
     actions.note_group[:] = _note_groups(actions, is_effective)
+    np.add.at(state.broken_promises, loan[~pays], 1)
+
+
+def _one_pending_promise(case: np.ndarray, day: np.ndarray, n_cases: int) -> np.ndarray:
+    """Of the contacts that could bring a promise, those that do: a case's first in the
+    month, and one more at most, a week or more later (by when the first has mostly come
+    due)."""
+    order = np.lexsort((day, case))
+    case_sorted, day_sorted = case[order], day[order]
+    first_of_case = np.append(True, case_sorted[1:] != case_sorted[:-1])
+    first_day = np.full(n_cases, np.iinfo(np.int64).max, np.int64)
+    first_day[case_sorted[first_of_case]] = day_sorted[first_of_case]
+    later = ~first_of_case & (day_sorted >= first_day[case_sorted] + 7)
+    after = np.flatnonzero(later)
+    second = after[np.unique(case_sorted[after], return_index=True)[1]]
+    chosen = np.zeros(len(case), bool)
+    chosen[order[first_of_case]] = True
+    chosen[order[second]] = True
+    return np.flatnonzero(chosen)
 
 
 def _note_groups(actions: _Actions, is_effective: np.ndarray) -> np.ndarray:
@@ -1327,6 +1561,290 @@ def _reminders(
         cost=np.full(n, -1, np.int64),
         note_group=np.where(rng.random(n) < 0.5, _NOTE["sms"], -1),
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Cases (分案): who holds each overdue loan on each day
+
+
+def _oldest_unpaid_due(
+    book: _Book, loan: np.ndarray, paid: np.ndarray, cal: _Calendar
+) -> np.ndarray:
+    """Day number of the due date of the first instalment not paid: days past due count
+    from it."""
+    return cal.day_of(book.disbursed_month[loan] + paid + 1, book.due_day[loan])
+
+
+def _instalments_past_due(
+    book: _Book, loan: np.ndarray, day: np.ndarray, cal: _Calendar
+) -> np.ndarray:
+    """Instalments whose due date is before `day`."""
+    month = np.asarray(day).astype("datetime64[D]").astype("datetime64[M]") - cal.first_month
+    month = month.astype(np.int64)
+    day_of_month = day - cal.day_of(month, 1) + 1
+    past = month - book.disbursed_month[loan] - 1 + (book.due_day[loan] < day_of_month)
+    return np.clip(past, 0, book.term[loan])
+
+
+def _placed_amount(
+    book: _Book, loan: np.ndarray, team: np.ndarray, paid: np.ndarray, past_due: np.ndarray
+) -> np.ndarray:
+    """What a case is placed at, in cents: the overdue amount, or the whole balance for the
+    legal team and agencies."""
+    overdue = (past_due - paid) * book.instalment[loan]
+    outstanding = book.principal[loan] - paid * book.repaid_per_instalment[loan]
+    return np.where(_TEAM_KIND[team] >= _LEGAL_KIND, outstanding, overdue)
+
+
+def _stage_start(team: np.ndarray) -> np.ndarray:
+    """Days past due on the day a case reaches a team of this team's kind."""
+    kind = _TEAM_KIND[team]
+    return np.select(
+        [kind == _PHONE_KIND, kind == _FIELD_KIND], [1, _FIELD_FROM_DPD], _LATE_FROM_DPD
+    )
+
+
+def _opening_cases(book: _Book, state: _State, cal: _Calendar, counters: _Counters) -> _CaseRows:
+    """The cases held at the opening snapshot, each placed when the loan reached its team."""
+    end = cal.end_of(-1)
+    loans = np.flatnonzero(state.status == 1)
+    due = np.clip(-1 - book.disbursed_month[loans], 0, book.term[loans])
+    loans = loans[due > state.paid[loans]]
+    paid = state.paid[loans]
+    team = _holding_team(book, loans, end - _oldest_unpaid_due(book, loans, paid, cal))
+    days_past_due = _stage_start(team)
+    assigned_on = _oldest_unpaid_due(book, loans, paid, cal) + days_past_due
+    past_due = _instalments_past_due(book, loans, assigned_on, cal)
+    n = len(loans)
+    rows = _CaseRows(
+        case_id=counters.next_assignments(n),
+        loan=loans,
+        team=team,
+        assigned_on=assigned_on,
+        ended_on=np.full(n, -1, np.int64),
+        amount=_placed_amount(book, loans, team, paid, past_due),
+        days_past_due=days_past_due,
+        is_listed=np.ones(n, bool),
+    )
+    state.cases.set(loans, rows, np.ones(n, bool))
+    return rows
+
+
+@dataclass
+class _LatePaths:
+    """The days each of the month's case loans is overdue, as stretches of days over which
+    days past due grow by one a day from `oldest_due`: the month (or from the day it falls
+    overdue) up to a payment that changes that, and after it when still overdue. A stretch
+    ended by a payment holds its case up to the last payment of the month."""
+
+    k: int
+    start: int  # the month's first and last days
+    end: int
+    case_loan: np.ndarray  # the month's case loans
+    case: np.ndarray  # by stretch: position in case_loan
+    loan: np.ndarray
+    first: np.ndarray
+    last: np.ndarray  # the last overdue day
+    stop: np.ndarray  # the first day the stretch's case no longer holds the loan
+    oldest_due: np.ndarray
+    paid: np.ndarray  # instalments paid over the stretch
+    is_late_at_end: np.ndarray  # by case: overdue and on the book at the month end
+
+    @classmethod
+    def of(
+        cls,
+        book: _Book,
+        state: _State,
+        k: int,
+        cal: _Calendar,
+        case_loan: np.ndarray,
+        outcome: np.ndarray,
+        pay_day: np.ndarray,
+        payments: _Payments,
+        paid_after: np.ndarray,
+    ) -> _LatePaths:
+        start, end = int(cal.month_start[k]), int(cal.month_end[k])
+        n = len(case_loan)
+        paid0, paid1 = state.paid[case_loan], paid_after[case_loan]
+        due0 = _oldest_unpaid_due(book, case_loan, paid0, cal)
+        due1 = _oldest_unpaid_due(book, case_loan, paid1, cal)
+        pays_off = np.isin(outcome, [_CURE_T, _PARTIAL_T, _LUMP_T, _DISPOSAL_T])
+        settles = np.isin(outcome, [_LUMP_T, _DISPOSAL_T]) | (paid1 >= book.term[case_loan])
+        is_late_at_end = ~settles & (outcome != _WRITE_OFF_T) & (due1 < end)
+        a_last = np.where(pays_off, pay_day, end)
+        has_b = pays_off & is_late_at_end
+        b_first = np.maximum(pay_day + 1, due1 + 1)
+        b_joins = has_b & (b_first == a_last + 1)
+        position = np.full(len(book.term), -1, np.int64)
+        position[case_loan] = np.arange(n)
+        last_paid = pay_day.copy()
+        np.maximum.at(last_paid, position[payments.loan], payments.day)
+        a_stop = np.where(
+            b_joins,
+            a_last + 1,
+            np.minimum(np.maximum(a_last, last_paid) + 1, np.where(has_b, b_first, end + 1)),
+        )
+        b_case = np.flatnonzero(has_b)
+        nb = len(b_case)
+        # Stretches in the order of (case, first day): a case's stretch A before its B.
+        order = np.argsort(np.concatenate([np.arange(n) * 2, b_case * 2 + 1]), kind="stable")
+        case = np.concatenate([np.arange(n), b_case])[order]
+        return cls(
+            k=k,
+            start=start,
+            end=end,
+            case_loan=case_loan,
+            case=case,
+            loan=case_loan[case],
+            first=np.concatenate([np.maximum(start, due0 + 1), b_first[b_case]])[order],
+            last=np.concatenate([a_last, np.full(nb, end)])[order],
+            stop=np.concatenate([a_stop, np.full(nb, end + 1)])[order],
+            oldest_due=np.concatenate([due0, due1[b_case]])[order],
+            paid=np.concatenate([paid0, paid1[b_case]])[order],
+            is_late_at_end=is_late_at_end,
+        )
+
+    def holders(self, book: _Book, carried: np.ndarray) -> tuple[_Holders, np.ndarray]:
+        """The stretches cut where the loan reaches M2 and M7, in the order of (case, first
+        day), with each one's stretch. A case moves on to the next stage's team, never back:
+        while the loan stays overdue, a payment that lowers its days past due leaves the case
+        where it is. `carried` is the team holding each case loan at the month start (-1:
+        none)."""
+        cuts = np.stack(
+            [self.first, self.oldest_due + _FIELD_FROM_DPD, self.oldest_due + _LATE_FROM_DPD],
+            axis=1,
+        )
+        inside = (cuts > self.first[:, None]) & (cuts <= self.last[:, None])
+        inside[:, 0] = True
+        stretch, _ = np.nonzero(inside)
+        start = cuts[inside]
+        next_in_stretch = np.append(stretch[1:] == stretch[:-1], False)
+        stop = np.where(next_in_stretch, np.append(start[1:], 0), self.stop[stretch])
+        loan, case = self.loan[stretch], self.case[stretch]
+        level = _stage_level(start - self.oldest_due[stretch])
+        first_of_case = np.append(True, case[1:] != case[:-1])
+        held_before = carried[case]
+        level = np.where(
+            first_of_case & (held_before >= 0),
+            np.maximum(level, _TEAM_LEVEL[np.maximum(held_before, 0)]),
+            level,
+        )
+        # Days overdue without a break, the highest stage so far.
+        follows = np.append(False, (case[1:] == case[:-1]) & (start[1:] == stop[:-1]))
+        run = 3 * np.cumsum(~follows)
+        level = np.maximum.accumulate(run + level) - run
+        return _Holders(loan, start, stop, _team_at_level(book, loan, level)), stretch
+
+
+def _month_cases(
+    book: _Book,
+    state: _State,
+    paths: _LatePaths,
+    cal: _Calendar,
+    counters: _Counters,
+) -> tuple[_Holders, _CaseRows]:
+    """The month's holders, and the cases its assignments file lists: those placed in the
+    month and those of earlier months that ended in it. A loan's case from last month goes
+    on while its team stays; each change of team, and each time a loan falls overdue, is a
+    new case placed that day. The open cases in `state` move on to the month end."""
+    holders, stretch = paths.holders(book, state.cases.team[paths.case_loan])
+    case = paths.case[stretch]
+    first_of_case = np.append(True, case[1:] != case[:-1])
+    carried = state.cases.team[holders.loan]
+    goes_on = np.append(
+        False,
+        (case[1:] == case[:-1])
+        & (holders.start[1:] == holders.stop[:-1])
+        & (holders.team[1:] == holders.team[:-1]),
+    )
+    first = np.flatnonzero(~goes_on)  # each case's first stretch of days
+    last = np.append(first[1:] - 1, len(case) - 1)
+    loan, team, since = holders.loan[first], holders.team[first], holders.start[first]
+    stop = holders.stop[last]
+    is_last = np.append(case[first][1:] != case[first][:-1], True)
+    held = is_last & (stop == paths.end + 1) & paths.is_late_at_end[case[first]]
+    old = (first_of_case & (carried >= 0) & (carried == holders.team))[first]
+    new = np.flatnonzero(~old)
+    from_stretch = stretch[first[new]]
+    placed_on = since.copy()
+    placed_on[old] = state.cases.assigned_on[loan[old]]
+    amount = state.cases.amount[loan].copy()
+    amount[new] = _placed_amount(
+        book,
+        loan[new],
+        team[new],
+        paths.paid[from_stretch],
+        _instalments_past_due(book, loan[new], since[new], cal),
+    )
+    days_past_due = state.cases.days_past_due[loan].copy()
+    days_past_due[new] = since[new] - paths.oldest_due[from_stretch]
+    case_id = state.cases.case_id[loan].copy()
+    case_id[new] = counters.next_assignments(len(new))
+    cases = _CaseRows(
+        case_id=case_id,
+        loan=loan,
+        team=team,
+        assigned_on=placed_on,
+        ended_on=np.where(held, -1, stop),
+        amount=amount,
+        days_past_due=days_past_due,
+        is_listed=~(old & held),
+    )
+    # Cases from last month whose loan moved on to another team on the month's first day.
+    handed_over = first_of_case & (carried >= 0) & (carried != holders.team)
+    ended = holders.loan[handed_over]
+    cases = _concat_case_rows(
+        [
+            _CaseRows(
+                case_id=state.cases.case_id[ended],
+                loan=ended,
+                team=state.cases.team[ended],
+                assigned_on=state.cases.assigned_on[ended],
+                ended_on=holders.start[handed_over],
+                amount=state.cases.amount[ended],
+                days_past_due=state.cases.days_past_due[ended],
+                is_listed=np.ones(len(ended), bool),
+            ),
+            cases,
+        ]
+    )
+    state.cases.set(paths.loan, cases, cases.ended_on < 0)
+    return holders, _take_case_rows(cases, cases.is_listed)
+
+
+def _take_case_rows(rows: _CaseRows, kept: np.ndarray) -> _CaseRows:
+    return _CaseRows(**{name: value[kept] for name, value in vars(rows).items()})
+
+
+def _concat_case_rows(parts: list[_CaseRows]) -> _CaseRows:
+    rows = _CaseRows(
+        **{name: np.concatenate([vars(p)[name] for p in parts]) for name in vars(parts[0])}
+    )
+    return _take_case_rows(rows, np.argsort(rows.case_id, kind="stable"))
+
+
+_DAYS = 1 << 16  # more than any day number of the simulation
+
+
+def _actions_of_holders(book: _Book, actions: _Actions, holders: _Holders) -> _Actions:
+    """Each case action made by the team and collector holding its loan's case on its day;
+    actions on days no case holds the loan, or with a method the holder does not work
+    with, are not made."""
+    key = holders.loan * _DAYS + holders.start
+    order = np.argsort(key)
+    day = actions.at // _SECONDS_PER_DAY
+    found = np.searchsorted(key[order], actions.loan * _DAYS + day, side="right") - 1
+    stretch = order[np.maximum(found, 0)]
+    team = holders.team[stretch]
+    made = (
+        (found >= 0)
+        & (holders.loan[stretch] == actions.loan)
+        & (day < holders.stop[stretch])
+        & _can_act(team, actions.method)
+    )
+    actions.team = team
+    actions.collector = _case_collector(book, actions.loan, team)
+    return _take_actions(actions, made)
 
 
 def _payment_rows(
@@ -1394,6 +1912,10 @@ class _Layout:
 
     @property
     def actions_in_chinese(self) -> bool:  # else English headers and values, no BOM
+        return self.back % 2 == 0
+
+    @property
+    def assignments_in_chinese(self) -> bool:  # UTF-8 with BOM, slashed dates; else ISO
         return self.back % 2 == 0
 
     @property
@@ -1580,11 +2102,8 @@ def _write_loans(
         status == _SETTLED_ST, 0, book.principal[loans] - paid * book.repaid_per_instalment[loans]
     )
     overdue = missed * book.instalment[loans]
-    team = _holding_team(book, loans, dpd)
-    team = np.where(status == _WRITTEN_OFF_ST, _late_team(book, loans), team)
-    team = np.where(status == _SETTLED_ST, -1, team)
-    collector = _collectors(rng, book, loans, np.maximum(team, 0), colleague_share=0.0)
-    collector = np.where(team >= 0, collector, -1)
+    team = month.team
+    collector = np.where(team >= 0, _case_collector(book, loans, np.maximum(team, 0)), -1)
     grade = _classification(dpd)
     # Restructured or watched loans: a bank may grade a current loan 关注.
     grade = np.where((grade == 0) & (rng.random(n) < 0.004), 1, grade)
@@ -1672,6 +2191,12 @@ class _Counters:
 
     action: int = 0
     payment: int = 0
+    assignment: int = 0
+
+    def next_assignments(self, count: int) -> np.ndarray:
+        ids = np.arange(self.assignment + 1, self.assignment + 1 + count, dtype=np.int64)
+        self.assignment += count
+        return ids
 
 
 @dataclass
@@ -1852,6 +2377,78 @@ def _write_payments(
     path = out_dir / f"{stem}.csv"
     _write_csv(path, text, "gbk" if chinese else "utf-8")
     return path
+
+
+def _write_assignments(
+    out_dir: Path,
+    book: _Book,
+    cases: _CaseRows,
+    k: int,
+    layout: _Layout,
+    cal: _Calendar,
+    counters: _Counters,
+    rng: np.random.Generator,
+) -> Path:
+    n = len(cases.loan)
+    chinese = layout.assignments_in_chinese
+    date_format = "%Y/%m/%d" if chinese else "%Y-%m-%d"
+    is_held = cases.ended_on < 0
+    frame = pl.DataFrame(
+        {
+            "assignment_id": _join("FA", pl.Series(cases.case_id).cast(pl.String).str.zfill(10)),
+            "loan_id": book.loan_id.gather(cases.loan),
+            "team": pl.Series(_TEAMS).gather(cases.team),
+            "collector": _collector_names(_case_collector(book, cases.loan, cases.team)),
+            "assigned_on": _dates(cases.assigned_on).dt.strftime(date_format),
+            "ended_on": _dates(np.where(is_held, 0, cases.ended_on)).dt.strftime(date_format),
+            "assigned_amount": cases.amount,
+            "days_past_due": pl.Series(cases.days_past_due).cast(pl.String),
+        }
+    )
+    grouped = pl.lit(pl.Series(rng.random(n) < 0.4)) if chinese else False
+    frame = frame.with_columns(
+        ended_on=pl.when(pl.lit(pl.Series(~is_held))).then(pl.col("ended_on")),
+        assigned_amount=_money(pl.col("assigned_amount"), grouped),
+    )
+    frame = _spoil_assignments(frame, cases, rng, date_format, counters)
+    if chinese:
+        frame = frame.rename(_ASSIGNMENT_COLUMNS)
+    path = out_dir / f"assignments_{cal.label_of(k)}.csv"
+    _write_csv(path, frame, "utf-8-sig" if chinese else "utf-8")
+    return path
+
+
+def _spoil_assignments(
+    frame: pl.DataFrame,
+    cases: _CaseRows,
+    rng: np.random.Generator,
+    date_format: str,
+    counters: _Counters,
+) -> pl.DataFrame:
+    """Extra rows after some cases: the loan placed a second time while its case still holds
+    it (the later placement overlaps), or a placement typed with its end before its start."""
+    bad = _bad_rows(rng, frame.height, 2)
+    if not bad:
+        return frame
+    rows = np.array([r for r, _ in bad])
+    kind = np.array([kind for _, kind in bad])
+    start, end = cases.assigned_on[rows], cases.ended_on[rows]
+    lasts_a_day_more = (end < 0) | (end - start >= 2)
+    overlapping_start = start + lasts_a_day_more  # a day later while still held
+    ends_before = start - rng.integers(1, 11, len(rows))
+    other_agency = np.where(cases.team[rows] == _FIRST_AGENCY, _FIRST_AGENCY + 1, _FIRST_AGENCY)
+    spoiled = frame[rows.tolist()].with_columns(
+        assignment_id=_join(
+            "FA", pl.Series(counters.next_assignments(len(rows))).cast(pl.String).str.zfill(10)
+        ),
+        team=pl.Series(_TEAMS).gather(np.where(kind == 0, other_agency, cases.team[rows])),
+        assigned_on=_dates(np.where(kind == 0, overlapping_start, start)).dt.strftime(date_format),
+        ended_on=pl.when(pl.lit(pl.Series(kind == 0)))
+        .then(pl.col("ended_on"))
+        .otherwise(_dates(ends_before).dt.strftime(date_format)),
+    )
+    position = np.concatenate([np.arange(frame.height), rows + 0.5])
+    return pl.concat([frame, spoiled])[np.argsort(position, kind="stable")]
 
 
 _EXCEL_EPOCH_DAY = -25_569  # 1899-12-30 as a day number: Excel's day 0

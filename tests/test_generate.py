@@ -1,13 +1,20 @@
 """The demo generator: file names and formats, determinism, realism, and bad rows.
 
 The files are read back here with polars alone, through the header aliases and value
-spellings of DATA_CONTRACT.md, so these tests do not depend on the loader.
+spellings of DATA_CONTRACT.md, so most of these tests do not depend on the loader. The
+checks of cases (assignments) against snapshots and actions are made on a book generated
+and loaded with the `recovery` command, as a user would.
 """
 
 import codecs
 import io
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
+import duckdb
 import fastexcel
 import polars as pl
 import pytest
@@ -30,7 +37,9 @@ ALIASES = {
     "承诺还款日": "promised_date", "成本": "cost", "备注": "note", "流水号": "payment_id",
     "还款日期": "paid_at", "还款金额": "amount", "还款渠道": "channel", "电话号码": "phone",
     "关系": "relation", "城市": "city", "团队类型": "team_type", "负责人": "manager",
-    "外访指标": "monthly_visit_quota",
+    "外访指标": "monthly_visit_quota", "分案编号": "assignment_id",
+    "分案日期": "assigned_on", "结案日期": "ended_on", "委案金额": "assigned_amount",
+    "分案时逾期天数": "days_past_due",
 }  # fmt: skip
 METHODS = {
     "短信": "sms", "电话": "phone", "电催": "phone", "信函": "letter", "律师函": "lawyer_letter",
@@ -63,7 +72,9 @@ DELIBERATE = {
     },  # fmt: skip
     "payments": {"zero amount", "missing loan_id", "bad paid_at"},
     "contacts": {"missing customer_id", "missing phone"},
+    "assignments": {"overlapping case", "ends before start"},
 }
+RECOVERY = Path(sys.executable).parent / "recovery"
 
 
 def read_table(path: Path) -> pl.DataFrame:
@@ -156,6 +167,18 @@ def violations(kind: str, frame: pl.DataFrame) -> pl.Series:
             (amount("amount") == 0, "zero amount"),
             (amount("amount").is_null(), "bad amount"),
         ]
+    elif kind == "assignments":
+        frame = with_overlaps(frame)
+        rules = [
+            (pl.col("loan_id").is_null(), "missing loan_id"),
+            (pl.col("team").is_null(), "missing team"),
+            (day("assigned_on").is_null(), "bad assigned_on"),
+            (pl.col("ended_on").is_not_null() & day("ended_on").is_null(), "bad ended_on"),
+            (day("ended_on") < day("assigned_on"), "ends before start"),
+            (pl.col("overlaps_earlier"), "overlapping case"),
+            (amount("assigned_amount").is_null() | (amount("assigned_amount") < 0), "amount"),
+            (pl.col("days_past_due").cast(pl.Int64, strict=False) < 1, "days past due"),
+        ]
     else:
         rules = [
             (pl.col("customer_id").is_null(), "missing customer_id"),
@@ -166,6 +189,23 @@ def violations(kind: str, frame: pl.DataFrame) -> pl.Series:
     for broken, name in rules[1:]:
         reason = reason.when(broken).then(pl.lit(name))
     return frame.select(reason.alias("reason")).to_series()
+
+
+def with_overlaps(assignments: pl.DataFrame) -> pl.DataFrame:
+    """Marks each case that starts before an earlier case of its loan in the file has ended
+    (its end left blank: still held)."""
+    ended = day("ended_on").fill_null(pl.date(9999, 1, 1))
+    return (
+        assignments.with_row_index("line")
+        .sort("loan_id", day("assigned_on"), "line")
+        .with_columns(
+            overlaps_earlier=(
+                day("assigned_on") < ended.cum_max().shift(1).over("loan_id")
+            ).fill_null(False)
+        )
+        .sort("line")
+        .drop("line")
+    )
 
 
 def files_of(directory: Path, kind: str) -> list[Path]:
@@ -228,8 +268,10 @@ def test_writes_every_kind_in_its_format(small: Path, tmp_path: Path) -> None:
     months = ["2026-07", "2026-08", "2026-09", "2026-10"]
     assert names == sorted(
         ["teams.xlsx", "contacts.csv", "loans_2026-06.csv"]  # the opening book
+        + ["assignments_2026-06.csv"]  # the opening book's open cases
         + [f"loans_{m}.csv" for m in months]
         + [f"actions_{m}.csv" for m in months]
+        + [f"assignments_{m}.csv" for m in months]
         + [
             "payments_2026-07.csv",
             "payments_2026-08.xlsx",
@@ -253,12 +295,17 @@ def test_gbk_files_are_gbk_and_not_utf8(small: Path) -> None:
         assert b"\r\n" in raw
 
 
-def test_bom_on_chinese_action_files_only(small: Path) -> None:
+def test_bom_on_chinese_action_and_assignment_files_only(small: Path) -> None:
     for month, chinese in [("2026-10", True), ("2026-09", False), ("2026-08", True)]:
         raw = (small / f"actions_{month}.csv").read_bytes()
         assert raw.startswith(codecs.BOM_UTF8) == chinese
         header = raw.decode("utf-8-sig").splitlines()[0]
         assert header.startswith("记录编号,借据号" if chinese else "action_id,loan_id")
+    for month, chinese in [("2026-10", True), ("2026-09", False), ("2026-06", True)]:
+        raw = (small / f"assignments_{month}.csv").read_bytes()
+        assert raw.startswith(codecs.BOM_UTF8) == chinese
+        header = raw.decode("utf-8-sig").splitlines()[0]
+        assert header.startswith("分案编号,借据号" if chinese else "assignment_id,loan_id")
     english_loans = (small / "loans_2026-09.csv").read_bytes().decode("utf-8")
     assert english_loans.startswith("as_of_date,loan_id,customer_id")
 
@@ -280,6 +327,7 @@ def test_same_seed_same_bytes(tmp_path: Path) -> None:
     first = generate_demo(tmp_path / "a", loans=300, months=4, seed=3)
     second = generate_demo(tmp_path / "b", loans=300, months=4, seed=3)
     other = generate_demo(tmp_path / "c", loans=300, months=4, seed=4)
+    assert any(p.name.startswith("assignments_") for p in first)
     assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
     assert [p.read_bytes() for p in first] != [p.read_bytes() for p in other]
 
@@ -398,8 +446,45 @@ def test_only_the_deliberate_rows_break_rules(medium: Path, small: Path, kind: s
             elif frame.height < BAD_ROW_MIN_FILE_ROWS:
                 assert reasons.len() == 0, path.name
             seen |= set(reasons)
-    if kind != "payments":  # demo payment files stay under 5,000 rows at this size
+    if kind not in ("payments", "assignments"):  # these files stay under 5,000 rows here
         assert seen
+
+
+@pytest.fixture(scope="module")
+def large(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """90,000 loans over one month: over 5,000 open cases in the opening book, and enough
+    cases for every field collector to make their quota of visits."""
+    out = tmp_path_factory.mktemp("large")
+    generate_demo(out, loans=90_000, months=1, seed=2)
+    return out
+
+
+def test_a_large_books_assignments_carry_the_deliberate_bad_rows(
+    large: Path, tmp_path: Path
+) -> None:
+    """An overlapping second placement and a case ending before its start are in the opening
+    book's file, and the loader rejects the end before the start, naming the line and
+    column."""
+    opening = large / "assignments_2026-09.csv"
+    frame = read_table(opening)
+    assert frame.height > BAD_ROW_MIN_FILE_ROWS
+    reasons = violations("assignments", frame)
+    assert sorted(reasons.drop_nulls().unique()) == ["ends before start", "overlapping case"]
+    assert reasons.drop_nulls().len() <= max(2, round(frame.height / BAD_ROW_EVERY) + 1)
+    db = tmp_path / "recovery.duckdb"
+    run_recovery("load", str(opening), db=db)
+    with duckdb.connect(str(db), read_only=True) as con:
+        rejected = con.sql(
+            "select line, column_name from rejected_rows where file_name = $name",
+            params={"name": opening.name},
+        ).fetchall()
+    # Lines count from the header, line 1.
+    ends_before = [
+        (line + 2, "ended_on")
+        for line, reason in enumerate(reasons.to_list())
+        if reason == "ends before start"
+    ]
+    assert ends_before and set(ends_before) <= set(rejected)
 
 
 def test_amounts_have_exactly_two_decimals(small: Path) -> None:
@@ -462,3 +547,281 @@ def test_rejects_bad_arguments(tmp_path: Path) -> None:
         generate_demo(tmp_path, loans=10, months=2, end_month="2026-13")
     with pytest.raises(InvalidDemoRequest, match="at least 1"):
         generate_demo(tmp_path, loans=0, months=2)
+
+
+# --- a believable book (DOMAIN.md) --------------------------------------------------------
+
+
+def test_loan_amounts_fit_their_products(large: Path) -> None:
+    """Consumer loans of thousands to tens of thousands of yuan, car loans tens of thousands,
+    business and equipment loans larger; no mortgages to raise the average."""
+    loans = read_table(large / "loans_2026-10.csv").select(
+        "product", amount("principal").alias("principal")
+    )
+    by_product = {
+        product: pl.Series(principal)
+        for product, principal in loans.group_by("product").agg("principal").iter_rows()
+    }
+    assert set(by_product) == {"个人消费贷", "车贷", "经营贷", "小微企业信用贷", "设备融资租赁"}
+
+    def quantile(product: str, q: float) -> float:
+        return by_product[product].quantile(q)
+
+    assert 1_000 <= quantile("个人消费贷", 0.05) and quantile("个人消费贷", 0.95) < 100_000
+    assert 5_000 <= quantile("个人消费贷", 0.5) <= 30_000
+    assert 30_000 <= quantile("车贷", 0.5) <= 150_000
+    for business in ("经营贷", "小微企业信用贷", "设备融资租赁"):
+        assert quantile(business, 0.5) >= max(50_000, 3 * quantile("个人消费贷", 0.5))
+    assert loans["principal"].mean() < 120_000
+
+
+def test_field_collectors_make_about_their_quota_of_visits(large: Path) -> None:
+    """Of the 24 field collectors, most make between 80 % and 120 % of their team's monthly
+    quota, a few fall well short, none goes far over."""
+    teams = read_table(large / "teams.xlsx").select(
+        "team", "team_type", pl.col("monthly_visit_quota").cast(pl.Float64)
+    )
+    actions = read_table(large / "actions_2026-10.csv")
+    visits = (
+        actions.filter(canonical("method", METHODS) == "visit")
+        .join(teams, on="team")
+        .filter(pl.col("team_type") == "外访")
+        .group_by("team", "collector", "monthly_visit_quota")
+        .agg(share=pl.len() / pl.col("monthly_visit_quota").first())
+    )
+    assert visits.height == 24
+    near_quota = visits.filter(pl.col("share").is_between(0.8, 1.2)).height
+    assert near_quota >= 16
+    assert 1 <= visits.filter(pl.col("share") < 0.8).height <= 8
+    assert visits["share"].max() <= 1.25
+
+
+def test_no_customer_breaks_dozens_of_promises(loaded: duckdb.DuckDBPyConnection) -> None:
+    """A promise is broken when nothing is paid on the loan from the day it was made to the
+    promised date plus 3 days (METRICS.md); collectors stop taking the word of a debtor who
+    broke it again and again, so even serial promisers break a handful, not dozens."""
+    promises, broken_max, customers_breaking_repeatedly, most_in_a_month = counts(
+        loaded,
+        """
+        with due as (
+            select a.loan_id, cast(a.action_at as date) as promised_on, a.promised_date,
+                exists (
+                    select 1 from payments y
+                    where y.loan_id = a.loan_id
+                      and cast(y.paid_at as date)
+                          between cast(a.action_at as date) and a.promised_date + 3
+                ) as paid_some
+            from actions a
+            where a.promised_amount is not null
+              and a.promised_date + 3 <= (select max(as_of_date) from loan_snapshots)
+        ),
+        customers as (select distinct loan_id, customer_id from loan_snapshots),
+        per_customer as (
+            select c.customer_id, count(*) filter (where not d.paid_some) as broken
+            from due d join customers c using (loan_id)
+            group by 1
+        ),
+        per_loan_month as (
+            select loan_id, date_trunc('month', promised_on), count(*) as made
+            from due group by all
+        )
+        select (select count(*) from due), (select max(broken) from per_customer),
+            (select count(*) from per_customer where broken >= 3),
+            (select max(made) from per_loan_month)
+        """,
+    )
+    assert promises > 500
+    assert customers_breaking_repeatedly > 10
+    assert broken_max <= 10
+    assert most_in_a_month <= 2
+
+
+# --- cases, on a book generated and loaded with the recovery command ------------------------
+
+
+def run_recovery(*args: str, db: Path) -> None:
+    env = {**os.environ, "RECOVERY_DB": str(db)}
+    result = subprocess.run(
+        [str(RECOVERY), *args], capture_output=True, text=True, env=env, timeout=600
+    )
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
+    """5,000 loans over 4 months: every file under 5,000 rows, so none has bad rows."""
+    folder = tmp_path_factory.mktemp("loaded")
+    db, files = folder / "recovery.duckdb", folder / "files"
+    run_recovery("generate", "--loans", "5000", "--months", "4", "--seed", "5",
+                 "--out", str(files), db=db)  # fmt: skip
+    run_recovery("load", str(files), db=db)
+    with duckdb.connect(str(db), read_only=True) as con:
+        yield con
+
+
+def counts(con: duckdb.DuckDBPyConnection, sql: str) -> tuple:
+    (row,) = con.sql(sql).fetchall()
+    return row
+
+
+# A case holds its loan from assigned_on up to, not including, ended_on (blank: still held).
+HOLDS_ON = "{day} >= c.assigned_on and (c.ended_on is null or {day} < c.ended_on)"
+
+
+def test_every_overdue_loan_is_held_every_day_since_it_fell_overdue(
+    loaded: duckdb.DuckDBPyConnection,
+) -> None:
+    """Days past due count from the oldest unpaid due date: each day from the next one (or
+    from the opening snapshot) up to the snapshot date, exactly one case holds the loan."""
+    overdue, not_held = counts(
+        loaded,
+        """
+        with overdue as (
+            select s.loan_id, s.as_of_date,
+                greatest(s.as_of_date - s.days_past_due + 1,
+                         (select min(as_of_date) from loan_snapshots)) as since
+            from loan_snapshots s
+            where s.status = 'active' and s.days_past_due > 0
+        ),
+        held as (
+            select o.loan_id, o.as_of_date, o.since,
+                sum(greatest(0, least(coalesce(c.ended_on, o.as_of_date + 1), o.as_of_date + 1)
+                                - greatest(c.assigned_on, o.since))) as days_held
+            from overdue o left join assignments c on c.loan_id = o.loan_id
+            group by all
+        )
+        select count(*), count(*) filter (where coalesce(days_held, 0) <> as_of_date + 1 - since)
+        from held
+        """,
+    )
+    assert overdue > 1_000
+    assert not_held == 0
+
+
+def test_a_loan_falling_overdue_goes_to_a_phone_team_that_day_at_the_overdue_amount(
+    loaded: duckdb.DuckDBPyConnection,
+) -> None:
+    """Loans current at one month end and overdue at the next fell overdue in the month, the
+    day after the due date they missed; none paid since (only curing would have)."""
+    fell_overdue, placed_so = counts(
+        loaded,
+        """
+        select count(*), count(c.assignment_id)
+        from loan_snapshots s
+        join loan_snapshots before
+            on before.loan_id = s.loan_id
+            and before.as_of_date = cast(date_trunc('month', s.as_of_date) - interval 1 day as date)
+            and before.status = 'active' and before.days_past_due = 0
+        left join assignments c
+            on c.loan_id = s.loan_id
+            and c.assigned_on = s.as_of_date - s.days_past_due + 1
+            and c.days_past_due = 1
+            and c.assigned_amount = s.overdue_amount
+            and c.team in (select team from teams where team_type = 'phone')
+        where s.status = 'active' and s.days_past_due > 0
+        """,
+    )
+    assert fell_overdue > 100
+    assert placed_so == fell_overdue
+
+
+def test_no_two_cases_of_a_loan_overlap(loaded: duckdb.DuckDBPyConnection) -> None:
+    cases, loans_moved_on, overlapping = counts(
+        loaded,
+        """
+        select (select count(*) from assignments),
+            (select count(*) from (select loan_id from assignments group by 1 having count(*) > 1)),
+            (select count(*)
+             from assignments a join assignments b
+                on a.loan_id = b.loan_id and a.assignment_id < b.assignment_id
+                and a.assigned_on < coalesce(b.ended_on, date '9999-12-31')
+                and b.assigned_on < coalesce(a.ended_on, date '9999-12-31'))
+        """,
+    )
+    assert cases > 500 and loans_moved_on > 100
+    assert overlapping == 0
+
+
+def test_each_action_on_a_held_loan_is_made_by_its_cases_team_and_collector(
+    loaded: duckdb.DuckDBPyConnection,
+) -> None:
+    held = HOLDS_ON.format(day="cast(a.action_at as date)")
+    worked, by_another = counts(
+        loaded,
+        f"""
+        select count(*), count(*) filter (where a.team <> c.team or a.collector <> c.collector)
+        from actions a join assignments c on c.loan_id = a.loan_id and {held}
+        """,
+    )
+    assert worked > 10_000
+    assert by_another == 0
+    # The rest are SMS reminders before a due date, sent by phone teams.
+    unheld = loaded.sql(
+        f"""
+        select distinct a.method, t.team_type
+        from actions a join teams t on t.team = a.team
+        where not exists (
+            select 1 from assignments c where c.loan_id = a.loan_id and {held})
+        """
+    ).fetchall()
+    assert unheld == [("sms", "phone")]
+    # Phone teams neither visit, sue, place with an agency nor repossess.
+    assert counts(
+        loaded,
+        """
+        select count(*) from actions a join teams t on t.team = a.team
+        where t.team_type = 'phone' and a.method in ('visit', 'legal', 'agency', 'repossession')
+        """,
+    ) == (0,)
+
+
+def test_snapshots_name_the_team_and_collector_holding_the_case(
+    loaded: duckdb.DuckDBPyConnection,
+) -> None:
+    held = HOLDS_ON.format(day="s.as_of_date")
+    overdue, named_otherwise = counts(
+        loaded,
+        f"""
+        select count(*),
+            count(*) filter (where c.team is distinct from s.team
+                             or c.collector is distinct from s.collector)
+        from loan_snapshots s left join assignments c on c.loan_id = s.loan_id and {held}
+        where s.status = 'active' and s.days_past_due > 0
+        """,
+    )
+    assert overdue > 1_000
+    assert named_otherwise == 0
+
+
+def test_legal_and_agency_cases_are_placed_at_the_outstanding_balance(
+    loaded: duckdb.DuckDBPyConnection,
+) -> None:
+    """Compared with the last snapshot before the placement, for loans that paid nothing in
+    between; phone and field cases are placed at the overdue amount, never 0."""
+    full, not_full, early, at_zero = counts(
+        loaded,
+        """
+        with placed as (
+            select c.*, t.team_type, s.outstanding_balance, s.as_of_date
+            from assignments c
+            join teams t on t.team = c.team
+            join loan_snapshots s on s.loan_id = c.loan_id and s.as_of_date = (
+                select max(x.as_of_date) from loan_snapshots x
+                where x.loan_id = c.loan_id and x.as_of_date <= c.assigned_on)
+            where not exists (
+                select 1 from payments y
+                where y.loan_id = c.loan_id and cast(y.paid_at as date) > s.as_of_date
+                  and cast(y.paid_at as date) < c.assigned_on)
+        )
+        select
+            count(*) filter (where team_type in ('legal', 'agency')),
+            count(*) filter (where team_type in ('legal', 'agency')
+                             and assigned_amount <> outstanding_balance),
+            count(*) filter (where team_type in ('phone', 'field')),
+            count(*) filter (where team_type in ('phone', 'field') and assigned_amount <= 0)
+        from placed
+        """,
+    )
+    assert full > 20 and early > 300
+    assert not_full == 0
+    assert at_zero == 0
