@@ -35,6 +35,7 @@ TEAMS_SQL = """
 with named as (
     select team from teams
     union select team from actions
+    union select team from assignments
     union select team from loan_snapshots
 )
 select team as value

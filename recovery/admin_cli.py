@@ -82,6 +82,10 @@ def users_add(
     unmasked: Annotated[
         bool, typer.Option("--unmasked", help="may see customer names unmasked")
     ] = False,
+    new_team: Annotated[
+        bool,
+        typer.Option("--new-team", help="accept a team the loaded book does not have (yet)"),
+    ] = False,
 ) -> None:
     """Add a dashboard user; the password is asked for (hidden) or read from stdin."""
     settings = get_settings()
@@ -89,6 +93,8 @@ def users_add(
     try:
         if role not in ROLES:
             raise typer.BadParameter(f"use one of {', '.join(ROLES)}", param_hint="--role")
+        if not new_team:
+            _check_teams(settings, user.teams)
         store = _store(settings)
         store.add(user, read_password(confirm=True))
         _audit(settings).record(
@@ -103,6 +109,24 @@ def users_add(
     except (UsersError, AuditError) as error:
         _fail(error)
     console.print(f"Added {name} ({role}) to {settings.users_file}", highlight=False)
+
+
+def _check_teams(settings: Settings, wanted: tuple[str, ...]) -> None:
+    """A team the loaded book does not have is most often a typing slip: the user would
+    see nothing. Without a book there is nothing to check against."""
+    if not wanted or not settings.db.exists():
+        return
+    from queries.dimensions import teams
+
+    known = teams(settings.db)
+    unknown = [name for name in wanted if name not in known]
+    if unknown:
+        raise UsersError(
+            f"team {', '.join(unknown)} is not in the loaded book (its teams: "
+            f"{', '.join(known) or 'none'}); give --new-team to add it all the same\n"
+            f"已加载的数据中没有小组 {', '.join(unknown)}（现有小组：{', '.join(known) or '无'}）；"
+            "确需添加请加 --new-team"
+        )
 
 
 @users_app.command("remove")

@@ -47,6 +47,20 @@ def settle(page: Page) -> None:
     )
 
 
+GRID_DRAWN = """(id) => {
+  const headers = [...document.querySelectorAll(`#${id} .ag-header-cell-text`)];
+  const drawn = document.querySelector(
+    `#${id} .ag-center-cols-container .ag-row, #${id} .ag-overlay-no-rows-center`);
+  return headers.length > 0 && headers.every(h => h.textContent.trim() !== '') && drawn !== null;
+}"""
+
+
+def grid_drawn(page: Page, grid: str) -> None:
+    """Wait until the grid has drawn its headers and its first rows (or says it has none):
+    AG Grid fills its cells after the callback that gave it the data has answered."""
+    page.wait_for_function(GRID_DRAWN, arg=grid)
+
+
 def open_page(page: Page, url: str) -> None:
     page.goto(url)
     page.wait_for_selector(".page")

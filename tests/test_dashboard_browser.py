@@ -26,7 +26,7 @@ from queries.portfolio import portfolio_summary
 from queries.ranking import by_index
 from queries.recovery import recovery_by
 from recovery.database import query
-from tests.browser import SCREENSHOTS, open_page, settle
+from tests.browser import SCREENSHOTS, grid_drawn, open_page, settle
 from tests.dashboard_demo import DEMO_PERIOD, build_demo_db
 
 WIDTHS = (1280, 1920)
@@ -63,6 +63,13 @@ OVERFLOWING_CARD_TEXT = """() => [...document.querySelectorAll(
   .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)"""
 
 
+# Every chart drawn as wide as its box (Plotly redraws a moment after the window resizes).
+CHARTS_FIT = """() => [...document.querySelectorAll('.js-plotly-plot')].every(plot => {
+  const svg = plot.querySelector('.main-svg');
+  return svg !== null && Math.abs(svg.getBoundingClientRect().width - plot.clientWidth) <= 2;
+})"""
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_every_page_loads_without_errors(
     site: str, browser_page: Page, console_errors: list[str], lang: str
@@ -74,7 +81,7 @@ def test_every_page_loads_without_errors(
         assert browser_page.locator(".nav-link.active").count() == 1, name
         for width in WIDTHS:
             browser_page.set_viewport_size({"width": width, "height": 900})
-            browser_page.wait_for_timeout(300)  # charts follow the new width
+            browser_page.wait_for_function(CHARTS_FIT)  # charts follow the new width
             overflowing = browser_page.evaluate(OVERFLOWING_CARD_TEXT)
             assert overflowing == [], f"{name} at {width} px: {overflowing}"
             browser_page.screenshot(
@@ -133,6 +140,7 @@ def test_the_language_switch_changes_every_label(
 
 def grid_rows(page: Page, grid: str) -> list[list[str]]:
     """The rows the grid shows, in its order, as the cells' text."""
+    grid_drawn(page, grid)
     rows = page.locator(f"#{grid} .ag-center-cols-container .ag-row")
     shown = sorted(
         (int(rows.nth(i).get_attribute("row-index")), rows.nth(i)) for i in range(rows.count())
@@ -151,6 +159,7 @@ def test_a_drill_down_download_matches_its_table(
     settle(browser_page)
     count = int(re.search(r"共 (\d+) 行", browser_page.locator("#drill-count").inner_text())[1])
     assert count > 0
+    grid_drawn(browser_page, "drill-grid")
     headers = browser_page.locator("#drill-grid .ag-header-cell-text").all_inner_texts()
     shown = grid_rows(browser_page, "drill-grid")
     with browser_page.expect_download() as csv_download:
@@ -331,6 +340,7 @@ def test_the_methods_table_ranks_methods_by_recovery_index(
     assert rows[0][6] == with_interval(
         first["recovery_index"], first["index_low"], first["index_high"], is_rate=False
     )
+    grid_drawn(browser_page, "methods-table")
     headers = browser_page.locator("#methods-table .ag-header-cell-text").all_inner_texts()
     assert headers[4] == "回收率（95% 区间）" and headers[6] == "回收指数（95% 区间）"
     assert console_errors == []

@@ -183,3 +183,29 @@ def test_at_a_terminal_the_password_is_asked_twice_and_not_shown(
     assert os.waitstatus_to_exitcode(status) == (0 if added else 1), shown
     store = UserStore(tmp_path / "users.json")
     assert (store.verify("tty", PASSWORD) is not None) == added
+
+
+def test_a_team_the_loaded_book_lacks_is_refused_unless_new(tmp_path: Path) -> None:
+    (tmp_path / "teams.csv").write_text(
+        "team,team_type\n总部电催一组,phone\n外访一组,field\n", encoding="utf-8"
+    )
+    assert run(tmp_path, "load", str(tmp_path / "teams.csv")).returncode == 0
+    typo = run(tmp_path, "users", "add", "李组长", "--role", "manager", "--team", "外访二组",
+               stdin=PASSWORD + "\n")  # fmt: skip
+    assert typo.returncode == 1
+    assert (
+        "team 外访二组 is not in the loaded book (its teams: 外访一组, 总部电催一组)" in typo.stderr
+    )
+    assert "已加载的数据中没有小组 外访二组" in typo.stderr
+    assert not (tmp_path / "config" / "users.json").exists()
+    known = run(tmp_path, "users", "add", "李组长", "--role", "manager", "--team", "外访一组",
+                stdin=PASSWORD + "\n")  # fmt: skip
+    assert known.returncode == 0, known.stderr
+    ahead = run(tmp_path, "users", "add", "王组长", "--role", "manager", "--team", "外访二组",
+                "--new-team", stdin=PASSWORD + "\n")  # fmt: skip
+    assert ahead.returncode == 0, ahead.stderr
+    teams = {
+        u["name"]: u["teams"]
+        for u in json.loads(run(tmp_path, "users", "list", "--json").stdout)["users"]
+    }
+    assert teams == {"李组长": ["外访一组"], "王组长": ["外访二组"]}
