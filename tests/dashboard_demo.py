@@ -14,8 +14,14 @@ from recovery.settings import Settings, get_settings
 DEMO_PERIOD = "2026-10"
 
 
-def build_demo_db(folder: Path, *, loans: int = 2000, months: int = 13) -> Path:
+def build_demo_db(
+    folder: Path, *, loans: int = 2000, months: int = 13, assignments: bool = True
+) -> Path:
+    """The demo book loaded; without its assignments files when `assignments` is false (its
+    cases then come from each loan's first action of the month)."""
     files = generate_demo(folder / "files", loans=loans, months=months, end_month=DEMO_PERIOD)
+    if not assignments:
+        files = [f for f in files if not f.name.startswith("assignments")]
     settings = Settings(db=folder / "recovery.duckdb")
     outcomes = load_files(files, settings)
     assert all(o.status == "loaded" for o in outcomes), outcomes
