@@ -41,7 +41,8 @@ LOANS = [  # as of, loan, customer, name, product, branch, team, collector, dpd
     ("2026-09-30", "H2", "C2", SCRIPT, IMG, IMG, SCRIPT, IMG, 100),
     ("2026-10-31", "H1", "C1", IMG, FORMULA, FORMULA, IMG, SCRIPT, 95),
     ("2026-10-31", "H2", "C2", SCRIPT, IMG, IMG, SCRIPT, IMG, 130),
-    ("2026-10-31", "H3", "C3", FORMULA, SCRIPT, SCRIPT, FORMULA, FORMULA, 0),
+    # H3 falls overdue after its call: a case of the formula-named team.
+    ("2026-10-31", "H3", "C3", FORMULA, SCRIPT, SCRIPT, FORMULA, FORMULA, 25),
 ]
 ACTIONS = [  # action, loan, at, method, team, collector, relation, outcome, note
     ("A1", "H1", "2026-10-15 10:00:00", "phone", IMG, SCRIPT, "self", "connected", SCRIPT),

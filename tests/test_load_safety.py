@@ -76,6 +76,8 @@ PAYMENTS = [{"loan_id": "L2", "paid_at": "2026-10-05", "amount": "500.00"}]
 # No city: a city makes the phone check load phonenumbers' geocoder, seconds per load.
 CONTACTS = [{"customer_id": "C2", "phone": "0755-12345678"}]
 TEAMS = [{"team": "T1", "team_type": "phone"}]
+ASSIGNMENTS = [{"assignment_id": "A1", "loan_id": "L2", "team": "T1", "assigned_on": "2026-10-01",
+                "assigned_amount": "4999.99", "days_past_due": "45"}]  # fmt: skip
 
 
 # --- running the command ------------------------------------------------------------------
@@ -312,10 +314,12 @@ def test_a_refused_file_leaves_the_database_file_untouched(tmp_path: Path) -> No
         write_rows(tmp_path / "payments_2026-10.csv", PAYMENTS),
         write_rows(tmp_path / "contacts.csv", CONTACTS),
         write_rows(tmp_path / "teams.csv", TEAMS),
+        write_rows(tmp_path / "assignments_2026-10.csv", ASSIGNMENTS),
     ]
     assert outcomes(run_load(db, *good)) == {
         "teams.csv": ("loaded", 1),
         "loans_2026-10.csv": ("loaded", 2),
+        "assignments_2026-10.csv": ("loaded", 1),
         "contacts.csv": ("loaded", 1),
         "actions_2026-10.csv": ("loaded", 1),
         "payments_2026-10.csv": ("loaded", 1),

@@ -233,7 +233,7 @@ def test_the_comparisons_show_the_index_with_its_interval_and_cases(settings, re
         formatting.count(phone["cases_cured"]), phone["index_with_interval"],
     ])  # fmt: skip
     assert row in text
-    assert re.search(r"\d+ cases", text) and re.search(r"\d+ 件", flat(
+    assert re.search(r"\d+ cases", text) and re.search(r"\d+ ?件", flat(
         " ".join(pages_of(reports["manager_team_zh"][1]))))  # fmt: skip
 
 
