@@ -19,7 +19,7 @@ import fastexcel
 import polars as pl
 import pytest
 
-from etl.generate import (
+from demo import (
     BAD_ROW_EVERY,
     BAD_ROW_MIN_FILE_ROWS,
     InvalidDemoRequest,
