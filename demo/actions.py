@@ -76,7 +76,7 @@ _ACTIONS_PER_MONTH = np.array([
 ])  # fmt: skip
 _REMINDER_SHARE = 0.45  # current loans sent an SMS before the due date
 _SELF_CALL_SHARE = np.array([0.8, 0.7, 0.65, 0.6, 0.6, 0.6, 0.6, 0.6])
-_CONNECT_GOOD_NUMBER = np.array([0.72, 0.7, 0.64, 0.6, 0.56, 0.54, 0.52, 0.45])
+_CONNECT_GOOD_NUMBER = np.array([0.66, 0.64, 0.6, 0.57, 0.54, 0.52, 0.5, 0.44])
 _VISIT_MET = np.array([0.5, 0.45, 0.42, 0.36, 0.3, 0.3, 0.28, 0.2])
 
 

@@ -11,6 +11,7 @@ import polars as pl
 
 from demo.calendar import Calendar
 from demo.reference import BRANCH_WEIGHTS, BRANCHES, PRODUCTS
+from demo.teams import FIELD_FROM_MISSED, LATE_FROM_MISSED, staffed_team_sizes
 from demo.text import as_dates, join
 
 _MAX_AGE_MONTHS = 96  # oldest loans on the book at the start
@@ -38,6 +39,7 @@ class Book:
     is_serial_promiser: np.ndarray
     is_big: np.ndarray  # goes to the legal team, not to an agency, when it ages
     key: np.ndarray  # spreads loans over teams and collectors
+    team_sizes: np.ndarray  # collectors at work in each team
 
 
 def build_book(rng: np.random.Generator, n: int, months: int, cal: Calendar) -> Book:
@@ -88,7 +90,7 @@ def build_book(rng: np.random.Generator, n: int, months: int, cal: Calendar) -> 
     base_hazard = np.array([p.hazard for p in products])[product]
     hazard = np.clip(base_hazard * risk, 0.0, 0.6)
     missed = _initial_missed(rng, n)
-    is_overdue = ~is_new & (rng.random(n) < np.clip(2.3 * hazard, 0.0, 0.6))
+    is_overdue = ~is_new & (rng.random(n) < np.clip(1.6 * hazard, 0.0, 0.5))
     missed = np.where(is_overdue, np.minimum(missed, age), 0)
     initial_paid = np.where(is_new, 0, age - missed)
 
@@ -115,14 +117,22 @@ def build_book(rng: np.random.Generator, n: int, months: int, cal: Calendar) -> 
         is_serial_promiser=rng.random(n) < 0.15,
         is_big=is_big,
         key=key,
+        team_sizes=staffed_team_sizes(_field_cases(branch, missed)),
     )
+
+
+def _field_cases(branch: np.ndarray, missed: np.ndarray) -> np.ndarray:
+    """Loans per branch its field team works in the first months: those overdue at the
+    start short of the late stage (M1 ones reach it soon)."""
+    working = (missed >= FIELD_FROM_MISSED - 1) & (missed < LATE_FROM_MISSED)
+    return np.bincount(branch[working], minlength=len(BRANCHES))
 
 
 def _initial_missed(rng: np.random.Generator, n: int) -> np.ndarray:
     """Instalments overdue at the start, for loans that are: a steady state's long tail."""
     values = np.arange(1, 25)
-    head = [0.22, 0.12, 0.085, 0.06, 0.05, 0.045]
-    weights = np.concatenate([head, 0.36 * 0.85 ** np.arange(18)])
+    head = [0.25, 0.17, 0.12, 0.09, 0.075, 0.065]
+    weights = np.concatenate([head, 0.15 * 0.75 ** np.arange(18)])
     return rng.choice(values, n, p=weights / weights.sum())
 
 

@@ -18,7 +18,7 @@ STAGES = 8
 
 # Chances, per month, by stage: cure (pay everything due), pay one instalment, pay a token
 # amount, settle at a discount. Stage 0 "cure" is paying within the month.
-_CURE = np.array([0.6, 0.33, 0.18, 0.1, 0.06, 0.05, 0.04, 0.015])
+_CURE = np.array([0.5, 0.42, 0.2, 0.1, 0.06, 0.05, 0.04, 0.015])
 _PARTIAL = np.array([0.0, 0.1, 0.1, 0.08, 0.06, 0.05, 0.05, 0.03])
 _TOKEN = np.array([0.0, 0.04, 0.05, 0.05, 0.05, 0.05, 0.05, 0.04])
 _LUMP = np.array([0.0, 0.0, 0.0, 0.005, 0.01, 0.01, 0.01, 0.008])
@@ -42,7 +42,7 @@ def transitions(
     n = len(case_loan)
     reached = first_effective < np.iinfo(np.int64).max // 4
     promiser = book.is_serial_promiser[case_loan]
-    boost = np.where(reached & ~promiser, 1.6, np.where(reached, 1.0, 0.75))
+    boost = np.where(reached & ~promiser, 1.3, np.where(reached, 0.9, 0.6))
     boost = boost * np.where(book.is_neglected[case_loan], 0.8, 1.0)
     cure = np.clip(_CURE[stage] * boost, 0, 0.95)
     partial = _PARTIAL[stage] * boost
@@ -64,7 +64,7 @@ def transitions(
     outcome[repossessed & (outcome == ROLL) & (rng.random(n) < 0.3)] = DISPOSAL_T
     missed = missed_before[case_loan]
     is_consumer = np.array([p.is_consumer for p in PRODUCTS])[book.product[case_loan]]
-    write_off = np.where(missed >= 12, 0.08, np.where(is_consumer & (missed >= 7), 0.03, 0.0))
+    write_off = np.where(missed >= 9, 0.12, np.where(is_consumer & (missed >= 7), 0.25, 0.0))
     outcome[(outcome == ROLL) & (rng.random(n) < write_off)] = WRITE_OFF_T
     return outcome
 

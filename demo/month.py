@@ -70,7 +70,7 @@ def simulate_month(
     window_start = np.maximum(oldest_due + 1, start)  # late this month: from the day after
     held_by = state.cases.team[case_loan]
     floor_level = np.where(held_by >= 0, TEAM_LEVEL[np.maximum(held_by, 0)], 0)
-    visit_targets = monthly_visit_targets(rng)
+    visit_targets = monthly_visit_targets(rng, book)
     actions, first_effective = case_actions(
         rng, book, customers, contacts, case_loan, stage, window_start, oldest_due,
         floor_level, visit_targets, end,

@@ -60,7 +60,7 @@ def add_promises(
     will_pay = (amount[case] > 0) & (pay_day[case] >= day)
     # Debtors who mean to pay promise more often; serial promisers promise anyway, until
     # collectors stop taking the word of one who broke it again and again (DOMAIN.md).
-    likelihood = np.where(promiser, 1.8, np.where(will_pay, 2.2, 0.45))
+    likelihood = np.where(promiser, 1.8, np.where(will_pay, 2.2, 0.35))
     broken_before = state.broken_promises[actions.loan]
     likelihood *= np.select([broken_before >= 6, broken_before >= 3], [0.0, 0.3], 1.0)
     share = np.clip(_PROMISE_SHARE[stage[case]] * likelihood, 0, 0.9)

@@ -5,9 +5,12 @@ and the collector of a case.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
-from demo.book import Book
+if TYPE_CHECKING:
+    from demo.book import Book
 from demo.reference import BRANCHES
 
 # Teams: indices 0-2 phone, 3-8 the branches' field teams (3 + branch), 9 legal, 10-11 agencies.
@@ -25,6 +28,9 @@ TEAM_KIND = np.array([PHONE_KIND] * 3 + [FIELD_KIND] * 6 + [LEGAL_KIND] + [AGENC
 TEAM_LEVEL = np.minimum(TEAM_KIND, 2)  # as stage_level: legal and agencies come last
 # Where a case goes as it ages (days past due): phone team, field team, legal or agency.
 FIELD_FROM_DPD, LATE_FROM_DPD = 31, 181
+FIELD_FROM_MISSED, LATE_FROM_MISSED = 2, 7  # the same stages in instalments overdue
+# Visits a month each field case can take on average: a field team is staffed for its cases.
+_VISITS_PER_CASE = 1.0
 
 
 # The methods each kind of team works with (rows as PHONE_KIND...; columns as METHOD_EN):
@@ -65,13 +71,23 @@ def can_act(team: np.ndarray, method: np.ndarray) -> np.ndarray:
     return _METHODS_OF_TEAM_KIND[TEAM_KIND[team], method]
 
 
-_COLLECTOR_START = np.cumsum([0] + TEAM_SIZES[:-1])
-_COLLECTOR_COUNT = np.array(TEAM_SIZES)
+COLLECTOR_START = np.cumsum([0] + TEAM_SIZES[:-1])
+
+
+def staffed_team_sizes(field_cases: np.ndarray) -> np.ndarray:
+    """Collectors at work in each team: a branch's field team as many as its cases keep at
+    about their visit quota (`field_cases` per branch; at most TEAM_SIZES, at least one),
+    every other team its whole roster."""
+    sizes = np.array(TEAM_SIZES)
+    field = slice(FIRST_FIELD_TEAM, FIRST_FIELD_TEAM + len(field_cases))
+    quota = np.array(VISIT_QUOTAS[field], np.float64)
+    sizes[field] = np.clip(np.round(field_cases * _VISITS_PER_CASE / quota), 1, sizes[field])
+    return sizes
 
 
 def case_collector(book: Book, loan: np.ndarray, team: np.ndarray) -> np.ndarray:
     """The collector of the team a loan's case goes to: the same each time it comes back."""
-    return _COLLECTOR_START[team] + (book.key[loan] // 11) % _COLLECTOR_COUNT[team]
+    return COLLECTOR_START[team] + (book.key[loan] // 11) % book.team_sizes[team]
 
 
 def collectors(
@@ -80,7 +96,7 @@ def collectors(
     """The collector a loan goes to in the team; now and then a colleague instead."""
     pick = case_collector(book, loan, team)
     colleague = rng.random(len(loan)) < 0.12
-    other = _COLLECTOR_START[team] + rng.integers(0, 1 << 20, len(loan)) % _COLLECTOR_COUNT[team]
+    other = COLLECTOR_START[team] + rng.integers(0, 1 << 20, len(loan)) % book.team_sizes[team]
     return np.where(colleague, other, pick)
 
 

@@ -13,7 +13,11 @@ from demo.calendar import days_to_weekdays
 from demo.codes import VISIT
 from demo.records import Actions, take_actions
 from demo.teams import (
+    COLLECTOR_START,
+    FIELD_FROM_DPD,
     FIELD_KIND,
+    FIRST_FIELD_TEAM,
+    LATE_FROM_DPD,
     TEAM_KIND,
     TEAM_SIZES,
     TEAMS,
@@ -32,7 +36,9 @@ class _Visits:
     team: np.ndarray
 
 
-_VISITS_OFFERED = 3.0  # visits a month a worked case could take, for collectors to choose from
+# Visits a month a worked case could take, for collectors to choose from: at least this
+# many, more when a collector has few cases for the quota, never over the most.
+_VISITS_OFFERED, _MOST_VISITS_OFFERED = 3.0, 6.0
 _SHORT_OF_QUOTA = 0.15  # collectors who fall well short in a month
 _VISITS_TO_SPARE = 1.5
 
@@ -50,10 +56,17 @@ def field_visits(
 ) -> _Visits:
     """Visits by field collectors to cases their team holds on the day: as many as each
     collector means to make (`targets`), with some to spare for the visits a payment makes
-    needless (within_visit_targets cuts the rest), and none more than its cases allow (a
-    small book's collectors fall short)."""
+    needless (within_visit_targets cuts the rest), and none more than its cases allow: a
+    collector with few cases visits each more often, up to a point."""
     n = len(case_loan)
-    case = np.repeat(np.arange(n), rng.poisson(_VISITS_OFFERED * (intensity > 0)))
+    case = np.repeat(
+        np.arange(n),
+        rng.poisson(
+            _visits_offered(
+                book, case_loan, intensity, window_start, oldest_due, floor_level, targets, end
+            )
+        ),
+    )
     lo = window_start[case]
     day = lo + (rng.random(len(case)) * (end - lo + 1)).astype(np.int64)
     day = np.clip(days_to_weekdays(rng, day, 0.3), lo, end)
@@ -71,6 +84,31 @@ def field_visits(
     return _Visits(case[made], np.where(padded, last_days, day[made]), padded, team[made])
 
 
+def _visits_offered(
+    book: Book,
+    case_loan: np.ndarray,
+    intensity: np.ndarray,
+    window_start: np.ndarray,
+    oldest_due: np.ndarray,
+    floor_level: np.ndarray,
+    targets: np.ndarray,
+    end: int,
+) -> np.ndarray:
+    """Visits each case could take this month: the visits its field collector means to make,
+    with some to spare, shared over the worked cases that reach the field team in the month."""
+    reaches_field = (
+        (intensity > 0)
+        & (end - oldest_due >= FIELD_FROM_DPD)
+        & (window_start - oldest_due < LATE_FROM_DPD)
+        & (floor_level <= 1)
+    )
+    field_team = FIRST_FIELD_TEAM + book.branch[case_loan]
+    collector = case_collector(book, case_loan, field_team)
+    load = np.bincount(collector[reaches_field], minlength=len(targets))
+    share = 2 * _VISITS_TO_SPARE * targets[collector] / np.maximum(load[collector], 1)
+    return np.clip(share, _VISITS_OFFERED, _MOST_VISITS_OFFERED) * reaches_field
+
+
 def within_visit_targets(
     rng: np.random.Generator, actions: Actions, targets: np.ndarray
 ) -> Actions:
@@ -85,11 +123,12 @@ def within_visit_targets(
     return take_actions(actions, kept)
 
 
-def monthly_visit_targets(rng: np.random.Generator) -> np.ndarray:
+def monthly_visit_targets(rng: np.random.Generator, book: Book) -> np.ndarray:
     """Visits each collector means to make this month, about the team's quota, a few well
-    short (0 outside field teams)."""
+    short (0 outside field teams and for collectors not at work)."""
     team = np.repeat(np.arange(len(TEAMS)), TEAM_SIZES)
-    quota = np.array([q or 0 for q in VISIT_QUOTAS])[team]
+    at_work = np.arange(len(team)) - np.repeat(COLLECTOR_START, TEAM_SIZES) < book.team_sizes[team]
+    quota = np.array([q or 0 for q in VISIT_QUOTAS])[team] * at_work
     short = rng.random(len(team)) < _SHORT_OF_QUOTA
     share = np.where(short, rng.uniform(0.4, 0.75, len(team)), rng.uniform(0.9, 1.1, len(team)))
     return np.round(quota * share).astype(np.int64)

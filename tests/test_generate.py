@@ -452,10 +452,10 @@ def test_only_the_deliberate_rows_break_rules(medium: Path, small: Path, kind: s
 
 @pytest.fixture(scope="module")
 def large(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """90,000 loans over one month: over 5,000 open cases in the opening book, and enough
+    """130,000 loans over one month: over 5,000 open cases in the opening book, and enough
     cases for every field collector to make their quota of visits."""
     out = tmp_path_factory.mktemp("large")
-    generate_demo(out, loans=90_000, months=1, seed=2)
+    generate_demo(out, loans=130_000, months=1, seed=2)
     return out
 
 
