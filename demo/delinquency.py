@@ -162,3 +162,14 @@ def payment_rows(
     channels = np.concatenate([channels, channels[reversed_], np.ones(len(r_day), np.int64)])
     order = np.lexsort((loans, days))
     return Payments(loans[order], days[order], amounts[order], channels[order])
+
+
+def prepayments(
+    rng: np.random.Generator, book: Book, loans: np.ndarray, paid: np.ndarray, start: int, end: int
+) -> Payments:
+    """Current loans paid off early (提前还款), their whole balance on one day of the month:
+    repaid, never recovered, since no case holds them."""
+    outstanding = book.principal[loans] - paid[loans] * book.repaid_per_instalment[loans]
+    day = start + (rng.random(len(loans)) * (end - start + 1)).astype(np.int64)
+    channel = rng.choice(len(CHANNELS), len(loans), p=CHANNEL_WEIGHTS)
+    return Payments(loans, day, outstanding, channel)

@@ -23,11 +23,12 @@ from demo.delinquency import (
     pay_days,
     payment_amounts,
     payment_rows,
+    prepayments,
     transitions,
 )
 from demo.people import Contacts, Customers
 from demo.promises import add_promises
-from demo.records import Counters, Month, Snapshot, State, concat_actions
+from demo.records import Counters, Month, Snapshot, State, concat_actions, concat_payments
 from demo.teams import TEAM_LEVEL, late_team
 from demo.visits import monthly_visit_targets, within_visit_targets
 
@@ -51,6 +52,7 @@ def simulate_month(
 ) -> Month:
     n = len(book.term)
     start, end = int(cal.month_start[k]), int(cal.month_end[k])
+    paid_before = state.paid
     d, term = book.disbursed_month, book.term
     on_book = state.status == 1
     due_before = np.clip(k - 1 - d, 0, term)
@@ -112,4 +114,6 @@ def simulate_month(
     state.status[month_status != ACTIVE_ST] = 2
     status = month_status[snapshot]
     team = np.where(status == WRITTEN_OFF_ST, late_team(book, snapshot), state.cases.team[snapshot])
+    early = prepayments(rng, book, np.flatnonzero(prepaid), paid_before, start, end)
+    payments = concat_payments([payments, early])
     return Month(k, snapshot, paid[snapshot], status, team, actions, payments, cases)

@@ -149,3 +149,12 @@ class Counters:
         ids = np.arange(self.assignment + 1, self.assignment + 1 + count, dtype=np.int64)
         self.assignment += count
         return ids
+
+
+def concat_payments(parts: list[Payments]) -> Payments:
+    """Payments of several kinds in one list, by day and loan."""
+    joined = Payments(
+        **{name: np.concatenate([vars(p)[name] for p in parts]) for name in vars(parts[0])}
+    )
+    order = np.lexsort((joined.loan, joined.day))
+    return Payments(**{name: value[order] for name, value in vars(joined).items()})
