@@ -49,7 +49,7 @@ def generate(
     end_month: Annotated[str, typer.Option(help="last snapshot month, YYYY-MM")] = "2026-10",
 ) -> None:
     """Write a synthetic demo portfolio in the data contract's own file formats."""
-    from etl.generate import generate_demo
+    from demo import generate_demo
 
     with _progress() as progress:
         tasks: dict[str, int] = {}

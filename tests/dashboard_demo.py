@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from dashboard.data import answers
-from etl.generate import generate_demo
+from demo import generate_demo
 from etl.load import load_files
 from recovery.settings import Settings, get_settings
 

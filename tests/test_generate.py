@@ -19,7 +19,7 @@ import fastexcel
 import polars as pl
 import pytest
 
-from etl.generate import (
+from demo import (
     BAD_ROW_EVERY,
     BAD_ROW_MIN_FILE_ROWS,
     InvalidDemoRequest,
@@ -452,10 +452,10 @@ def test_only_the_deliberate_rows_break_rules(medium: Path, small: Path, kind: s
 
 @pytest.fixture(scope="module")
 def large(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """90,000 loans over one month: over 5,000 open cases in the opening book, and enough
+    """130,000 loans over one month: over 5,000 open cases in the opening book, and enough
     cases for every field collector to make their quota of visits."""
     out = tmp_path_factory.mktemp("large")
-    generate_demo(out, loans=90_000, months=1, seed=2)
+    generate_demo(out, loans=130_000, months=1, seed=2)
     return out
 
 
@@ -825,3 +825,201 @@ def test_legal_and_agency_cases_are_placed_at_the_outstanding_balance(
     assert full > 20 and early > 300
     assert not_full == 0
     assert at_zero == 0
+
+
+# --- the figures a lender looks at first, on a book loaded with the recovery command -------
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
+    """12,000 loans over 13 months: enough for flow rates and visit quotas, loaded in seconds."""
+    folder = tmp_path_factory.mktemp("book")
+    db, files = folder / "recovery.duckdb", folder / "files"
+    run_recovery("generate", "--loans", "12000", "--months", "13", "--seed", "3",
+                 "--out", str(files), db=db)  # fmt: skip
+    run_recovery("load", str(files), db=db)
+    with duckdb.connect(str(db), read_only=True) as con:
+        yield con
+
+
+LATEST = "(select max(as_of_date) from loan_snapshots)"
+
+
+def test_most_loans_are_current(book: duckdb.DuckDBPyConnection) -> None:
+    share_of_loans, share_of_balance = counts(
+        book,
+        f"""
+        select avg((days_past_due = 0)::int),
+            sum(outstanding_balance) filter (where days_past_due = 0) / sum(outstanding_balance)
+        from loan_snapshots where as_of_date = {LATEST} and status = 'active'
+        """,
+    )
+    assert 0.88 <= share_of_loans <= 0.97
+    assert 0.88 <= share_of_balance <= 0.97
+
+
+def test_average_balances_fit_their_products(book: duckdb.DuckDBPyConnection) -> None:
+    """Consumer loans of thousands to tens of thousands of yuan, business and equipment
+    loans larger (DOMAIN.md)."""
+    rows = book.sql(
+        f"""
+        select product, avg(outstanding_balance)::double
+        from loan_snapshots
+        where as_of_date = {LATEST} and status = 'active' and outstanding_balance > 0
+        group by 1
+        """
+    ).fetchall()
+    balance = dict(rows)
+    assert set(balance) == {"个人消费贷", "车贷", "经营贷", "小微企业信用贷", "设备融资租赁"}
+    assert 3_000 <= balance["个人消费贷"] <= 30_000
+    assert 20_000 <= balance["车贷"] <= 100_000
+    for business in ("经营贷", "小微企业信用贷", "设备融资租赁"):
+        assert balance[business] >= max(40_000, 3 * balance["个人消费贷"]), business
+    assert balance["设备融资租赁"] > balance["车贷"]
+
+
+def flow_rates(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, float]]:
+    """Per bucket at one month end, the share of its loans in each state at the next
+    (METRICS.md's roll rates), pooled over the months."""
+    rows = con.sql(
+        """
+        with states as (
+            select as_of_date, loan_id,
+                case when status <> 'active' then status
+                     when days_past_due = 0 then 'Current'
+                     when days_past_due <= 30 then 'M1' when days_past_due <= 60 then 'M2'
+                     when days_past_due <= 90 then 'M3' when days_past_due <= 120 then 'M4'
+                     when days_past_due <= 150 then 'M5' when days_past_due <= 180 then 'M6'
+                     else 'M7+' end as state
+            from loan_snapshots
+        ),
+        dates as (
+            select as_of_date, lead(as_of_date) over (order by as_of_date) as next_date
+            from (select distinct as_of_date from states)
+        ),
+        moves as (
+            select a.state as from_state, coalesce(b.state, 'gone') as to_state
+            from states a
+            join dates d on d.as_of_date = a.as_of_date and d.next_date is not null
+            left join states b on b.loan_id = a.loan_id and b.as_of_date = d.next_date
+            where a.state not in ('settled', 'written_off')
+        )
+        select from_state, to_state, count(*) / sum(count(*)) over (partition by from_state)
+        from moves group by from_state, to_state
+        """
+    ).fetchall()
+    rates: dict[str, dict[str, float]] = {}
+    for from_state, to_state, share in rows:
+        rates.setdefault(from_state, {})[to_state] = share
+    return rates
+
+
+def test_delinquency_flows_like_a_real_book(book: duckdb.DuckDBPyConnection) -> None:
+    """Few current loans fall overdue in a month; M1 flows to M2 in the tens of percent, the
+    rest mostly cure; the later a stage, the more of it rolls on and the less cures."""
+    rates = flow_rates(book)
+    assert 0.005 <= rates["Current"]["M1"] <= 0.04
+    assert 0.2 <= rates["M1"]["M2"] <= 0.55
+    assert rates["M1"]["Current"] >= 0.25
+    stages = ["M1", "M2", "M3", "M4", "M5", "M6", "M7+"]
+    for stage, later in zip(stages[1:-1], stages[2:], strict=True):
+        assert 0.5 <= rates[stage][later] <= 0.95, stage
+    assert rates["M1"]["Current"] > rates["M2"]["Current"] > rates["M4"]["Current"]
+    assert rates["M7+"].get("written_off", 0) > 0.02
+
+
+def test_recovery_falls_with_the_stage(book: duckdb.DuckDBPyConnection) -> None:
+    """What each kind of team recovers of what it is placed, over the months: phone teams
+    (M1) about half, not nearly all; field teams (M2-M6) less; legal and agencies, placed at
+    the whole balance of 180+ day loans, a few percent."""
+    rows = book.sql(
+        """
+        select t.team_type, sum(c.recovered) / sum(c.placed)
+        from case_months c join teams t using (team)
+        where c.placed > 0
+        group by 1
+        """
+    ).fetchall()
+    rate = {team_type: float(value) for team_type, value in rows}
+    assert 0.3 <= rate["phone"] <= 0.62
+    assert 0.08 <= rate["field"] <= 0.35
+    assert rate["legal"] <= 0.08 and rate["agency"] <= 0.1
+    assert rate["phone"] > rate["field"] > max(rate["legal"], rate["agency"])
+
+
+def test_actions_climb_the_escalation_ladder(book: duckdb.DuckDBPyConnection) -> None:
+    """SMS and calls on M1 cases, never a visit, lawyer's letter, lawsuit, agency or
+    repossession; visits and lawyer's letters from M2; lawsuits and agencies late (DOMAIN.md)."""
+    rows = book.sql(
+        """
+        select c.placed_bucket, a.method, count(*)
+        from actions a
+        join cases c on c.loan_id = a.loan_id
+            and cast(a.action_at as date) >= c.held_from
+            and cast(a.action_at as date) < c.held_until
+        group by all
+        """
+    ).fetchall()
+    by_stage: dict[str, dict[str, int]] = {}
+    for stage, method, count in rows:
+        by_stage.setdefault(stage, {})[method] = count
+    m1 = by_stage["M1"]
+    assert (m1.get("sms", 0) + m1.get("phone", 0)) / sum(m1.values()) > 0.95
+    for method in ("visit", "lawyer_letter", "legal", "agency", "repossession"):
+        assert method not in m1, method
+    assert by_stage["M2"]["visit"] > 0 and by_stage["M2"]["lawyer_letter"] > 0
+    for method in ("legal", "agency"):
+        assert method not in by_stage["M2"], method
+        assert by_stage["M7+"][method] > 0, method
+    early = {stage for stage, methods in by_stage.items() if "visit" in methods}
+    assert "M1" not in early and "Current" not in early
+
+
+def test_promises_are_kept_and_broken_at_believable_rates(
+    book: duckdb.DuckDBPyConnection,
+) -> None:
+    """About a third of due promises kept, a fifth partly, the rest broken; no customer
+    breaks dozens."""
+    kept, partly, broken, most_broken = counts(
+        book,
+        """
+        with broken as (
+            select s.customer_id, count(*) as broken
+            from promise_outcomes p
+            join (select distinct loan_id, customer_id from loan_snapshots) s using (loan_id)
+            where p.verdict = 'broken'
+            group by 1
+        )
+        select avg((verdict = 'kept')::int), avg((verdict = 'partly_kept')::int),
+            avg((verdict = 'broken')::int), (select max(broken) from broken)
+        from promise_outcomes
+        """,
+    )
+    assert 0.2 <= kept <= 0.5
+    assert 0.1 <= partly <= 0.35
+    assert 0.3 <= broken <= 0.6
+    assert 3 <= most_broken <= 12
+
+
+def test_field_collectors_visit_about_their_quota_each_month(
+    book: duckdb.DuckDBPyConnection,
+) -> None:
+    """Month after month most field collectors make about their team's quota, a few fall
+    well short, none goes far over: a small book has field teams to its size."""
+    shares = [
+        share
+        for (share,) in book.sql(
+            """
+            select count(*) / any_value(t.monthly_visit_quota)
+            from actions a join teams t using (team)
+            where a.method = 'visit' and t.team_type = 'field'
+            group by a.collector, date_trunc('month', a.action_at)
+            """
+        ).fetchall()
+    ]
+    assert len(shares) >= 6 * 13
+    shares.sort()
+    assert 0.85 <= shares[len(shares) // 2] <= 1.1
+    short = sum(share < 0.8 for share in shares) / len(shares)
+    assert 0.03 <= short <= 0.35
+    assert shares[-1] <= 1.25

@@ -24,7 +24,7 @@ import xlsxwriter
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from etl.generate import generate_demo
+from demo import generate_demo
 from etl.load import load_files
 from recovery.database import read_only
 from recovery.settings import Settings

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from dashboard import formatting
-from etl.generate import generate_demo
+from demo import generate_demo
 from etl.load import load_files
 from queries.filters import Filters
 from queries.kpis import kpi_report
