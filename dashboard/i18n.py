@@ -85,6 +85,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "该行无法拆分为字段：{detail}",
         "en": "row cannot be split into fields: {detail}",
     },
+    "reject.field_count": {
+        "zh": "该行有 {detail} 个字段，表头有 {where} 个",
+        "en": "has {detail} fields where the header has {where}",
+    },
+    "reject.not_utf8": {
+        "zh": "含有不是 UTF-8 文字的字节（请将文件另存为 UTF-8 或 GBK）",
+        "en": "holds bytes that are no UTF-8 text (save the file as UTF-8 or GBK)",
+    },
     "reject.too_long": {"zh": "超过 {detail} 个字符", "en": "longer than {detail} characters"},
     "reject.file_ends_mid_line": {
         "zh": "文件在这一行中间结束（文件不完整）",

@@ -8,6 +8,7 @@ and turns into a scale factor for the amount.
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from etl.contract import ColumnType, FileKind
@@ -46,9 +47,30 @@ def accepted_headers(kind: FileKind, extra: dict[str, list[str]]) -> dict[str, s
     return accepted
 
 
+def names_required_columns(
+    kind: FileKind, extra: dict[str, list[str]]
+) -> Callable[[list[str]], bool]:
+    """A test of a row of cells: does it name every required column of `kind` (the
+    header), through the contract's aliases or the config's?"""
+    accepted = accepted_headers(kind, extra)
+    required = {column.name for column in kind.columns if column.required}
+
+    def is_header(cells: list[str]) -> bool:
+        named = {accepted.get(split_unit(cell)[0]) for cell in cells if cell}
+        return required <= named
+
+    return is_header
+
+
 def map_headers(
-    file_name: str, kind: FileKind, headers: list[str], extra: dict[str, list[str]]
+    file_name: str,
+    kind: FileKind,
+    headers: list[str],
+    extra: dict[str, list[str]],
+    searched: str = "",
 ) -> list[MappedColumn]:
+    """The file's headers mapped to the contract's columns; `searched` says where the
+    header was looked for, for the message when a required column is missing."""
     accepted = accepted_headers(kind, extra)
     mapped: dict[str, MappedColumn] = {}
     for header in headers:
@@ -72,7 +94,7 @@ def map_headers(
             raise MissingColumn(
                 file_name,
                 f"required column '{column.name}' is missing (expected a header named one "
-                f"of: {expected}; found: {', '.join(headers) or 'no headers'})",
+                f"of: {expected}; found: {', '.join(headers) or 'no headers'}){searched}",
                 column.name,
             )
     return list(mapped.values())

@@ -21,10 +21,17 @@ import polars as pl
 
 from etl.contract import ENUM_VALUES, FILE_KINDS, ColumnType, FileKind
 from etl.errors import LoadError, SchemaMismatch, UnknownFileKind
-from etl.headers import MappedColumn, map_headers
+from etl.headers import MappedColumn, map_headers, names_required_columns
 from etl.marts import build_marts
 from etl.phones import check_numbers
-from etl.readers import SUFFIXES, ReadResult, StructuralReject, file_digest, read_into_raw
+from etl.readers import (
+    HEADER_SEARCH_ROWS,
+    SUFFIXES,
+    ReadResult,
+    StructuralReject,
+    file_digest,
+    read_into_raw,
+)
 from etl.snapshots import refuse_a_shrinking_snapshot
 from etl.staging import (
     candidates_sql,
@@ -35,6 +42,7 @@ from etl.staging import (
     repeats_sql,
     stage_sql,
 )
+from etl.totals import drop_totals_rows
 from recovery.database import rebuilding, scalar
 from recovery.settings import Settings
 
@@ -63,6 +71,9 @@ class FileOutcome:
     rows_loaded: int = 0
     rows_rejected: int = 0
     rows_replaced: int = 0  # rows of earlier loads this file's rows replaced
+    rows_above_header: int = 0  # title, blank and note rows skipped above the header
+    totals_rows: int = 0  # totals and subtotal rows (合计, 小计 …) skipped, not rejected
+    sheet: str | None = None  # the workbook's sheet read
     error: str | None = None
 
 
@@ -111,11 +122,13 @@ def load_files(
     settings: Settings,
     *,
     kind: str | None = None,
+    sheet: str | None = None,
     on_file: Callable[[FileOutcome], None] | None = None,
     timings: dict[str, float] | None = None,
 ) -> list[FileOutcome]:
-    """Loads the files; `timings`, when given, receives the seconds spent rebuilding the
-    summary tables (`summary_tables`)."""
+    """Loads the files (of workbooks, the sheet named `sheet`, else the one holding the
+    data); `timings`, when given, receives the seconds spent rebuilding the summary
+    tables (`summary_tables`)."""
     files = expand(paths)
     outcomes: list[FileOutcome] = []
     with rebuilding(
@@ -134,7 +147,7 @@ def load_files(
         try:
             digests = {p: hashing.submit(file_digest, p) for p in files if p.is_file()}
             for path in files:
-                outcome = load_one(con, path, kind, batch_id, settings, digests.get(path))
+                outcome = load_one(con, path, kind, batch_id, settings, digests.get(path), sheet)
                 outcomes.append(outcome)
                 if on_file:
                     on_file(outcome)
@@ -223,6 +236,7 @@ def load_one(
     batch_id: int,
     settings: Settings,
     digest: Future[str] | None,
+    sheet: str | None = None,
 ) -> FileOutcome:
     outcome = FileOutcome(file=path.name, kind=kind, status="refused")
     try:
@@ -241,9 +255,15 @@ def load_one(
             return outcome
         # Read before the transaction opens: rows of a table created inside one are
         # numbered from a large offset, and source lines come from those numbers.
-        read = read_into_raw(con, path)
         extra_headers = settings.header_aliases.get(file_kind.name, {})
-        mapped = map_headers(path.name, file_kind, read.headers, extra_headers)
+        is_header = names_required_columns(file_kind, extra_headers)
+        read = read_into_raw(con, path, is_header, sheet)
+        outcome.rows_above_header, outcome.sheet = read.rows_above_header, read.sheet
+        searched = f"; the header was looked for in the first {HEADER_SEARCH_ROWS} rows" + (
+            f" of sheet {read.sheet!r}" if read.sheet else ""
+        )
+        mapped = map_headers(path.name, file_kind, read.headers, extra_headers, searched)
+        read, outcome.totals_rows = drop_totals_rows(con, file_kind, read, mapped)
         con.execute("begin transaction")
         try:
             outcome.rows_loaded, outcome.rows_rejected, outcome.rows_replaced = _stage_and_insert(
@@ -351,7 +371,15 @@ def _write_rejects(
         con.executemany(
             "insert into rejected_rows values (?, ?, ?, null, null, ?, ?, ?, ?)",
             [
-                (load_id, file_name, r.line, r.text[:1000], r.reason, r.code, r.reason)
+                (
+                    load_id,
+                    file_name,
+                    r.line,
+                    r.text[:1000],
+                    r.reason,
+                    r.code,
+                    r.reason if r.detail is None else r.detail,
+                )  # fmt: skip
                 for r in structural
             ],
         )

@@ -35,7 +35,7 @@ ZIP_ERRORS = (
     OSError,
 )
 
-FIRST_SHEET = re.compile(rb"<(?:\w+:)?sheet\b[^>]*?\br:id=\"([^\"]+)\"")
+SHEET = re.compile(rb"<(?:\w+:)?sheet\b[^>]*?\br:id=\"([^\"]+)\"")
 RELATION = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*>")
 ATTRIBUTE = re.compile(rb"\b(Id|Target)=\"([^\"]*)\"")
 DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*?\bref=\"([^\"]*)\"")
@@ -68,27 +68,29 @@ def column_letters(number: int) -> str:
     return letters
 
 
-def check_workbook(path: Path) -> None:
-    """Raises UnreadableFile when the workbook's first sheet is beyond what can be read."""
+def check_workbook(path: Path, index: int = 0) -> None:
+    """Raises UnreadableFile when the workbook's sheet `index` (0: the first) is beyond
+    what can be read."""
     try:
         with zipfile.ZipFile(path) as workbook:
             _check_sizes(path.name, workbook)
-            sheet = _first_sheet(workbook)
+            sheet = _sheet_member(workbook, index)
             if sheet is None:
                 return  # no worksheet: the reader says what is wrong
             declared, extent = _scan_sheet(path.name, workbook, sheet)
     except ZIP_ERRORS as error:
         raise UnreadableFile(path.name, f"cannot be read as an XLSX workbook: {error}") from error
     found = f"dimension tag {declared[0]!r}" if declared else "no dimension tag"
+    which = "its first sheet" if index == 0 else f"its sheet {index + 1}"
     if declared is not None:
-        _check_extent(path.name, f"declares the area {declared[0]}", declared[1])
+        _check_extent(path.name, f"{which} declares the area {declared[0]}", declared[1])
     corner = f"{column_letters(extent.columns)}{extent.rows}"
-    _check_extent(path.name, f"reaches cell {corner} ({found})", extent)
+    _check_extent(path.name, f"{which} reaches cell {corner} ({found})", extent)
     area = extent.rows * extent.columns
     if area > SPARSE_CELLS and extent.cells < FILLED_SHARE * area:
         raise UnreadableFile(
             path.name,
-            f"its first sheet reaches cell {corner} ({found}): {area:,} cells, of which it "
+            f"{which} reaches cell {corner} ({found}): {area:,} cells, of which it "
             f"holds only {extent.cells:,}; a sheet reaching beyond {SPARSE_CELLS:,} cells must "
             f"be at least {FILLED_SHARE:.0%} filled. Delete the stray cells far from the table "
             "(or save the sheet as CSV)",
@@ -104,8 +106,7 @@ def _check_extent(name: str, what: str, extent: SheetExtent) -> None:
         return
     raise UnreadableFile(
         name,
-        f"its first sheet {what} ({limit}). Delete the stray cells far from the table "
-        "(or save the sheet as CSV)",
+        f"{what} ({limit}). Delete the stray cells far from the table (or save the sheet as CSV)",
     )
 
 
@@ -135,15 +136,16 @@ def _read_small(workbook: zipfile.ZipFile, name: str) -> bytes | None:
         return None
 
 
-def _first_sheet(workbook: zipfile.ZipFile) -> str | None:
-    """The zip member of the workbook's first sheet (the one read), or None."""
+def _sheet_member(workbook: zipfile.ZipFile, position: int) -> str | None:
+    """The zip member of the workbook's sheet at `position` (in the workbook's order), or
+    None."""
     index = _read_small(workbook, "xl/workbook.xml")
     relations = _read_small(workbook, "xl/_rels/workbook.xml.rels")
-    first = FIRST_SHEET.search(index or b"")
-    if first and relations:
+    listed = SHEET.findall(index or b"")
+    if position < len(listed) and relations:
         for relation in RELATION.findall(relations):
             attributes = dict(ATTRIBUTE.findall(relation))
-            if attributes.get(b"Id") == first.group(1) and b"Target" in attributes:
+            if attributes.get(b"Id") == listed[position] and b"Target" in attributes:
                 target = attributes[b"Target"].decode("utf-8", errors="replace")
                 member = (
                     target.lstrip("/")
@@ -153,7 +155,7 @@ def _first_sheet(workbook: zipfile.ZipFile) -> str | None:
                 if member in workbook.namelist():
                     return member
     sheets = sorted(n for n in workbook.namelist() if n.startswith("xl/worksheets/sheet"))
-    return sheets[0] if sheets else None
+    return sheets[position] if position < len(sheets) else None
 
 
 def _scan_sheet(

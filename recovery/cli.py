@@ -74,6 +74,10 @@ def load(
             help="loans, actions, payments, assignments, contacts or teams (else from the name)"
         ),
     ] = None,
+    sheet: Annotated[
+        str | None,
+        typer.Option(help="of a workbook, the sheet to read (else the first holding the data)"),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
     replace_snapshot: Annotated[
         bool,
@@ -100,7 +104,12 @@ def load(
         task = progress.add_task("Loading", total=len(files))
         timings: dict[str, float] = {}
         outcomes = load_files(
-            files, settings, kind=kind, on_file=lambda _: progress.advance(task), timings=timings
+            files,
+            settings,
+            kind=kind,
+            sheet=sheet,
+            on_file=lambda _: progress.advance(task),
+            timings=timings,
         )
     summary_seconds = round(timings.get("summary_tables", 0.0), 1)
     if as_json:
@@ -141,6 +150,13 @@ def _print_outcomes(outcomes: list) -> None:
     for o in outcomes:
         if o.error:
             errors.print(f"[red]refused[/red] {escape(o.error)}", highlight=False)
+        skipped = [
+            f"sheet {o.sheet!r}" if o.sheet else "",
+            f"{o.rows_above_header:,} rows above the header skipped" if o.rows_above_header else "",
+            f"{o.totals_rows:,} totals rows skipped" if o.totals_rows else "",
+        ]
+        if o.rows_above_header or o.totals_rows:
+            console.print(escape(f"{o.file}: " + ", ".join(p for p in skipped if p)))
 
 
 @app.command()

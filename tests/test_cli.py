@@ -42,7 +42,7 @@ def test_generate_load_and_load_again(demo: Path, tmp_path: Path) -> None:
     files = first["files"]
     assert {f["file"] for f in files} == {p.name for p in demo.iterdir()}
     assert all(set(f) == {"file", "kind", "rows_loaded", "rows_rejected", "rows_replaced",
-                          "status", "error"}
+                          "rows_above_header", "totals_rows", "sheet", "status", "error"}
                for f in files)  # fmt: skip
     assert {f["status"] for f in files} == {"loaded"}
     kinds = {f["kind"] for f in files}

@@ -53,6 +53,7 @@ def test_data_page_in_both_languages(dashboard: str) -> None:
         rejects = page.locator("#data-rejects").inner_text()
         assert "不得小于 0" in rejects and "-1" in rejects
         assert "与本借据第 2 行的案件 A 时间重叠" in rejects
+        assert "该行有 3 个字段，表头有 2 个" in rejects  # the contacts line with a name added
         freshness = page.locator("#data-freshness").inner_text()
         assert "分案记录" in freshness and "2026-10-20" in freshness
         page.screenshot(path=SCREENSHOTS / "data-zh.png", full_page=True)
@@ -63,6 +64,7 @@ def test_data_page_in_both_languages(dashboard: str) -> None:
         assert "Assignments" in page.locator("#data-freshness").inner_text()
         assert "must be at least 0" in page.locator("#data-rejects").inner_text()
         assert "overlaps case A of this loan (line 2)" in page.locator("#data-rejects").inner_text()
+        assert "has 3 fields where the header has 2" in page.locator("#data-rejects").inner_text()
         page.screenshot(path=SCREENSHOTS / "data-en.png", full_page=True)
         assert errors == []
 

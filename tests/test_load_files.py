@@ -277,7 +277,7 @@ def test_a_utf8_file_with_a_broken_row_rejects_that_row_only(
     [outcome] = load(settings, path)
     assert (outcome.rows_loaded, outcome.rows_rejected) == (2, 1)
     [(_, line, column, _, reason)] = rejects(settings)
-    assert (line, column) == (3, None) and reason.startswith("Invalid unicode")
+    assert (line, column) == (3, None) and reason.startswith("holds bytes that are no UTF-8 text")
     assert table(settings, "select channel from payments order by 1")["channel"].to_list() == [
         "柜面",
         "网银",
