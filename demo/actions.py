@@ -53,6 +53,7 @@ from demo.people import Contacts, Customers
 from demo.records import Actions, Holders, take_actions
 from demo.reference import PRODUCTS
 from demo.teams import (
+    AGENCY_KIND,
     FIELD_KIND,
     TEAM_KIND,
     can_act,
@@ -62,6 +63,8 @@ from demo.teams import (
     team_at_level,
 )
 from demo.visits import field_visits
+
+AGENCY_VISIT_SHARE = 0.1
 
 # Expected actions per case and month, by stage (rows) and method (columns, as METHOD_EN).
 _ACTIONS_PER_MONTH = np.array([
@@ -134,6 +137,10 @@ def case_actions(
     team = team_at_level(book, case_loan[case], level)
     # Field teams' visits follow their collectors' quotas rather than the cases' needs.
     kept = can_act(team, method) & ~((method == VISIT) & (TEAM_KIND[team] == FIELD_KIND))
+    # An agency's few collectors hold thousands of cases: they visit one case in ten they
+    # would, so each makes about as many visits as a field collector.
+    agency_visit = (method == VISIT) & (TEAM_KIND[team] == AGENCY_KIND)
+    kept &= ~agency_visit | (rng.random(m) < AGENCY_VISIT_SHARE)
     visits = field_visits(rng, book, case_loan, intensity, window_start, oldest_due, floor_level,
                            visit_targets, end)  # fmt: skip
     case = np.concatenate([case[kept], visits.case])

@@ -596,6 +596,24 @@ def test_field_collectors_make_about_their_quota_of_visits(large: Path) -> None:
     assert visits["share"].max() <= 1.25
 
 
+def test_agency_collectors_visit_no_more_than_field_collectors(large: Path) -> None:
+    """An agency's few collectors hold many cases; they visit a few of them, about as often
+    as a field collector makes visits, not hundreds a month."""
+    teams = read_table(large / "teams.xlsx").select(
+        "team", "team_type", pl.col("monthly_visit_quota").cast(pl.Float64)
+    )
+    visits = (
+        read_table(large / "actions_2026-10.csv")
+        .filter(canonical("method", METHODS) == "visit")
+        .join(teams, on="team")
+        .group_by("team_type", "collector")
+        .agg(visits=pl.len())
+    )
+    agencies = visits.filter(pl.col("team_type") == "委外")
+    assert agencies.height >= 2
+    assert agencies["visits"].max() <= teams["monthly_visit_quota"].max()
+
+
 def test_no_customer_breaks_dozens_of_promises(loaded: duckdb.DuckDBPyConnection) -> None:
     """A promise is broken when nothing is paid on the loan from the day it was made to the
     promised date plus 3 days (METRICS.md); collectors stop taking the word of a debtor who
