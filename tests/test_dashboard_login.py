@@ -450,16 +450,15 @@ def test_names_are_unmasked_only_for_a_user_allowed_them(site: Site) -> None:
         row["customer_name"] for row in hidden
     ]
     assert shown and not any("*" in (row["customer_name"] or "") for row in shown)
-    stale = next(
-        p for p in callback_payloads(site, view_data()) if "attention-stale" in p["output"]
-    )
-    names = [
-        row["customer_name"]
-        for row in answer(allowed, stale)["response"]["attention-stale"]["rowData"]
-    ]
+    # The first list of customers with rows on this small book (its 90+ cases are worked).
+    for output in ("attention-stale", "attention-limitation", "promises-breakers"):
+        listing = next(p for p in callback_payloads(site, view_data()) if output in p["output"])
+        names = [row["customer_name"]
+                 for row in answer(allowed, listing)["response"][output]["rowData"]]  # fmt: skip
+        if names:
+            break
     masked_names = [
-        row["customer_name"]
-        for row in answer(masked, stale)["response"]["attention-stale"]["rowData"]
+        row["customer_name"] for row in answer(masked, listing)["response"][output]["rowData"]
     ]
     assert names and [mask_name(name) for name in names] == masked_names
 
