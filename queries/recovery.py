@@ -315,14 +315,16 @@ ratios as (
         cast(recovered as double) / nullif(expected, 0) as recovery_index
     from per_group
 ),
+-- Sums of doubles come in any order from parallel threads: the ratios are rounded to 9
+-- places, so the same cases give the same figures every time.
 final as (
-    select {group_columns}, cases, placed, recovered, recovery_rate,
-        {rate_low} as rate_low, {rate_high} as rate_high,
+    select {group_columns}, cases, placed, recovered, round(recovery_rate, 9) as recovery_rate,
+        round({rate_low}, 9) as rate_low, round({rate_high}, 9) as rate_high,
         cases_cured,
         cast(cases_cured as double) / nullif(cases, 0) as case_cure_rate,
         cast(round(expected, 2) as decimal(18, 2)) as expected_recovered,
-        recovery_index,
-        {index_low} as index_low, {index_high} as index_high,
+        round(recovery_index, 9) as recovery_index,
+        round({index_low}, 9) as index_low, round({index_high}, 9) as index_high,
         cast(count_actions as bigint) as count_actions, cost,
         cast(cost as double) * 100 / nullif(cast(recovered as double), 0)
             as cost_per_100_recovered
