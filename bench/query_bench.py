@@ -61,9 +61,7 @@ def drill_downs(db: Path, period: str) -> dict[str, Measure]:
         "cases worked by a method": lambda d, f, s: drilldown.cases_worked(
             d, f, dimension="method", value="phone", window_days=s.attribution_window_days
         ),
-        "promises broken": lambda d, f, s: drilldown.promises_with_verdict(
-            d, f, verdict="broken", grace_days=s.promise_grace_days
-        ),
+        "promises broken": lambda d, f, s: drilldown.promises_with_verdict(d, f, verdict="broken"),
         "customers reached": lambda d, f, s: drilldown_contacts.customers_by_reachability(
             d, f, status="reached"
         ),

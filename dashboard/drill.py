@@ -112,7 +112,6 @@ def drill_frame(spec: dict, view: View) -> pl.DataFrame:
             drilldown.promises_with_verdict,
             period_filters,
             verdict=spec["verdict"],
-            grace_days=data.settings().promise_grace_days,
             masked=masked,
         )
     if kind in CONTACT_KINDS:

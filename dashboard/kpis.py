@@ -75,8 +75,7 @@ def _effective_contact_rate(view: View) -> pl.DataFrame:
 
 
 def _kept_rate(view: View) -> pl.DataFrame:
-    grace = data.settings().promise_grace_days
-    trend = _in_available_months(data.measure(promise_trend, view.filters, grace_days=grace))
+    trend = _in_available_months(data.measure(promise_trend, view.filters))
     return _series(trend, pl.col("kept_rate"))
 
 

@@ -8,7 +8,6 @@ contacts and teams replace earlier rows with the same key.
 """
 
 import importlib.resources
-import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ import polars as pl
 from etl.contract import ENUM_VALUES, FILE_KINDS, ColumnType, FileKind
 from etl.errors import LoadError, SchemaMismatch, UnknownFileKind
 from etl.headers import MappedColumn, map_headers, names_required_columns
-from etl.marts import build_marts
+from etl.model_builds import ModelsBuilt, has_loads, refresh_models
 from etl.phones import check_numbers
 from etl.readers import (
     HEADER_SEARCH_ROWS,
@@ -124,11 +123,14 @@ def load_files(
     kind: str | None = None,
     sheet: str | None = None,
     on_file: Callable[[FileOutcome], None] | None = None,
+    on_summary_tables: Callable[[ModelsBuilt], None] | None = None,
     timings: dict[str, float] | None = None,
 ) -> list[FileOutcome]:
     """Loads the files (of workbooks, the sheet named `sheet`, else the one holding the
-    data); `timings`, when given, receives the seconds spent rebuilding the summary
-    tables (`summary_tables`)."""
+    data). The summary tables are rebuilt after a file loaded, and otherwise those stale
+    (built with other settings, or by another version); `on_summary_tables` is told what
+    was built and why, and `timings`, when given, receives the seconds it took
+    (`summary_tables`)."""
     files = expand(paths)
     outcomes: list[FileOutcome] = []
     with rebuilding(
@@ -158,13 +160,17 @@ def load_files(
         finally:
             hashing.shutdown(cancel_futures=True)
             checking.shutdown(cancel_futures=True)
-        if any(o.status == "loaded" for o in outcomes):
+        loaded = any(o.status == "loaded" for o in outcomes)
+        if loaded:
             insert_checks(con, check_unchecked_numbers(con))
-            started = time.perf_counter()
-            build_marts(con, settings)
-            if timings is not None:
-                timings["summary_tables"] = time.perf_counter() - started
-            rebuild.keep = True
+        if loaded or has_loads(con):
+            built = refresh_models(con, settings, everything=loaded)
+            if built:
+                if timings is not None:
+                    timings["summary_tables"] = built.seconds
+                if on_summary_tables:
+                    on_summary_tables(built)
+                rebuild.keep = True
     return outcomes
 
 
@@ -179,13 +185,6 @@ def prepare(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
         "(domain varchar, spelling varchar, canonical varchar)"
     )
     con.executemany("insert into value_aliases values (?, ?, ?)", value_alias_rows(settings))
-    con.execute("delete from aging_buckets")
-    con.executemany(
-        "insert into aging_buckets values (?, ?, ?, ?)",
-        [(b.name, b.min_days, b.max_days, i) for i, b in enumerate(settings.aging_buckets, 1)],
-    )
-    con.execute("delete from method_costs")
-    con.executemany("insert into method_costs values (?, ?)", sorted(settings.method_cost.items()))
 
 
 def _check_schema_version(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:

@@ -1,6 +1,7 @@
 """Every measure of `queries/` by name, each called the same way, grouped by the dashboard
 page that shows it. Used to run all of them at once: the measure benchmark and the tests
-that try every filter on every measure."""
+that try every filter on every measure. Each refuses to answer from summary tables built
+under other settings than those it is given (queries/stale_models.py)."""
 
 from collections.abc import Callable
 from pathlib import Path
@@ -10,6 +11,7 @@ import polars as pl
 from queries import attention, contacts, field, portfolio, promises, recovery
 from queries.filters import Filters
 from queries.league import contacts_by, promises_by
+from queries.stale_models import refuse_stale_models
 from recovery.settings import Settings
 
 Measure = Callable[[Path, Filters, Settings], pl.DataFrame]
@@ -32,15 +34,11 @@ def _windowed(function: Callable[..., pl.DataFrame]) -> Measure:
     return lambda db, f, s: function(db, f, window_days=s.attribution_window_days)
 
 
-def _graced(function: Callable[..., pl.DataFrame]) -> Measure:
-    return lambda db, f, s: function(db, f, grace_days=s.promise_grace_days)
-
-
 def _plain(function: Callable[[Path, Filters], pl.DataFrame]) -> Measure:
     return lambda db, f, s: function(db, f)
 
 
-MEASURES: dict[str, Measure] = {
+_MEASURES: dict[str, Measure] = {
     "portfolio_summary": _plain(portfolio.portfolio_summary),
     "portfolio_trend": _plain(portfolio.portfolio_trend),
     "aging": _plain(portfolio.aging),
@@ -68,15 +66,11 @@ MEASURES: dict[str, Measure] = {
     "invalid_numbers_by_reason": _plain(contacts.invalid_numbers_by_reason),
     "contacts_by_team": lambda db, f, s: contacts_by(db, f, dimension="team"),
     "contacts_by_collector": lambda db, f, s: contacts_by(db, f, dimension="collector"),
-    "promise_summary": _graced(promises.promise_summary),
-    "promise_trend": _graced(promises.promise_trend),
-    "repeat_promise_breakers": _graced(promises.repeat_promise_breakers),
-    "promises_by_team": lambda db, f, s: promises_by(
-        db, f, dimension="team", grace_days=s.promise_grace_days
-    ),
-    "promises_by_collector": lambda db, f, s: promises_by(
-        db, f, dimension="collector", grace_days=s.promise_grace_days
-    ),
+    "promise_summary": _plain(promises.promise_summary),
+    "promise_trend": _plain(promises.promise_trend),
+    "repeat_promise_breakers": _plain(promises.repeat_promise_breakers),
+    "promises_by_team": lambda db, f, s: promises_by(db, f, dimension="team"),
+    "promises_by_collector": lambda db, f, s: promises_by(db, f, dimension="collector"),
     "stale_cases": _plain(attention.stale_cases),
     "never_worked": _plain(attention.never_worked),
     "limitation_watch": lambda db, f, s: attention.limitation_watch(
@@ -84,6 +78,17 @@ MEASURES: dict[str, Measure] = {
     ),
     "visits_against_quota": _plain(field.visits_against_quota),
 }
+
+
+def _fresh(measure: Measure) -> Measure:
+    def answer(db: Path, filters: Filters, settings: Settings) -> pl.DataFrame:
+        refuse_stale_models(db, settings)
+        return measure(db, filters, settings)
+
+    return answer
+
+
+MEASURES: dict[str, Measure] = {name: _fresh(measure) for name, measure in _MEASURES.items()}
 
 # The measures each dashboard page shows (its full set of queries when nothing is cached).
 PAGES: dict[str, tuple[str, ...]] = {

@@ -232,10 +232,9 @@ def promises_with_verdict(
     filters: Filters,
     *,
     verdict: str,
-    grace_days: int,
     limit: int = DRILL_ROW_LIMIT,
     masked: bool = True,
 ) -> pl.DataFrame:
-    params = {**filters.params(), "grace_days": grace_days, "verdict": verdict}
+    params = {**filters.params(), "verdict": verdict}
     rows = query(db, PROMISES_WITH_VERDICT_SQL, {**params, "limit": limit})
     return with_customer_names(db, filters, rows, masked=masked)

@@ -30,13 +30,12 @@ def kpi_report(
     filters: Filters,
     *,
     window_days: int,
-    grace_days: int,
     commissions: dict[str, Decimal] | None = None,
 ) -> dict:
     summary = portfolio_summary(db, filters).row(0, named=True)
     contact = contact_summary(db, filters).row(0, named=True)
     numbers = invalid_numbers_summary(db, filters).row(0, named=True)
-    promises = promise_summary(db, filters, grace_days=grace_days).row(0, named=True)
+    promises = promise_summary(db, filters).row(0, named=True)
     money_in = recovered(db, filters, window_days=window_days).row(0, named=True)
 
     def comparison(dimension: str) -> list[dict]:

@@ -9,7 +9,6 @@ import polars as pl
 from queries.common import dimension_filters
 from queries.contacts import PERIOD_COUNTS_CTE
 from queries.filters import Filters
-from queries.promises import promise_params
 from recovery.database import query
 
 # Who a league table ranks (an allow-list: the name becomes an identifier in the SQL).
@@ -36,7 +35,7 @@ order by {dimension}
 # promises_by_{dimension} — one row per team or collector whose promises fell due in the
 # period (date + grace within it), as recorded on the action that took the promise: due,
 # kept, and kept rate = kept / due (as promise_summary). Read from the monthly summary
-# table promise_months (etl/marts_promises.sql).
+# table promise_months (etl/models/promise_months.sql).
 PROMISES_BY_SQL = f"""
 with final as (
     select p.{{dimension}}, cast(sum(p.count_due) as bigint) as count_due,
@@ -65,6 +64,6 @@ def contacts_by(db: Path, filters: Filters, *, dimension: str) -> pl.DataFrame:
     return query(db, sql, filters.params())
 
 
-def promises_by(db: Path, filters: Filters, *, dimension: str, grace_days: int) -> pl.DataFrame:
+def promises_by(db: Path, filters: Filters, *, dimension: str) -> pl.DataFrame:
     sql = PROMISES_BY_SQL.format(dimension=_checked(dimension))
-    return query(db, sql, promise_params(db, filters, grace_days))
+    return query(db, sql, filters.params())

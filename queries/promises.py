@@ -3,7 +3,9 @@
 A promise is an action with a promised_amount. It is kept when the loan's payments from
 the action's date to promised_date + grace (`promise_grace_days`, default 3) reach the
 amount, partly kept when they are positive but short of it, broken otherwise. Only a
-promise whose date + grace has passed by the period's end is judged ("due").
+promise whose date + grace has passed by the period's end is judged ("due"). Promises are
+judged when the summary tables are built, with the grace of the config then; under another
+grace the measures refuse (queries/stale_models.py) until they are built again.
 Filters: branch and product as on the loan's latest snapshot on or before the period's
 end; team and collector as on the action that took the promise.
 """
@@ -58,7 +60,7 @@ BROKEN_BY_PERIOD_END = "o.due_on <= $period_end and o.verdict = 'broken'"
 # kept and broken, and the kept rate = kept / due (null when none were due). Each month is
 # filtered as at its end: branch and product as on the loan's latest snapshot on or before
 # it, team and collector as on the action. Read from the monthly summary tables
-# promise_months and phone_action_months (etl/marts_promises.sql, etl/marts_contacts.sql).
+# promise_months and phone_action_months (etl/models/).
 PROMISE_MONTHS_SQL = f"""
 with recursive months (month) as (
     select cast($first_month as date)
@@ -115,36 +117,19 @@ select * from final order by count_broken desc, customer_id
 """
 
 
-class GraceChanged(ValueError):
-    def __init__(self, asked: int, loaded: int):
-        super().__init__(
-            f"promises were judged at load with {loaded} grace days, not {asked}: load the "
-            "files again after changing promise_grace_days"
-        )
-
-
-def promise_params(db: Path, filters: Filters, grace_days: int) -> dict[str, object]:
-    """Promises are judged at load (table promise_outcomes) with the grace of the config
-    then; asking for another grace is an error, not a silently different answer."""
-    loaded = query(db, "select promise_grace_days from mart_info")["promise_grace_days"]
-    if loaded.len() and loaded.item() != grace_days:
-        raise GraceChanged(grace_days, loaded.item())
-    return filters.params()
-
-
-def promise_summary(db: Path, filters: Filters, *, grace_days: int) -> pl.DataFrame:
+def promise_summary(db: Path, filters: Filters) -> pl.DataFrame:
     """The period's promises: promise_months for the period alone."""
-    params = {**promise_params(db, filters, grace_days), "first_month": filters.period_start}
+    params = {**filters.params(), "first_month": filters.period_start}
     return query(db, PROMISE_MONTHS_SQL, params).drop("month")
 
 
-def repeat_promise_breakers(db: Path, filters: Filters, *, grace_days: int) -> pl.DataFrame:
-    return query(db, REPEAT_BREAKERS_SQL, promise_params(db, filters, grace_days))
+def repeat_promise_breakers(db: Path, filters: Filters) -> pl.DataFrame:
+    return query(db, REPEAT_BREAKERS_SQL, filters.params())
 
 
 # promise_trend — the figures of promise_summary for each month of the 12 ending with the
 # period, each month filtered as promise_summary filters it.
-def promise_trend(db: Path, filters: Filters, *, grace_days: int) -> pl.DataFrame:
-    params = {**promise_params(db, filters, grace_days), "first_month": filters.trend_start}
+def promise_trend(db: Path, filters: Filters) -> pl.DataFrame:
+    params = {**filters.params(), "first_month": filters.trend_start}
     frame = query(db, PROMISE_MONTHS_SQL, params)
     return month_as_period(frame)

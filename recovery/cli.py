@@ -209,7 +209,6 @@ def kpis(
         settings.db,
         filters,
         window_days=settings.attribution_window_days,
-        grace_days=settings.promise_grace_days,
         commissions=settings.agency_commission,
     )
     if as_json:

@@ -35,6 +35,13 @@ def read_only(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         yield cursor
 
 
+def file_version(path: Path) -> tuple[int, int, int]:
+    """What tells one version of a database file from another (a load swaps in a new
+    file): its inode, size and modification time. FileNotFoundError when there is none."""
+    status = path.resolve().stat()
+    return (status.st_ino, status.st_size, status.st_mtime_ns)
+
+
 _PARAMETER = re.compile(r"\$([A-Za-z_]\w*)")
 
 

@@ -5,8 +5,11 @@ with `__`), then the TOML file named by `RECOVERY_CONFIG` (default `recovery.tom
 working directory, if present), then the defaults below.
 """
 
+import hashlib
+import json
 import os
 import re
+from collections.abc import Iterable
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -247,6 +250,17 @@ class Settings(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         config_file = Path(os.environ.get(CONFIG_ENV, DEFAULT_CONFIG_FILE))
         return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls, config_file))
+
+
+def setting_fingerprints(settings: Settings, names: Iterable[str]) -> dict[str, str]:
+    """For each setting named, a hash of its value: the summary tables built with one value
+    are stale under another (etl/model_builds.py records them, queries compare)."""
+    wanted = set(names)
+    values = settings.model_dump(mode="json", include=wanted)
+    return {
+        name: hashlib.sha256(json.dumps(values[name], sort_keys=True).encode()).hexdigest()[:16]
+        for name in sorted(wanted)
+    }
 
 
 @cache

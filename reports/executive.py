@@ -113,7 +113,7 @@ def contacts_section(measures: ReportMeasures, filters: Filters, lang: str) -> S
 
 
 def promises_section(measures: ReportMeasures, filters: Filters, lang: str) -> Section:
-    trend = measures.get(promise_trend, filters, grace_days=measures.grace_days)
+    trend = measures.get(promise_trend, filters)
     monthly = trend.filter(pl.col("period").is_in(measures.periods_with_data()))
     return Section(
         t("report.section.promises", lang),

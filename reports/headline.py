@@ -60,7 +60,7 @@ def headline_values(measures: ReportMeasures, filters: Filters) -> dict[str, Val
         commissions=measures.commissions,
     )
     contact = measures.get(contact_summary, filters).row(0, named=True)
-    promises = measures.get(promise_summary, filters, grace_days=measures.grace_days)
+    promises = measures.get(promise_summary, filters)
     promises = promises.row(0, named=True)
     return {
         "outstanding": summary["outstanding"],

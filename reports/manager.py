@@ -28,7 +28,7 @@ BREAKER_ROWS = 50
 def team_cards(measures: ReportMeasures, filters: Filters, lang: str) -> Cards:
     teams = sections.comparison(measures, filters, "team")
     contact = measures.get(contact_summary, filters).row(0, named=True)
-    promises = measures.get(promise_summary, filters, grace_days=measures.grace_days)
+    promises = measures.get(promise_summary, filters)
     promises = promises.row(0, named=True)
     placed = sum(teams["placed"].fill_null(0), Decimal(0))
     recovered = sum(teams["recovered"].fill_null(0), Decimal(0))
@@ -102,7 +102,7 @@ def contacts_section(measures: ReportMeasures, filters: Filters, lang: str) -> S
 
 
 def promises_section(measures: ReportMeasures, filters: Filters, lang: str) -> Section:
-    breakers = measures.get(repeat_promise_breakers, filters, grace_days=measures.grace_days)
+    breakers = measures.get(repeat_promise_breakers, filters)
     named = first_rows_named(measures.db, filters, breakers, limit=BREAKER_ROWS)
     return Section(
         t("report.section.broken_promises", lang),

@@ -23,7 +23,6 @@ class ReportMeasures:
     def __init__(self, settings: Settings):
         self.db: Path = settings.db
         self.window_days = settings.attribution_window_days
-        self.grace_days = settings.promise_grace_days
         self.watch_months = settings.limitation_watch_months
         self.commissions = dict(settings.agency_commission)
         self._answers: dict[Hashable, Any] = {}

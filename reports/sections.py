@@ -183,7 +183,7 @@ def contact_blocks(measures: ReportMeasures, filters: Filters, lang: str) -> tup
 
 
 def promise_table(measures: ReportMeasures, filters: Filters, lang: str) -> Table:
-    frame = measures.get(promise_summary, filters, grace_days=measures.grace_days)
+    frame = measures.get(promise_summary, filters)
     return tables.frame_table(
         frame,
         [

@@ -153,11 +153,11 @@ def test_cases_held_by_a_collector_are_its_teams(db: Path) -> None:
 def test_promises_with_verdict(db: Path) -> None:
     # A1: 300 by 10-08, paid 300 → kept. A5: 200 by 10-07, paid 50 → partly kept.
     # A6: 100 by 10-24, nothing paid from 10-20 → broken.
-    kept = promises_with_verdict(db, OCTOBER, verdict="kept", grace_days=3)
+    kept = promises_with_verdict(db, OCTOBER, verdict="kept")
     assert kept.select("action_id", "customer_name", "paid_amount").rows() == [
         ("A1", "张**", D("300.00"))
     ]
-    broken = promises_with_verdict(db, OCTOBER, verdict="broken", grace_days=3)
+    broken = promises_with_verdict(db, OCTOBER, verdict="broken")
     assert broken.select("action_id", "collector", "due_on").rows() == [
         ("A6", "c3", date(2026, 10, 24))
     ]
@@ -171,7 +171,7 @@ def test_league_extras(db: Path) -> None:
         ("T2", 2, 0, 0.0),
     ]
     # Due in October: A1 kept (c1), A5 partly kept (c1), A6 broken (c3).
-    assert promises_by(db, OCTOBER, dimension="collector", grace_days=3).rows() == [
+    assert promises_by(db, OCTOBER, dimension="collector").rows() == [
         ("c1", 2, 1, 0.5),
         ("c3", 1, 0, 0.0),
     ]

@@ -5,8 +5,10 @@ from pathlib import Path
 
 import pytest
 
+from queries.catalogue import MEASURES
 from queries.filters import Filters
-from queries.promises import GraceChanged, promise_summary, repeat_promise_breakers
+from queries.promises import promise_summary, repeat_promise_breakers
+from queries.stale_models import StaleModel
 from recovery.settings import Settings
 from tests.helpers import load, write_csv
 
@@ -62,7 +64,7 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def summary(db: Path, filters: Filters) -> dict:
-    return promise_summary(db, filters, grace_days=3).row(0, named=True)
+    return promise_summary(db, filters).row(0, named=True)
 
 
 def test_october(db: Path) -> None:
@@ -111,17 +113,21 @@ def test_nothing_due_no_kept_rate(db: Path) -> None:
 def test_a_longer_grace_lets_a_later_payment_count(tmp_path: Path) -> None:
     # With 10 days' grace A3 is due 10-16 and still unpaid; A5 is due 11-09: not in October.
     db = load_book(tmp_path, grace_days=10)
-    result = promise_summary(db, Filters("2026-10"), grace_days=10).row(0, named=True)
+    result = promise_summary(db, Filters("2026-10")).row(0, named=True)
     assert (result["count_due"], result["count_kept"], result["count_broken"]) == (4, 2, 1)
 
 
 def test_a_grace_other_than_the_one_loaded_is_refused(db: Path) -> None:
-    with pytest.raises(GraceChanged, match="judged at load with 3 grace days, not 10"):
-        promise_summary(db, Filters("2026-10"), grace_days=10)
+    other_grace = Settings(db=db, promise_grace_days=10)
+    with pytest.raises(StaleModel) as refused:
+        MEASURES["promise_summary"](db, Filters("2026-10"), other_grace)
+    assert (refused.value.models, refused.value.settings) == (
+        ("promise_months", "promise_outcomes"),
+        ("promise_grace_days",),
+    )
+    assert "run `recovery load` or `recovery rebuild`" in str(refused.value)
 
 
 def test_repeat_breakers(db: Path) -> None:
-    assert repeat_promise_breakers(db, Filters("2026-10"), grace_days=3).rows() == [
-        ("C3", 2, date(2026, 10, 6))
-    ]
-    assert repeat_promise_breakers(db, Filters("2026-09"), grace_days=3).is_empty()
+    assert repeat_promise_breakers(db, Filters("2026-10")).rows() == [("C3", 2, date(2026, 10, 6))]
+    assert repeat_promise_breakers(db, Filters("2026-09")).is_empty()

@@ -80,7 +80,7 @@ def cells(book: tuple[Path, Settings], team: str) -> dict[str, object]:
 def drilldowns(book: tuple[Path, Settings], cell: dict[str, object]) -> dict:
     """Every drill-down, opened on `cell`; the call outcomes and the report teams."""
     db, settings = book
-    window, grace = settings.attribution_window_days, settings.promise_grace_days
+    window = settings.attribution_window_days
     return {
         "loans_in_bucket": lambda f: drilldown.loans_in_bucket(db, f, bucket=cell["bucket"]),
         "loans_in_tier": lambda f: drilldown.loans_in_tier(db, f, tier=cell["tier"]),
@@ -90,9 +90,7 @@ def drilldowns(book: tuple[Path, Settings], cell: dict[str, object]) -> dict:
         "cases_worked": lambda f: drilldown.cases_worked(
             db, f, dimension="method", value=cell["method"], window_days=window
         ),
-        "promises_broken": lambda f: drilldown.promises_with_verdict(
-            db, f, verdict="broken", grace_days=grace
-        ),
+        "promises_broken": lambda f: drilldown.promises_with_verdict(db, f, verdict="broken"),
         "loans_cured": lambda f: drilldown_aging.loans_cured(db, f),
         "vintage_loans_past_due": lambda f: drilldown_aging.vintage_loans_past_due(
             db, f, vintage=cell["vintage"], months_on_book=cell["months_on_book"], min_days=30

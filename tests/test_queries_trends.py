@@ -41,12 +41,12 @@ def test_contact_trend_is_contact_summary_month_by_month(db: Path) -> None:
 
 def test_promise_trend_is_promise_summary_month_by_month(db: Path) -> None:
     for filters in filter_sets(db):
-        trend = promise_trend(db, filters, grace_days=3)
+        trend = promise_trend(db, filters)
         assert trend.height == 12
         # On this small book one collector, or a late-stage team, may have no promise due.
         assert trend["count_due"].sum() > 0 or filters.collector or filters.team, filters
         for row in trend.iter_rows(named=True):
-            month = promise_summary(db, replace(filters, period=row.pop("period")), grace_days=3)
+            month = promise_summary(db, replace(filters, period=row.pop("period")))
             assert row == month.row(0, named=True), filters
 
 

@@ -92,7 +92,6 @@ def test_headline_figures_are_the_kpi_layers(settings, reports, lang):
         settings.db,
         Filters(PERIOD),
         window_days=settings.attribution_window_days,
-        grace_days=settings.promise_grace_days,
     )
     first_page = flat(pages_of(reports[f"executive_{lang}"][1])[0])
     expected = {

@@ -36,23 +36,19 @@ def body(view: View) -> list:
     ]
 
 
-def _grace() -> int:
-    return data.settings().promise_grace_days
-
-
 def stats(view: View) -> dict[str, str]:
-    summary = data.measure(promise_summary, view.filters, grace_days=_grace()).row(0, named=True)
+    summary = data.measure(promise_summary, view.filters).row(0, named=True)
     return {"ptp_rate": rate(summary["ptp_rate"]), "kept_rate": rate(summary["kept_rate"])}
 
 
 def outcomes_figure(view: View) -> go.Figure:
-    trend = data.measure(promise_trend, view.filters, grace_days=_grace())
+    trend = data.measure(promise_trend, view.filters)
     available = data.measure(dimensions.periods)
     return promise_outcomes(trend.filter(pl.col("period").is_in(available)), view.lang)
 
 
 def breakers(view: View) -> pl.DataFrame:
-    return data.with_names(repeat_promise_breakers, view.filters, grace_days=_grace())
+    return data.with_names(repeat_promise_breakers, view.filters)
 
 
 stats_callback("promises", STATS, stats)
