@@ -6,6 +6,9 @@ os.replace, so the inode and modification time change), the measure and its argu
 the filters hold the teams the user may see, so one user's answer is never another's.
 Nothing is read from the database again while the same answer is cached, and an answer
 computed for one request is shared with the requests waiting for it.
+
+A measure refuses (StaleModel) while the summary tables were built under other settings
+than the dashboard's; what the loads recorded (`load_records`) is read all the same.
 """
 
 import os
@@ -22,6 +25,7 @@ import polars as pl
 from dashboard import access
 from queries.filters import Filters, options_key, stack_months
 from queries.people import first_rows_named
+from queries.stale_models import StaleModel, refuse_stale_models
 from recovery.database import DatabaseMissing
 from recovery.settings import Settings, get_settings
 
@@ -102,9 +106,35 @@ def _name(fn: Callable) -> str:
 
 
 def measure(fn: Callable[..., Any], filters: Filters | None = None, **options: Hashable) -> Any:
-    """`fn(db, filters, **options)` (or `fn(db, **options)` without filters), cached."""
+    """`fn(db, filters, **options)` (or `fn(db, **options)` without filters), cached;
+    StaleModel while the summary tables are stale."""
     db = settings().db
     key = (database_identity(db), _name(fn), filters, options_key(options))
+    refuse_stale_models(db, settings())
+    return _answer(key, fn, db, filters, options)
+
+
+def load_records(fn: Callable[..., Any], **options: Hashable) -> Any:
+    """`fn(db, **options)`, cached, for a function that reads only what the loads
+    recorded (the loaded files and rows, not the summary tables): answered even while the
+    summary tables are stale."""
+    db = settings().db
+    key = (database_identity(db), _name(fn), None, options_key(options))
+    return _answer(key, fn, db, None, options)
+
+
+def stale_models() -> StaleModel | None:
+    """Why the measures refuse to answer, if they do."""
+    try:
+        refuse_stale_models(settings().db, settings())
+    except StaleModel as stale:
+        return stale
+    return None
+
+
+def _answer(
+    key: Hashable, fn: Callable[..., Any], db: Path, filters: Filters | None, options: dict
+) -> Any:
     if filters is None:
         return answers().get(key, lambda: fn(db, **options))
     return answers().get(key, lambda: fn(db, filters, **options))

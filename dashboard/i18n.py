@@ -145,6 +145,18 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "尚未加载数据：请先运行 recovery load 加载文件。",
         "en": "No data loaded yet: load files first with recovery load.",
     },
+    "empty.stale_models": {
+        "zh": "汇总表是按另一套设置（{settings}）生成的，与当前配置不符："
+        "请运行 recovery load 或 recovery rebuild 重新生成。",
+        "en": "The summary tables were built with other settings ({settings}) than the "
+        "config's: run recovery load or recovery rebuild to build them again.",
+    },
+    "empty.models_unrecorded": {
+        "zh": "汇总表由旧版本生成，未记录所用设置："
+        "请运行 recovery load 或 recovery rebuild 重新生成。",
+        "en": "The summary tables were built by an earlier version and record no settings: "
+        "run recovery load or recovery rebuild to build them again.",
+    },
     # Page titles
     "page.overview": {"zh": "概览", "en": "Overview"},
     "page.aging": {"zh": "账龄与资产质量", "en": "Aging and asset quality"},

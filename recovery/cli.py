@@ -3,7 +3,7 @@
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -15,6 +15,9 @@ from recovery.admin_cli import COMMAND_LINE, audit, users_app
 from recovery.audit import AuditError, AuditLog, filters_detail, operator
 from recovery.network import is_loopback
 from recovery.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from etl.model_builds import ModelsBuilt
 
 app = typer.Typer(
     help="Loan collection analytics: load lenders' files, compute recovery KPIs, serve the "
@@ -100,25 +103,25 @@ def load(
     if replace_snapshot:
         settings = settings.model_copy(update={"snapshot_max_drop": 1.0})
     files = expand(paths)
+    built: list[ModelsBuilt] = []
     with _progress() as progress:
         task = progress.add_task("Loading", total=len(files))
-        timings: dict[str, float] = {}
         outcomes = load_files(
             files,
             settings,
             kind=kind,
             sheet=sheet,
             on_file=lambda _: progress.advance(task),
-            timings=timings,
+            on_summary_tables=built.append,
         )
-    summary_seconds = round(timings.get("summary_tables", 0.0), 1)
     if as_json:
         print(
             json.dumps(
                 {
                     "database": str(settings.db),
                     "files": [vars(o) for o in outcomes],
-                    "summary_tables_seconds": summary_seconds,
+                    "summary_tables_seconds": round(built[0].seconds, 1) if built else 0.0,
+                    "summary_tables": _built_json(built[0]) if built else None,
                 },
                 ensure_ascii=False,
                 indent=2,
@@ -126,10 +129,31 @@ def load(
         )
     else:
         _print_outcomes(outcomes)
-        if "summary_tables" in timings:
-            console.print(f"Summary tables rebuilt in {summary_seconds} s")
+        if built:
+            files_loaded = any(o.status == "loaded" for o in outcomes)
+            console.print(_built_text(built[0], files_loaded=files_loaded), highlight=False)
     if any(o.status == "refused" for o in outcomes):
         raise typer.Exit(1)
+
+
+def _built_text(built: "ModelsBuilt", *, files_loaded: bool) -> str:
+    """What a load or a rebuild says of the summary tables it built (etl.model_builds)."""
+    seconds = f"{built.seconds:.1f} s"
+    if built.changed_settings:
+        changed = ", ".join(built.changed_settings)
+        return f"Summary tables rebuilt for changed settings: {changed} ({seconds})"
+    if built.changed_definitions and not files_loaded:
+        changed = ", ".join(built.changed_definitions)
+        return f"Summary tables rebuilt for new or changed definitions: {changed} ({seconds})"
+    return f"Summary tables rebuilt in {seconds}"
+
+
+def _built_json(built: "ModelsBuilt") -> dict:
+    return {
+        "models": list(built.models),
+        "changed_settings": list(built.changed_settings),
+        "changed_definitions": list(built.changed_definitions),
+    }
 
 
 def _print_outcomes(outcomes: list) -> None:
@@ -157,6 +181,28 @@ def _print_outcomes(outcomes: list) -> None:
         ]
         if o.rows_above_header or o.totals_rows:
             console.print(escape(f"{o.file}: " + ", ".join(p for p in skipped if p)))
+
+
+@app.command()
+def rebuild(
+    all_models: Annotated[
+        bool, typer.Option("--all", help="rebuild every summary table, not only the stale ones")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+) -> None:
+    """Rebuild the summary tables built with other settings than the config's (or by
+    another version of recovery), and those that read them, without loading a file."""
+    from etl.rebuild import rebuild_summary_tables
+
+    settings = get_settings()
+    built = rebuild_summary_tables(settings, everything=all_models)
+    if as_json:
+        answer = {"database": str(settings.db), "summary_tables": built and _built_json(built)}
+        print(json.dumps(answer, ensure_ascii=False, indent=2))
+    elif built is None:
+        console.print("Summary tables up to date: built with the config's settings")
+    else:
+        console.print(_built_text(built, files_loaded=False), highlight=False)
 
 
 @app.command()
@@ -197,9 +243,11 @@ def kpis(
     from queries.dimensions import periods
     from queries.filters import Filters
     from queries.kpis import kpi_report
+    from queries.stale_models import refuse_stale_models
 
     settings = get_settings()
     filters = Filters(period, branch, product, team, collector, method)
+    refuse_stale_models(settings.db, settings)
     months = periods(settings.db)
     if period not in months:
         found = f"months with data: {months[-1]} to {months[0]}" if months else "none loaded"

@@ -1,6 +1,7 @@
 """The measures one report reads, each asked of the database once per report: several
 sections share an answer (the team comparison feeds the headline recovery rate and the
-team table)."""
+team table). None is answered from summary tables built under other settings than the
+report's (queries/stale_models.py)."""
 
 import threading
 from collections.abc import Callable, Hashable
@@ -11,6 +12,7 @@ import polars as pl
 
 from queries import dimensions
 from queries.filters import Filters, options_key, stack_months
+from queries.stale_models import refuse_stale_models
 from recovery.settings import Settings
 
 
@@ -21,6 +23,7 @@ def same_month_last_year(period: str) -> str:
 
 class ReportMeasures:
     def __init__(self, settings: Settings):
+        self.settings = settings
         self.db: Path = settings.db
         self.window_days = settings.attribution_window_days
         self.watch_months = settings.limitation_watch_months
@@ -32,6 +35,7 @@ class ReportMeasures:
     def get(self, fn: Callable[..., Any], filters: Filters | None = None, **options: Any) -> Any:
         """The measure's answer; sections built in parallel threads share one computation
         of a measure they both need."""
+        refuse_stale_models(self.db, self.settings)
         key = (fn.__module__, fn.__qualname__, filters, options_key(options))
         with self._lock:
             key_lock = self._computing.setdefault(key, threading.Lock())

@@ -6,13 +6,13 @@ from collections.abc import Callable
 from dash import Input, Output, callback, dcc, html
 
 from dashboard.components.charts import GRAPH_CONFIG
+from dashboard.components.unavailable import UNAVAILABLE
 from dashboard.figures.common import empty_figure
 from dashboard.figures.portfolio import sparkline
 from dashboard.formatting import NO_VALUE
 from dashboard.i18n import t
 from dashboard.kpis import KPI_BY_NAME, kpi_figures
 from dashboard.view import View
-from recovery.database import DatabaseMissing
 
 SPARKLINE_CONFIG = GRAPH_CONFIG
 # Until the callback answers: no axes, nothing drawn.
@@ -73,7 +73,7 @@ def kpi_callback(page: str, name: str) -> Callable:
         view = View.from_data(data)
         try:
             figures = kpi_figures(kpi, view)
-        except DatabaseMissing:
+        except UNAVAILABLE:
             return (NO_VALUE, "", "kpi-change", empty_figure(view.lang, height=48),
                     t(f"def.{name}", view.lang))  # fmt: skip
         return (

@@ -5,10 +5,10 @@ from collections.abc import Callable
 import plotly.graph_objects as go
 from dash import Input, Output, callback, dcc, html
 
+from dashboard.components.unavailable import UNAVAILABLE, unavailable_text
 from dashboard.figures.common import empty_figure
 from dashboard.i18n import t
 from dashboard.view import View
-from recovery.database import DatabaseMissing
 
 # No mode bar and no drag-to-zoom: plotly writes their tooltips and notices in English
 # only, and a click on a bar or cell is kept for the drill-down.
@@ -57,5 +57,5 @@ def figure_for(build: Callable[[View], go.Figure], data: dict) -> go.Figure:
     view = View.from_data(data)
     try:
         return build(view)
-    except DatabaseMissing:
-        return empty_figure(view.lang)
+    except UNAVAILABLE as error:
+        return empty_figure(view.lang, text=unavailable_text(error, view.lang))

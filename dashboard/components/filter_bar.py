@@ -30,17 +30,18 @@ def options(view: View) -> dict[str, list[dict[str, str]]]:
     allowed = view.filters.allowed_teams
     return {
         "period": [
-            {"label": period_label(p, lang), "value": p} for p in data.measure(dimensions.periods)
+            {"label": period_label(p, lang), "value": p}
+            for p in data.load_records(dimensions.periods)
         ],
-        "branch": _plain(data.measure(dimensions.branches)),
-        "product": _plain(data.measure(dimensions.products)),
-        "team": _plain(data.measure(dimensions.teams, allowed_teams=allowed)),
+        "branch": _plain(data.load_records(dimensions.branches)),
+        "product": _plain(data.load_records(dimensions.products)),
+        "team": _plain(data.load_records(dimensions.teams, allowed_teams=allowed)),
         "collector": _plain(
-            data.measure(dimensions.collectors, team=view.filters.team, allowed_teams=allowed)
+            data.load_records(dimensions.collectors, team=view.filters.team, allowed_teams=allowed)
         ),
         "method": [
             {"label": value_label("method", m, lang), "value": m}
-            for m in data.measure(dimensions.methods)
+            for m in data.load_records(dimensions.methods)
         ],
     }
 
@@ -50,7 +51,7 @@ def warm_up() -> None:
     first request, so the first person to open a page does not wait for them (nothing
     when there is no database yet, or one the pages will report on themselves)."""
     try:
-        periods = data.measure(dimensions.periods)
+        periods = data.load_records(dimensions.periods)
         if periods:
             options(View(Filters(periods[-1]), "zh", data.settings().attribution_window_days))
     except (DatabaseMissing, duckdb.Error):
@@ -106,7 +107,9 @@ def search_for(view: View, values: dict[str, str | None]) -> str:
     collector, team = changed.filters.collector, changed.filters.team
     if collector and team and team != view.filters.team:
         allowed = view.filters.allowed_teams
-        if collector not in data.measure(dimensions.collectors, team=team, allowed_teams=allowed):
+        if collector not in data.load_records(
+            dimensions.collectors, team=team, allowed_teams=allowed
+        ):
             changed = changed.with_filters(collector=None)
     return changed.search()
 

@@ -9,18 +9,20 @@ from dash import dcc, html
 from dashboard import access, data
 from dashboard.components.drill_panel import drill_panel
 from dashboard.components.filter_bar import filter_bar
+from dashboard.components.unavailable import unavailable_text
 from dashboard.formatting import zoned_moment
 from dashboard.i18n import language, t
 from dashboard.pdf_download import pdf_download
 from dashboard.view import View
 from queries import dimensions
+from queries.stale_models import StaleModel
 from recovery.database import DatabaseMissing
 
 
 def view_from_query(query: Mapping[str, object]) -> View | None:
     """The view the URL asks for, or None when nothing is loaded yet."""
     try:
-        periods = data.measure(dimensions.periods)
+        periods = data.load_records(dimensions.periods)
     except DatabaseMissing:
         return None
     default_period = periods[0] if periods else "2000-01"
@@ -123,10 +125,25 @@ def page_frame(
 
 
 def no_database(lang: str) -> html.Div:
+    return _note_page(lang, t("empty.no_database", lang), "no-database")
+
+
+def stale_models_page(path: str, view: View, stale: StaleModel) -> html.Div:
+    """The page's frame without its panels: the measures refuse until the summary tables
+    are built again; the data page still shows the loads."""
+    note = html.P(unavailable_text(stale, view.lang), className="empty", id="stale-models")
+    return html.Div(
+        [header(path, view), note],
+        lang=view.lang,
+        className="page",
+    )
+
+
+def _note_page(lang: str, note: str, note_id: str) -> html.Div:
     return html.Div(
         [
             html.Header(html.H1(t("app.title", lang), className="brand"), className="top"),
-            html.P(t("empty.no_database", lang), className="empty", id="no-database"),
+            html.P(note, className="empty", id=note_id),
         ],
         lang=lang,
         className="page",
@@ -141,4 +158,7 @@ def render(
     view = view_from_query(query)
     if view is None:
         return no_database(language(str(query.get("lang"))))
+    stale = data.stale_models()
+    if stale:
+        return stale_models_page(path, view, stale)
     return page_frame(path, view, title_key, body(view))

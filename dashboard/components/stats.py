@@ -4,10 +4,10 @@ from collections.abc import Callable
 
 from dash import Input, Output, callback, dcc, html
 
+from dashboard.components.unavailable import UNAVAILABLE
 from dashboard.formatting import NO_VALUE
 from dashboard.i18n import t
 from dashboard.view import View
-from recovery.database import DatabaseMissing
 
 
 def stat_id(page: str, name: str) -> str:
@@ -49,7 +49,7 @@ def stats_callback(
         view = View.from_data(data)
         try:
             shown = values(view)
-        except DatabaseMissing:
+        except UNAVAILABLE:
             return tuple(NO_VALUE for _ in names)
         return tuple(shown[name] for name in names)
 

@@ -9,11 +9,11 @@ import dash_ag_grid as dag
 import polars as pl
 from dash import Input, Output, callback, html
 
+from dashboard.components.unavailable import UNAVAILABLE, unavailable_text
 from dashboard.formatting import count
 from dashboard.i18n import t, value_label
 from dashboard.view import View
 from queries.common import shown_and_total
-from recovery.database import DatabaseMissing
 
 MONEY = {
     "outstanding_balance", "overdue_amount", "outstanding_before", "outstanding_after",
@@ -229,8 +229,8 @@ def table_for(build: Callable[[View], pl.DataFrame], data: dict) -> tuple:
     view = View.from_data(data)
     try:
         frame = build(view)
-    except DatabaseMissing:
-        return [], [], t("empty.no_database", view.lang)
+    except UNAVAILABLE as error:
+        return [], [], unavailable_text(error, view.lang)
     shown, total = shown_and_total(frame)
     return (
         grid_rows(shown, view.lang),

@@ -17,11 +17,12 @@ def finish(figure: go.Figure, *, height: int = CHART_HEIGHT) -> go.Figure:
     return figure
 
 
-def empty_figure(lang: str, *, height: int = CHART_HEIGHT) -> go.Figure:
-    """No axes, only a sentence: there is nothing to show for these filters."""
+def empty_figure(lang: str, *, height: int = CHART_HEIGHT, text: str | None = None) -> go.Figure:
+    """No axes, only a sentence: there is nothing to show for these filters (or `text`:
+    why nothing can be shown)."""
     figure = go.Figure()
     figure.add_annotation(
-        text=t("empty.figure", lang),
+        text=text or t("empty.figure", lang),
         showarrow=False,
         font={"size": 14, "color": MUTED},
         xref="paper",

@@ -13,6 +13,7 @@ from dash import html
 
 from dashboard import data
 from dashboard.components.frame import no_database, page_frame, view_from_query
+from dashboard.components.unavailable import unavailable_text
 from dashboard.i18n import language, t
 from dashboard.view import View
 from etl.staging import DETAIL_SEPARATOR
@@ -79,17 +80,21 @@ def layout(**query: str) -> html.Div:
 
 def body(view: View) -> list:
     lang = view.lang
-    history = data.measure(load_history)
+    history = data.load_records(load_history)
     if history.is_empty():
         return [html.P(t("data.empty", lang), className="empty", id="data-empty")]
+    stale = data.stale_models()
+    note = [html.P(unavailable_text(stale, lang), className="empty", id="stale-models")]
     if view.filters.allowed_teams is not None:
-        return limited_status(lang)
-    return [*status(lang, history), rejected(view)]
+        shown = limited_status(lang)
+    else:
+        shown = [*status(lang, history), rejected(view)]
+    return (note if stale else []) + shown
 
 
 def limited_status(lang: str) -> list:
     """For a viewer who does not see every team: the freshness dates only."""
-    dates = data.measure(freshness).select(FRESHNESS_DATES)
+    dates = data.load_records(freshness).select(FRESHNESS_DATES)
     return [
         html.Section(
             [
@@ -114,7 +119,7 @@ def status(lang: str, history: pl.DataFrame) -> list:
         html.Section(
             [
                 html.H2(t("data.freshness", lang)),
-                frame_table(data.measure(freshness), lang, "data-freshness"),
+                frame_table(data.load_records(freshness), lang, "data-freshness"),
             ],
             className="panel",
         ),
@@ -128,11 +133,12 @@ def status(lang: str, history: pl.DataFrame) -> list:
 def rejected(view: View) -> html.Section:
     """Rejected rows come from every team's files (shown only to those who see them all)."""
     lang = view.lang
-    rejects = data.measure(rejected_rows, limit=200)
+    rejects = data.load_records(rejected_rows, limit=200)
+    total = data.load_records(count_rejected_rows)
     return html.Section(
         [
             html.H2(t("data.rejects", lang)),
-            html.P(t("data.rejects_total", lang, count=f"{data.measure(count_rejected_rows):,}")),
+            html.P(t("data.rejects_total", lang, count=f"{total:,}")),
             frame_table(translated_rejects(rejects, lang), lang, "data-rejects"),
         ],
         className="panel",
