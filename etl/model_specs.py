@@ -287,8 +287,9 @@ def build_order(models: dict[str, Model]) -> list[str]:
     try:
         sorter.prepare()
     except CycleError as error:
-        cycle = error.args[1]
-        raise ModelCycle(cycle[0], f"models read each other: {' → '.join(cycle)}") from None
+        cycle = error.args[1][::-1]  # graphlib lists each model before the one it reads
+        reads = " reads ".join(cycle)
+        raise ModelCycle(cycle[0], f"models read each other: {reads}") from None
     order: list[str] = []
     ready: set[str] = set()
     while sorter.is_active():

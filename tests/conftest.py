@@ -37,3 +37,12 @@ def browser_page(site: str) -> Iterator[Page]:
     """One headless Chromium page, 1280 × 900, downloads accepted, for a module's tests."""
     with chromium() as browser:
         yield browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+
+
+@pytest.fixture(scope="session")
+def demo_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small demo book (tests/dashboard_demo.py) loaded once for the session: for
+    tests that only read it."""
+    from tests.dashboard_demo import build_demo_db
+
+    return build_demo_db(tmp_path_factory.mktemp("demo-book"), loans=600)

@@ -2,8 +2,8 @@
 -- what: a number on file (contacts) with its check (phone_checks): a number listed again
 --     for the same customer (same normalised number) is a duplicate, counted invalid with
 --     reason `duplicate`; the first listing keeps its own verdict.
--- grain: one row per number on file
--- key: customer_id, phone
+-- grain: one row per number on file, a number listed twice once per listing
+-- key: none
 -- partition: none
 -- settings: none
 -- materialized: table
