@@ -3,7 +3,7 @@
 An effective contact (有效联系) is a `connected` call whose contact_relation is self, spouse
 or family, or not given. Filters: branch and product as on the loan's latest snapshot on
 or before the period's end; team and collector as on the action. The phone actions are
-counted ahead in summary tables at that grain (etl/marts_contacts.sql): phone_action_months,
+counted ahead in summary tables at that grain (etl/models/): phone_action_months,
 phone_action_hours and customer_reachability_months.
 """
 
@@ -104,7 +104,7 @@ def best_time_to_call(db: Path, filters: Filters) -> pl.DataFrame:
 
 # The customers of the period's book (active loans of its latest snapshot, under the
 # filters) and their numbers on file, as checked at load (contact_numbers), counted ahead
-# by month-latest snapshot (etl/marts_contacts.sql): customers whose book loans share one
+# by month-latest snapshot (etl/models/): customers whose book loans share one
 # branch, product, team and collector are summed by those in book_number_counts and
 # book_invalid_reasons; the others are in book_shared_customers (their invalid numbers in
 # shared_customer_invalid_reasons), and counted once each.

@@ -4,7 +4,7 @@ Every measure filters the book the same way: active loans of the snapshot, narro
 branch, product, team and collector when given (the method filter does not apply to a
 snapshot). A rate whose denominator is zero is null, shown as "—".
 
-The measures read summary tables of the month-latest snapshots (etl/marts_portfolio.sql):
+The measures read summary tables of the month-latest snapshots (etl/models/):
 month_book, month_rolls, vintage_book and vintage_loans, whose rows keep the dimensions
 the filters name, so a filtered sum of their rows equals the sum over the filtered loans.
 """

@@ -2,7 +2,7 @@
 collectors (docs/metrics.md, Recovery).
 
 A case is a loan placed with a holder (a team and a collector), built at load
-(etl/marts_cases.sql: `cases`, `case_months`, `case_method_months`, `payment_cases`). Two
+(etl/models/: `cases`, `case_months`, `case_method_months`, `payment_cases`). Two
 ways of crediting a case's payments are compared here:
 - holder recovery (teams, collectors): the payments on the case's loan while it holds it,
   per case at most the placed amount;
@@ -30,7 +30,7 @@ import polars as pl
 from queries.filters import Filters, month_as_period
 from recovery.database import query
 
-LONGEST_WINDOW_DAYS = 120  # payment_attribution looks this far back (etl/marts.sql)
+LONGEST_WINDOW_DAYS = 120  # payment_attribution looks this far back (etl/models/payment_attribution.sql)
 
 # The dimensions a recovery comparison can be made by (an allow-list: the name becomes an
 # identifier in the SQL, never a value from a request).

@@ -19,3 +19,10 @@ def test_every_column_and_header_is_in_the_data_contract(kind: str) -> None:
         assert row is not None, f"{kind}.{column.name} is not in docs/data-contract.md"
         for alias in column.aliases:
             assert alias in row, f"{kind}.{column.name}: header {alias} is not documented"
+
+
+def test_the_models_page_is_written_from_the_models_headers() -> None:
+    from etl.model_docs import models_markdown
+
+    page = (Path(__file__).parent.parent / "docs" / "models.md").read_text(encoding="utf-8")
+    assert page == models_markdown(), "run: python -m etl.model_docs > docs/models.md"
