@@ -11,7 +11,7 @@ from recovery.masking import mask_name
 
 # customer_names — one row per customer of $customer_ids on a loans snapshot on or before
 # the period's end: the name on the customer's latest such snapshot. Read from
-# customer_name_spans (etl/models/customer_name_spans.sql): of the customer's names first seen by the
+# customer_name_spans (etl/models/): of the customer's names first seen by the
 # period's end, the one seen latest by then; a tie goes to the name first seen later.
 CUSTOMER_NAMES_SQL = """
 with seen as (

@@ -30,7 +30,9 @@ import polars as pl
 from queries.filters import Filters, month_as_period
 from recovery.database import query
 
-LONGEST_WINDOW_DAYS = 120  # payment_attribution looks this far back (etl/models/payment_attribution.sql)
+LONGEST_WINDOW_DAYS = (
+    120  # payment_attribution looks this far back (etl/models/payment_attribution.sql)
+)
 
 # The dimensions a recovery comparison can be made by (an allow-list: the name becomes an
 # identifier in the SQL, never a value from a request).

@@ -191,7 +191,10 @@ class Settings(BaseSettings):
         30, ge=0, le=120, description="payment → last action within this many days (0..120)"
     )
     promise_grace_days: int = Field(
-        3, ge=0, description="days after promised_date a payment counts (applied at load)"
+        3,
+        ge=0,
+        description="days after promised_date a payment counts (applied when the summary "
+        "tables are built: a change rebuilds them at the next `recovery load`)",
     )
     snapshot_max_drop: float = Field(
         0.05,

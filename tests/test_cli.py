@@ -23,7 +23,7 @@ def run(*args: str, db: Path, check: bool = True) -> subprocess.CompletedProcess
     return result
 
 
-@pytest.mark.parametrize("command", ["", "generate", "load", "rejects", "kpis", "serve"])
+@pytest.mark.parametrize("command", ["", "generate", "load", "rebuild", "rejects", "kpis", "serve"])
 def test_help_on_everything(tmp_path: Path, command: str) -> None:
     result = run(*filter(None, [command, "--help"]), db=tmp_path / "db.duckdb")
     assert "Usage: recovery" in result.stdout
