@@ -143,7 +143,9 @@ def _built_text(built: "ModelsBuilt", *, files_loaded: bool) -> str:
         changed = ", ".join(built.changed_settings)
         return f"Summary tables rebuilt for changed settings: {changed} ({seconds})"
     if built.changed_definitions and not files_loaded:
-        changed = ", ".join(built.changed_definitions)
+        changed = ", ".join(built.changed_definitions[:5])
+        more = len(built.changed_definitions) - 5
+        changed += f" and {more} more" if more > 0 else ""
         return f"Summary tables rebuilt for new or changed definitions: {changed} ({seconds})"
     return f"Summary tables rebuilt in {seconds}"
 
