@@ -32,7 +32,8 @@ from recovery.settings import Settings
 
 MODELS_FOLDER = "models"
 MATERIALIZATIONS = ("table", "view", "temporary table", "temporary view")
-# The tables a load writes from the config, and the setting each holds.
+# The tables each build writes from the config (etl/model_builds.py), and the setting
+# each holds.
 SETTINGS_TABLES = {
     "aging_buckets": "aging_buckets",
     "method_costs": "method_cost",
