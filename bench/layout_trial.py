@@ -20,7 +20,8 @@ Exports a loaded database (opened read-only) into each candidate layout, then me
 Layouts: native (the DuckDB file, today), parquet (hive-partitioned Parquet, one folder per
 table and month=YYYY-MM-01 subfolders, one file per table-month, DuckDB's default row groups,
 under a small catalog file of views swapped with os.replace), parquet_rg16k (the same with
-16,384-row groups), parquet_single (one Parquet file per table), parquet_mdcache (the parquet
+16,384-row groups), parquet_single (one Parquet file per table), parquet_zstd (the parquet
+layout compressed with zstd instead of DuckDB's default snappy), parquet_mdcache (the parquet
 store read with DuckDB's Parquet metadata cache on), attach (one DuckDB file per month ATTACHed
 read-only under UNION ALL views, named by a JSON catalog), delta (Delta tables written with
 `deltalake`, read by DuckDB through the current files of each table's pinned version, which
@@ -96,12 +97,14 @@ PARQUET_VARIANTS = {
     "parquet": {"partitioned": True, "row_group_size": None},
     "parquet_rg16k": {"partitioned": True, "row_group_size": 16384},
     "parquet_single": {"partitioned": False, "row_group_size": None},
+    "parquet_zstd": {"partitioned": True, "row_group_size": None, "compression": "zstd"},
 }
 ALL_LAYOUTS = [
     "native",
     "parquet",
     "parquet_rg16k",
     "parquet_single",
+    "parquet_zstd",
     "parquet_mdcache",
     "attach",
     "delta",
@@ -387,11 +390,20 @@ class Native:
 class ParquetLake:
     """Hive-partitioned Parquet (or one file per table) under a catalog of views."""
 
-    def __init__(self, name: str, source: Source, work: Path, partitioned: bool, rg: int | None):
+    def __init__(
+        self,
+        name: str,
+        source: Source,
+        work: Path,
+        partitioned: bool,
+        rg: int | None,
+        compression: str | None = None,
+    ):
         self.name = name
         self.folder = work / name
         self.partitioned = partitioned
         self.row_group_size = rg
+        self.compression = compression
         self.entries: dict[str, dict] = {}
         self.config: dict[str, Any] = {}
 
@@ -399,6 +411,8 @@ class ParquetLake:
         options = ["format parquet"]
         if self.row_group_size:
             options.append(f"row_group_size {self.row_group_size}")
+        if self.compression:
+            options.append(f"compression {self.compression}")
         if partition:
             options += [
                 "partition_by (month)",
@@ -809,7 +823,9 @@ def make_layouts(names: list[str], source: Source, work: Path) -> dict[str, Any]
             layouts[name] = Native(source, work)
         elif name in PARQUET_VARIANTS:
             v = PARQUET_VARIANTS[name]
-            layouts[name] = ParquetLake(name, source, work, v["partitioned"], v["row_group_size"])
+            layouts[name] = ParquetLake(
+                name, source, work, v["partitioned"], v["row_group_size"], v.get("compression")
+            )
         elif name == "attach":
             layouts[name] = AttachedMonths(source, work)
         elif name == "iceberg":
@@ -1252,10 +1268,11 @@ def kill_trial(work: Path, kind: str, kills: int, seed: int = 7) -> dict:
             stdout=subprocess.PIPE,
             text=True,
         )
-        time.sleep(rng.uniform(0.3, 1.5))  # past the interpreter's start, into the writes
+        first = writer.stdout.readline()  # the writer is past its start, into the writes
+        time.sleep(rng.uniform(0.0, 0.4))
         os.kill(writer.pid, signal.SIGKILL)
         out, _ = writer.communicate()
-        lines = [ln for ln in out.splitlines() if ln.startswith("swapped")]
+        lines = [ln for ln in (first + out).splitlines() if ln.startswith("swapped")]
         if lines:
             reported = int(lines[-1].split()[1])
         try:
@@ -1425,6 +1442,45 @@ def main() -> None:
             .fetchall()
         },
     }
+    measured = {"reads", "writes"} - skip
+    if skip and args.out.exists():  # a section skipped keeps its figures from the last run
+        kept = json.loads(args.out.read_text())
+        result = {**kept, **{k: v for k, v in result.items() if k not in ("machine",)}}
+        result["machine"] = {**kept.get("machine", {}), "load_average_start": now_load()}
+        result.setdefault(
+            "sections_measured_at",
+            {k: kept["measured_at"] for k in ("reads", "writes", "swaps", "kills") if k in kept},
+        )
+    if measured:
+        measure_layouts(args, names, skip, result)
+    if "swaps" not in skip:
+        result["swaps"] = []
+        kinds = ["catalog", "attach", "no_catalog"]
+        if deltalake is not None:
+            kinds += ["delta", "delta_latest"]
+        for kind in kinds:
+            result["swaps"].append(swap_trial(args.work, kind, args.swap_versions, keep=10))
+            print(f"swap {result['swaps'][-1]}", file=sys.stderr)
+        result["swaps"].append(swap_trial(args.work, "catalog", args.swap_versions, keep=1))
+        print(f"swap {result['swaps'][-1]}", file=sys.stderr)
+    if "kills" not in skip:
+        result["kills"] = []
+        for kind in ("catalog", "attach"):
+            result["kills"].append(kill_trial(args.work, kind, args.kills))
+            print(f"kill {result['kills'][-1]}", file=sys.stderr)
+    result["machine"]["load_average_end"] = now_load()
+    result.setdefault("sections_measured_at", {}).update(
+        {k: result["measured_at"] for k in ("reads", "writes", "swaps", "kills") if k not in skip}
+    )
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2, default=str) + "\n")
+    if all(k in result for k in ("reads", "writes", "swaps", "kills")):
+        print(markdown(result))
+    print(f"\nResults: {args.out}")
+
+
+def measure_layouts(args, names: list[str], skip: set[str], result: dict) -> None:
+    """Exports the database to each layout, then the read and write trials."""
     period, captured = capture_queries(args.db, args.period)
     result["period"] = period
     source = Source(args.db)
@@ -1481,27 +1537,6 @@ def main() -> None:
                 entry["folder_bytes_after_writes"] = tree_bytes(folder)
         result["writes"] = writes
         source.close()
-    result["swaps"] = []
-    if "swaps" not in skip:
-        kinds = ["catalog", "attach", "no_catalog"]
-        if deltalake is not None:
-            kinds += ["delta", "delta_latest"]
-        for kind in kinds:
-            result["swaps"].append(swap_trial(args.work, kind, args.swap_versions, keep=10))
-            print(f"swap {result['swaps'][-1]}", file=sys.stderr)
-        result["swaps"].append(swap_trial(args.work, "catalog", args.swap_versions, keep=1))
-        print(f"swap {result['swaps'][-1]}", file=sys.stderr)
-    result["kills"] = []
-    if "kills" not in skip:
-        for kind in ("catalog", "attach"):
-            result["kills"].append(kill_trial(args.work, kind, args.kills))
-            print(f"kill {result['kills'][-1]}", file=sys.stderr)
-    result["machine"]["load_average_end"] = now_load()
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2, default=str) + "\n")
-    if "reads" in result and "writes" in result:
-        print(markdown(result))
-    print(f"\nResults: {args.out}")
 
 
 if __name__ == "__main__":
