@@ -127,8 +127,8 @@ def load_files(
     timings: dict[str, float] | None = None,
 ) -> list[FileOutcome]:
     """Loads the files (of workbooks, the sheet named `sheet`, else the one holding the
-    data). The summary tables are rebuilt after a file loaded, and otherwise those stale
-    (built with other settings, or by another version); `on_summary_tables` is told what
+    data). The summary tables reading a table whose rows changed are built again, and
+    those stale (built with other settings, or by another version); `on_summary_tables` is told what
     was built and why, and `timings`, when given, receives the seconds it took
     (`summary_tables`)."""
     files = expand(paths)
@@ -146,6 +146,7 @@ def load_files(
         # files after them (actions, the largest) load.
         checking = ThreadPoolExecutor(max_workers=1)
         early_checks: Future[pl.DataFrame] | None = None
+        checks_added = 0
         try:
             digests = {p: hashing.submit(file_digest, p) for p in files if p.is_file()}
             for path in files:
@@ -156,22 +157,34 @@ def load_files(
                 if outcome.kind == "contacts" and outcome.status == "loaded" and not early_checks:
                     early_checks = checking.submit(check_unchecked_numbers, con.cursor())
             if early_checks:
-                insert_checks(con, early_checks.result())
+                checks_added += insert_checks(con, early_checks.result())
         finally:
             hashing.shutdown(cancel_futures=True)
             checking.shutdown(cancel_futures=True)
         loaded = any(o.status == "loaded" for o in outcomes)
         if loaded:
-            insert_checks(con, check_unchecked_numbers(con))
+            checks_added += insert_checks(con, check_unchecked_numbers(con))
+        changed = changed_tables(outcomes) | ({"phone_checks"} if checks_added else set())
+        built = None
         if loaded or has_loads(con):
-            built = refresh_models(con, settings, everything=loaded)
+            built = refresh_models(con, settings, changed_tables=changed)
             if built:
                 if timings is not None:
                     timings["summary_tables"] = built.seconds
                 if on_summary_tables:
                     on_summary_tables(built)
-                rebuild.keep = True
+        rebuild.keep = loaded or built is not None
     return outcomes
+
+
+def changed_tables(outcomes: Iterable[FileOutcome]) -> set[str]:
+    """The loaded tables the files added rows to or deleted rows from: the summary tables
+    reading them are built again, the others stay as they were."""
+    return {
+        FILE_KINDS[o.kind].table
+        for o in outcomes
+        if o.status == "loaded" and o.kind and (o.rows_loaded or o.rows_replaced)
+    }
 
 
 def prepare(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
@@ -455,9 +468,10 @@ def check_unchecked_numbers(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     return check_numbers(unchecked)
 
 
-def insert_checks(con: duckdb.DuckDBPyConnection, checked: pl.DataFrame) -> None:
+def insert_checks(con: duckdb.DuckDBPyConnection, checked: pl.DataFrame) -> int:
+    """Adds the numbers' checks to phone_checks; returns how many."""
     if checked.is_empty():
-        return
+        return 0
     con.register("checked_numbers", checked)
     con.execute(
         """
@@ -467,3 +481,4 @@ def insert_checks(con: duckdb.DuckDBPyConnection, checked: pl.DataFrame) -> None
         """
     )
     con.unregister("checked_numbers")
+    return checked.height

@@ -22,6 +22,7 @@ from etl.model_specs import (
     downstream,
     queried,
     read_models,
+    reading,
     with_temporary_inputs,
 )
 from recovery.database import scalar
@@ -52,6 +53,7 @@ class ModelsBuilt:
     models: tuple[str, ...]  # the tables and views built, in order
     changed_settings: tuple[str, ...]  # the settings that had changed since the last build
     changed_definitions: tuple[str, ...]  # the models new or changed since the last build
+    changed_tables: tuple[str, ...]  # the loaded tables whose rows changed
     seconds: float
 
 
@@ -159,21 +161,30 @@ def _forget_undeclared(con: duckdb.DuckDBPyConnection, models: dict[str, Model])
 
 
 def refresh_models(
-    con: duckdb.DuckDBPyConnection, settings: Settings, *, everything: bool
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    *,
+    changed_tables: Iterable[str] = (),
+    everything: bool = False,
 ) -> ModelsBuilt | None:
-    """Builds every model (`everything`), else the stale ones and every model downstream
-    of them; None when nothing was stale."""
+    """Builds every model (`everything`), else those reading a loaded table whose rows
+    changed (`changed_tables`), the stale ones, and every model downstream of them; None
+    when there was none. A model reads nothing else, so the others stay as they were."""
     started = time.perf_counter()
     models = read_models()
     stale = stale_models(con, models, settings)
-    if not everything and not stale:
+    changed_tables = tuple(sorted(set(changed_tables)))
+    names = (
+        set(models) if everything else downstream(stale, models) | reading(changed_tables, models)
+    )
+    if not names:
         return None
-    names = set(models) if everything else downstream(stale, models)
     built = build_models(con, settings, names)
     return ModelsBuilt(
         models=tuple(built),
         changed_settings=tuple(sorted({s for why in stale.values() for s in why.settings})),
         changed_definitions=tuple(sorted(n for n, why in stale.items() if why.definition)),
+        changed_tables=changed_tables,
         seconds=time.perf_counter() - started,
     )
 

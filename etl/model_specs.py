@@ -334,6 +334,12 @@ def downstream(names: Iterable[str], models: dict[str, Model]) -> set[str]:
         found |= more
 
 
+def reading(tables: Iterable[str], models: dict[str, Model]) -> set[str]:
+    """The models that read one of `tables` (loaded tables or models), directly or not."""
+    tables = set(tables)
+    return downstream({n for n, m in models.items() if m.reads & tables}, models)
+
+
 def with_temporary_inputs(names: Iterable[str], models: dict[str, Model]) -> set[str]:
     """`names` and the temporary models they need built again (a temporary model lives for
     one build only), directly or through other temporaries."""

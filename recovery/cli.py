@@ -147,6 +147,9 @@ def _built_text(built: "ModelsBuilt", *, files_loaded: bool) -> str:
         more = len(built.changed_definitions) - 5
         changed += f" and {more} more" if more > 0 else ""
         return f"Summary tables rebuilt for new or changed definitions: {changed} ({seconds})"
+    if built.changed_tables:
+        changed = ", ".join(built.changed_tables)
+        return f"Summary tables reading {changed} rebuilt: {len(built.models)} ({seconds})"
     return f"Summary tables rebuilt in {seconds}"
 
 
@@ -155,6 +158,7 @@ def _built_json(built: "ModelsBuilt") -> dict:
         "models": list(built.models),
         "changed_settings": list(built.changed_settings),
         "changed_definitions": list(built.changed_definitions),
+        "changed_tables": list(built.changed_tables),
     }
 
 

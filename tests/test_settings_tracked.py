@@ -156,6 +156,7 @@ def test_rebuild_builds_only_what_depends_on_the_changed_setting(book: Path) -> 
         "models": ["promise_outcomes", "promise_months"],
         "changed_settings": ["promise_grace_days"],
         "changed_definitions": [],
+        "changed_tables": [],
     }
     assert aging_of(book)["bucket"].to_list() == ["Current", "1-30", "31+"]
     everything = json.loads(run(book, "rebuild", "--all", "--json").stdout)["summary_tables"]
