@@ -9,13 +9,13 @@ INTRODUCTION = """# Summary tables (models)
 Written from the headers of `etl/models/*.sql` by `python -m etl.model_docs`: do not edit
 by hand. Each model is one select under a header saying what it is; the build runs them in
 the order their inputs give (below, in that order). A *temporary* model lives for one
-build only: the models after it read it. *Settings* are the config's settings the model's
-rows depend on: a load after one of them changed builds the model again, and the measures
-refuse to read it until then. *Reads* and *models* name the tables it reads: a load builds again the
-models reading a loaded table whose rows changed, and every model reading those, and
-leaves the others as they were. *Partition* is the column whose calendar month a row is of
-(none: a table of the whole book). The invariants run in `tests/test_model_invariants.py`
-on a generated book.
+build only: the models after it read it. *Reads* and *models* name the tables a model
+reads: a load builds again the models reading a loaded table whose rows changed, and every
+model reading those, and leaves the others as they were. *Settings* are the config's
+settings the model's rows depend on: a load after one of them changed builds the model
+again, and the measures refuse to read it until then. *Partition* is the column whose
+calendar month a row is of (none: a table of the whole book). The invariants run in
+`tests/test_model_invariants.py` on a generated book.
 """
 
 
