@@ -617,7 +617,54 @@ def open_attached(catalog: dict) -> duckdb.DuckDBPyConnection:
     return con
 
 
-class DeltaLake:
+class CatalogedTableFormat:
+    """What Delta and Iceberg share here: each table written by its library, then the
+    catalog naming every table's current files, swapped in once per load. A subclass
+    prepares an empty folder (`_start`), writes a table (`_write`) and resolves the
+    tables' current files into `entries` (`_resolve`)."""
+
+    folder: Path
+    entries: dict[str, dict]
+
+    def export(self, source: Source) -> dict:
+        shutil.rmtree(self.folder, ignore_errors=True)
+        started = time.perf_counter()
+        self._start()
+        for table in source.tables:
+            self._write(source, table, None, first=True)
+        self._resolve(source)
+        write_catalog(self.folder, self.entries, 1)
+        files = tree_state(self.folder)
+        return {
+            "seconds": round(time.perf_counter() - started, 2),
+            "bytes": sum(v[1] for v in files.values()),
+            "files": len(files),
+        }
+
+    def open(self) -> duckdb.DuckDBPyConnection:
+        return duckdb.connect(str(self.folder / "catalog.duckdb"), read_only=True)
+
+    def write_month(self, source: Source, month: date, version: int) -> dict:
+        phases = Phases(self.folder)
+        month_tables = source.month_tables()
+        for label, group in (("facts_month", FACTS), ("marts_month", MONTH_MARTS)):
+            with phases.phase(label):
+                for table in (t for t in month_tables if t in group):
+                    self._write(source, table, month, first=False)
+        whole = source.whole_tables()
+        with phases.phase("whole_tables_each_load"):
+            for table in (t for t in whole if t not in CONTACT_TABLES):
+                self._write(source, table, None, first=False)
+        with phases.phase("whole_tables_contacts"):
+            for table in (t for t in whole if t in CONTACT_TABLES):
+                self._write(source, table, None, first=False)
+        with phases.phase("catalog_swap"):
+            self._resolve(source)
+            write_catalog(self.folder, self.entries, version)
+        return {"phases": phases.result, "total": phases.total()}
+
+
+class DeltaLake(CatalogedTableFormat):
     """Delta tables (`deltalake`), month-grained ones partitioned by month; the catalog names
     each table's version and its current Parquet files, which DuckDB reads directly."""
 
@@ -664,45 +711,11 @@ class DeltaLake:
             deltalake.DeltaTable(str(self.folder / "tables" / table)).file_uris()
         return time.perf_counter() - started
 
-    def export(self, source: Source) -> dict:
-        shutil.rmtree(self.folder, ignore_errors=True)
+    def _start(self) -> None:
         (self.folder / "tables").mkdir(parents=True)
-        started = time.perf_counter()
-        for table in source.tables:
-            self._write(source, table, None, first=True)
-        self._resolve(source)
-        write_catalog(self.folder, self.entries, 1)
-        files = tree_state(self.folder)
-        return {
-            "seconds": round(time.perf_counter() - started, 2),
-            "bytes": sum(v[1] for v in files.values()),
-            "files": len(files),
-        }
-
-    def open(self) -> duckdb.DuckDBPyConnection:
-        return duckdb.connect(str(self.folder / "catalog.duckdb"), read_only=True)
-
-    def write_month(self, source: Source, month: date, version: int) -> dict:
-        phases = Phases(self.folder)
-        month_tables = source.month_tables()
-        for label, group in (("facts_month", FACTS), ("marts_month", MONTH_MARTS)):
-            with phases.phase(label):
-                for table in (t for t in month_tables if t in group):
-                    self._write(source, table, month, first=False)
-        whole = source.whole_tables()
-        with phases.phase("whole_tables_each_load"):
-            for table in (t for t in whole if t not in CONTACT_TABLES):
-                self._write(source, table, None, first=False)
-        with phases.phase("whole_tables_contacts"):
-            for table in (t for t in whole if t in CONTACT_TABLES):
-                self._write(source, table, None, first=False)
-        with phases.phase("catalog_swap"):
-            self._resolve(source)
-            write_catalog(self.folder, self.entries, version)
-        return {"phases": phases.result, "total": phases.total()}
 
 
-class IcebergLake:
+class IcebergLake(CatalogedTableFormat):
     """Iceberg tables written with `pyiceberg` (a SQLite catalog), month-grained ones
     partitioned by month (identity); the catalog names each table's snapshot and its current
     data files, which DuckDB reads directly (the files hold the month column themselves)."""
@@ -776,44 +789,10 @@ class IcebergLake:
             list(catalog.load_table(f"store.{table}").scan().plan_files())
         return time.perf_counter() - started
 
-    def export(self, source: Source) -> dict:
-        shutil.rmtree(self.folder, ignore_errors=True)
+    def _start(self) -> None:
         self.folder.mkdir(parents=True)
         self.catalog = None
-        started = time.perf_counter()
         self._catalog().create_namespace("store")
-        for table in source.tables:
-            self._write(source, table, None, first=True)
-        self._resolve(source)
-        write_catalog(self.folder, self.entries, 1)
-        files = tree_state(self.folder)
-        return {
-            "seconds": round(time.perf_counter() - started, 2),
-            "bytes": sum(v[1] for v in files.values()),
-            "files": len(files),
-        }
-
-    def open(self) -> duckdb.DuckDBPyConnection:
-        return duckdb.connect(str(self.folder / "catalog.duckdb"), read_only=True)
-
-    def write_month(self, source: Source, month: date, version: int) -> dict:
-        phases = Phases(self.folder)
-        month_tables = source.month_tables()
-        for label, group in (("facts_month", FACTS), ("marts_month", MONTH_MARTS)):
-            with phases.phase(label):
-                for table in (t for t in month_tables if t in group):
-                    self._write(source, table, month, first=False)
-        whole = source.whole_tables()
-        with phases.phase("whole_tables_each_load"):
-            for table in (t for t in whole if t not in CONTACT_TABLES):
-                self._write(source, table, None, first=False)
-        with phases.phase("whole_tables_contacts"):
-            for table in (t for t in whole if t in CONTACT_TABLES):
-                self._write(source, table, None, first=False)
-        with phases.phase("catalog_swap"):
-            self._resolve(source)
-            write_catalog(self.folder, self.entries, version)
-        return {"phases": phases.result, "total": phases.total()}
 
 
 def make_layouts(names: list[str], source: Source, work: Path) -> dict[str, Any]:
