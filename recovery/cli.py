@@ -136,6 +136,13 @@ def load(
         raise typer.Exit(1)
 
 
+def summary_tables() -> list[str]:
+    """The models a build keeps (not its temporary ones)."""
+    from etl.model_specs import read_models
+
+    return [name for name, model in read_models().items() if not model.is_temporary]
+
+
 def _built_text(built: "ModelsBuilt", *, files_loaded: bool) -> str:
     """What a load or a rebuild says of the summary tables it built (etl.model_builds)."""
     seconds = f"{built.seconds:.1f} s"
@@ -147,7 +154,7 @@ def _built_text(built: "ModelsBuilt", *, files_loaded: bool) -> str:
         more = len(built.changed_definitions) - 5
         changed += f" and {more} more" if more > 0 else ""
         return f"Summary tables rebuilt for new or changed definitions: {changed} ({seconds})"
-    if built.changed_tables:
+    if built.changed_tables and len(built.models) < len(summary_tables()):
         changed = ", ".join(built.changed_tables)
         return f"Summary tables reading {changed} rebuilt: {len(built.models)} ({seconds})"
     return f"Summary tables rebuilt in {seconds}"
