@@ -102,16 +102,16 @@ def test_unknown_and_known_names_take_the_same_time(place: Place) -> None:
     place.add("boss", "--role", "executive")  # argon2-cffi's default cost, as in use
     with place.served(login__max_failures="1000") as url:
         ratios = []
-        for turn in range(15):  # in pairs, each first by turns: a busy moment hits both
+        for turn in range(21):  # in pairs, each first by turns: a busy moment hits both
             pair = {"boss": 0.0, f"nobody-{secrets.token_hex(4)}": 0.0}
             for name in list(pair)[:: 1 if turn % 2 else -1]:
                 pair[name] = timed_login(url, name)
             known, unknown = pair.values()
             ratios.append(unknown / known)
-        # An unknown name answered without the hash check would take a tenth of the time;
-        # the median of the pairs' ratios stays near 1 on a machine whose cores are busy.
+        # Within 10 %: an unknown name answered without the hash check would take a tenth
+        # of the time. Each pair's own ratio, so a busy moment of the machine hits both.
         ratio = statistics.median(ratios)
-        assert 0.8 <= ratio <= 1.25, ratios
+        assert 0.9 <= ratio <= 1.1, ratios
 
 
 # --- 5. a flood of logins does not take the dashboard down ------------------------------
