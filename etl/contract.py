@@ -29,6 +29,9 @@ class FileKind:
     table: str
     columns: tuple[Column, ...]
     key: tuple[str, ...] = field(default=())  # what makes a row unique in its table
+    # the date whose month a row is of: a load changes its table from the earliest month
+    # of the rows it adds or replaces (none: it changes every month)
+    dated_by: str | None = None
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -40,6 +43,7 @@ LOANS = FileKind(
     name="loans",
     table="loan_snapshots",
     key=("as_of_date", "loan_id"),
+    dated_by="as_of_date",
     columns=(
         Column("as_of_date", T.DATE, ("数据日期", "统计日期"), required=True),
         Column("loan_id", T.TEXT, ("借据号", "贷款编号", "合同号"), required=True),
@@ -64,6 +68,7 @@ ACTIONS = FileKind(
     name="actions",
     table="actions",
     key=("action_id",),
+    dated_by="action_at",
     columns=(
         Column("action_id", T.TEXT, ("记录编号", "催记编号")),
         Column("loan_id", T.TEXT, ("借据号", "贷款编号", "合同号"), required=True),
@@ -85,6 +90,7 @@ PAYMENTS = FileKind(
     name="payments",
     table="payments",
     key=("payment_id",),
+    dated_by="paid_at",
     columns=(
         Column("payment_id", T.TEXT, ("流水号", "交易流水")),
         Column("loan_id", T.TEXT, ("借据号", "贷款编号", "合同号"), required=True),
@@ -98,6 +104,7 @@ ASSIGNMENTS = FileKind(
     name="assignments",
     table="assignments",
     key=("assignment_id",),
+    dated_by="assigned_on",
     columns=(
         Column("assignment_id", T.TEXT, ("分案编号", "委案编号")),
         Column("loan_id", T.TEXT, ("借据号", "贷款编号", "合同号"), required=True),

@@ -11,7 +11,7 @@ import importlib.resources
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -21,7 +21,7 @@ import polars as pl
 from etl.contract import ENUM_VALUES, FILE_KINDS, ColumnType, FileKind
 from etl.errors import LoadError, SchemaMismatch, UnknownFileKind
 from etl.headers import MappedColumn, map_headers, names_required_columns
-from etl.model_builds import ModelsBuilt, has_loads, refresh_models
+from etl.model_builds import ALL_MONTHS, ModelsBuilt, has_loads, refresh_models
 from etl.phones import check_numbers
 from etl.readers import (
     HEADER_SEARCH_ROWS,
@@ -70,6 +70,9 @@ class FileOutcome:
     rows_loaded: int = 0
     rows_rejected: int = 0
     rows_replaced: int = 0  # rows of earlier loads this file's rows replaced
+    # the month of the earliest row loaded or replaced (of a table whose rows have no
+    # month, ALL_MONTHS): the summary tables are built again from it
+    changed_from: date | None = None
     rows_above_header: int = 0  # title, blank and note rows skipped above the header
     totals_rows: int = 0  # totals and subtotal rows (合计, 小计 …) skipped, not rejected
     sheet: str | None = None  # the workbook's sheet read
@@ -164,7 +167,9 @@ def load_files(
         loaded = any(o.status == "loaded" for o in outcomes)
         if loaded:
             checks_added += insert_checks(con, check_unchecked_numbers(con))
-        changed = changed_tables(outcomes) | ({"phone_checks"} if checks_added else set())
+        changed = changed_tables(outcomes)
+        if checks_added:
+            changed["phone_checks"] = ALL_MONTHS
         built = None
         if loaded or has_loads(con):
             built = refresh_models(con, settings, changed_tables=changed)
@@ -177,14 +182,16 @@ def load_files(
     return outcomes
 
 
-def changed_tables(outcomes: Iterable[FileOutcome]) -> set[str]:
-    """The loaded tables the files added rows to or deleted rows from: the summary tables
-    reading them are built again, the others stay as they were."""
-    return {
-        FILE_KINDS[o.kind].table
-        for o in outcomes
-        if o.status == "loaded" and o.kind and (o.rows_loaded or o.rows_replaced)
-    }
+def changed_tables(outcomes: Iterable[FileOutcome]) -> dict[str, date]:
+    """The loaded tables the files added rows to or deleted rows from, each with the month
+    of the earliest row: the summary tables reading them are built again from that month,
+    the others stay as they were."""
+    changed: dict[str, date] = {}
+    for o in outcomes:
+        if o.status == "loaded" and o.kind and o.changed_from is not None:
+            table = FILE_KINDS[o.kind].table
+            changed[table] = min(o.changed_from, changed.get(table, o.changed_from))
+    return changed
 
 
 def prepare(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
@@ -278,9 +285,11 @@ def load_one(
         read, outcome.totals_rows = drop_totals_rows(con, file_kind, read, mapped)
         con.execute("begin transaction")
         try:
-            outcome.rows_loaded, outcome.rows_rejected, outcome.rows_replaced = _stage_and_insert(
+            counts = _stage_and_insert(
                 con, path, file_kind, read, mapped, sha256, batch_id, settings
             )
+            outcome.rows_loaded, outcome.rows_rejected, outcome.rows_replaced = counts[:3]
+            outcome.changed_from = counts[3]
             con.execute("commit")
         except BaseException:
             con.execute("rollback")
@@ -300,8 +309,9 @@ def _stage_and_insert(
     digest: str,
     batch_id: int,
     settings: Settings,
-) -> tuple[int, int, int]:
-    """Rows loaded, rejected and replaced."""
+) -> tuple[int, int, int, date | None]:
+    """Rows loaded, rejected and replaced, and the month of the earliest row loaded or
+    replaced (ALL_MONTHS for rows with no month; None when none was)."""
     params = {}
     if kind.name == "loans":
         params = settings.classification.model_dump()
@@ -319,6 +329,7 @@ def _stage_and_insert(
             con, path.name, good, params, batch_id=batch_id, max_drop=settings.snapshot_max_drop
         )
     replacing = candidates_sql(kind, make_ids=make_ids)
+    earliest_replaced = _earliest_replaced(con, kind, replacing, params)
     replaced = _replace_earlier_rows(con, kind, replacing, batch_id, params)
     columns = ", ".join(c.name for c in kind.columns)
     typed = ", ".join(
@@ -356,7 +367,40 @@ def _stage_and_insert(
     )
     if replaced:
         _mark_replaced_loads(con, kind)
-    return loaded, rejected, replaced
+    changed_from = None
+    if kind.dated_by is None and (loaded or replaced):
+        changed_from = ALL_MONTHS
+    elif kind.dated_by is not None:
+        earliest_loaded = scalar(
+            con,
+            f"select min({kind.dated_by}) from {kind.table} where load_id = $load_id",
+            {"load_id": load_id},
+        )
+        found = [_month_of(d) for d in (earliest_loaded, earliest_replaced) if d is not None]
+        changed_from = min(found, default=None)
+    return loaded, rejected, replaced, changed_from
+
+
+def _month_of(day: date | datetime) -> date:
+    return date(day.year, day.month, 1)
+
+
+def _earliest_replaced(
+    con: duckdb.DuckDBPyConnection, kind: FileKind, replacing: str, params: dict
+) -> date | None:
+    """The earliest date of the rows a file replaces: a row replaced by one of another
+    month changes both months. (A snapshot replaces the rows of its own dates.)"""
+    if kind.dated_by is None or kind.name == "loans":
+        return None
+    same_key = " and ".join(f"s.{k} = t.{k}" for k in kind.key)
+    return scalar(
+        con,
+        f"""
+        select min(t.{kind.dated_by}) from {kind.table} t
+        where exists (select 1 from ({replacing}) s where {same_key})
+        """,
+        params,
+    )
 
 
 def _write_rejects(

@@ -4,27 +4,20 @@ Every table or view a build makes gets a row in `model_builds`: the fingerprint 
 setting it depends on (its value's hash) and of its definition (its SQL). A model whose
 record differs from the settings and the SQL in force is stale; a load or `recovery
 rebuild` builds it again, with every model downstream of it. Until then the measures
-refuse to read it (queries/stale_models.py).
+refuse to read it (queries/stale_models.py). A load builds what reads the tables whose rows
+it changed, and only from the month they changed on where a model allows it (its
+`changes:`, etl/model_specs.py).
 """
 
 import json
 import time
-from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import duckdb
 
-from etl.model_specs import (
-    Model,
-    build_order,
-    downstream,
-    queried,
-    read_models,
-    reading,
-    with_temporary_inputs,
-)
+from etl.model_specs import Model, build_order, queried, read_models, with_temporary_inputs
 from recovery.database import scalar
 from recovery.settings import Settings, setting_fingerprints
 
@@ -51,6 +44,7 @@ class ModelsBuilt:
     """What one build made, and why."""
 
     models: tuple[str, ...]  # the tables and views built, in order
+    built_from: dict[str, date]  # those built from a month on (their other months kept)
     changed_settings: tuple[str, ...]  # the settings that had changed since the last build
     changed_definitions: tuple[str, ...]  # the models new or changed since the last build
     changed_tables: tuple[str, ...]  # the loaded tables whose rows changed
@@ -100,19 +94,34 @@ def stale_models(
     return stale
 
 
+ALL_MONTHS = date.min  # a change of no month, or of every month: its readers are built whole
+
+
 def build_models(
+    con: duckdb.DuckDBPyConnection, settings: Settings, *, keep_temporaries: bool = False
+) -> list[str]:
+    """Builds every model whole (and keeps the temporary ones, `keep_temporaries`)."""
+    changes = dict.fromkeys(read_models(), ALL_MONTHS)
+    return list(build_changes(con, settings, changes, keep_temporaries=keep_temporaries))
+
+
+def build_changes(
     con: duckdb.DuckDBPyConnection,
     settings: Settings,
-    names: Iterable[str] | None = None,
+    changes: dict[str, date],
     *,
     keep_temporaries: bool = False,
-) -> list[str]:
-    """Builds the models named (all of them by default) and the temporary models they
-    read, in build order, and records each table and view built. A temporary model is
-    dropped once the last model reading it is built, unless `keep_temporaries`."""
+) -> dict[str, date | None]:
+    """Builds what `changes` reaches, in build order: each model reading a table changed
+    from a month on (a loaded table's rows of that month and later; ALL_MONTHS: any), and
+    each model named in `changes`, with the temporary models they read. What each build
+    changed is worked out from the model's `changes:` (etl/model_specs.py) and reaches its
+    readers in turn. Returns each table and view built and the month it was built from
+    (None: whole), and records them. A temporary model is built when a model reading it
+    is, and dropped once the last model that could read it is past (unless
+    `keep_temporaries`)."""
     models = read_models()
-    wanted = with_temporary_inputs(models if names is None else names, models)
-    order = [name for name in build_order(models) if name in wanted]
+    order = build_order(models)
     last_reader = {
         name: max(
             (i for i, r in enumerate(order) if name in queried(models[r], models)), default=-1
@@ -120,21 +129,91 @@ def build_models(
         for name in order
         if models[name].is_temporary
     }
+    changed = dict(changes)  # each table and model changed, and the month it changed from
+    built: dict[str, date | None] = {}
+    present: set[str] = set()  # the temporary models built and not dropped
     write_settings_tables(con, settings)
     con.execute(LEDGER_SQL)
     for i, name in enumerate(order):
         model = models[name]
-        con.execute(model.create_sql())
-        if not model.is_temporary:
+        since = min((changed[t] for t in model.reads | {name} if t in changed), default=None)
+        changed.pop(name, None)
+        if since is not None and model.is_temporary:
+            # built whole when a reader is: what its readers see changed, from when
+            changed[name] = ALL_MONTHS if model.changes == "whole" else since
+        elif since is not None:
+            needed = with_temporary_inputs([name], models) - {name} - present
+            for temporary in order:
+                if temporary in needed:
+                    con.execute(models[temporary].create_sql())
+                    present.add(temporary)
+            built_from, changed_from = _build(con, model, since)
+            built[name] = built_from
+            if changed_from is not None:
+                changed[name] = changed_from
             _record(con, model, settings)
         if keep_temporaries:
             continue
-        for temporary, last in last_reader.items():
-            if last == i or (temporary == name and last < i):
+        for temporary in sorted(present):
+            if last_reader[temporary] <= i:
                 kind = "view" if models[temporary].is_view else "table"
                 con.execute(f"drop {kind} {temporary}")
+                present.remove(temporary)
     _forget_undeclared(con, models)
-    return [name for name in order if not models[name].is_temporary]
+    return built
+
+
+def _build(
+    con: duckdb.DuckDBPyConnection, model: Model, since: date
+) -> tuple[date | None, date | None]:
+    """Builds one table or view for inputs changed from the month `since` on: the month it
+    was built from (None: whole), and the month from which its rows changed (None: they
+    did not)."""
+    exists = model.is_table and _is_table(con, model.name)
+    if model.changes == "forward" and model.is_table and exists and since > ALL_MONTHS:
+        first = f"date '{since.isoformat()}'"
+        con.execute(f"delete from {model.name} where {model.partition} >= {first}")
+        con.execute(
+            f"insert into {model.name}\nselect * from (\n{model.sql}\n) built\n"
+            f"where built.{model.partition} >= {first}"
+        )
+        return since, since
+    compared = exists and (model.changed_from_column or model.changes == "whole")
+    if compared:
+        con.execute(f"create or replace temp table rows_before as select * from {model.name}")
+    con.execute(model.create_sql())
+    if not compared:
+        return None, since if model.changes in ("forward", "as_of") else ALL_MONTHS
+    count_changed, first_changed = con.execute(_first_changed_sql(model)).fetchone()
+    con.execute("drop table rows_before")
+    if not count_changed:
+        return None, None
+    return None, first_changed or ALL_MONTHS
+
+
+def _first_changed_sql(model: Model) -> str:
+    """How many rows of `model` differ from `rows_before` (on one side or the other), and
+    the month its readers change from (`changes: from <column>`; else null)."""
+    column = model.changed_from_column or "cast(null as date)"
+    return f"""
+        with changed as (
+            (select * from rows_before except all select * from {model.name})
+            union all
+            (select * from {model.name} except all select * from rows_before)
+        )
+        select count(*), cast(date_trunc('month', min({column})) as date) from changed
+        """
+
+
+def _is_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    return bool(
+        scalar(
+            con,
+            "select count(*) from information_schema.tables "
+            "where table_schema = 'main' and table_name = $name and table_type = 'BASE TABLE'",
+            {"name": name},
+        )
+    )
 
 
 def _record(con: duckdb.DuckDBPyConnection, model: Model, settings: Settings) -> None:
@@ -164,27 +243,30 @@ def refresh_models(
     con: duckdb.DuckDBPyConnection,
     settings: Settings,
     *,
-    changed_tables: Iterable[str] = (),
+    changed_tables: dict[str, date] | None = None,
     everything: bool = False,
 ) -> ModelsBuilt | None:
-    """Builds every model (`everything`), else those reading a loaded table whose rows
-    changed (`changed_tables`), the stale ones, and every model downstream of them; None
-    when there was none. A model reads nothing else, so the others stay as they were."""
+    """Builds every model (`everything`), else what reads a loaded table whose rows changed
+    (`changed_tables`: each table, and the month its rows changed from) and the stale
+    models (whole), and what reads those; None when there was nothing to build. A model
+    reads nothing else, so the others stay as they were."""
     started = time.perf_counter()
     models = read_models()
     stale = stale_models(con, models, settings)
-    changed_tables = tuple(sorted(set(changed_tables)))
-    names = (
-        set(models) if everything else downstream(stale, models) | reading(changed_tables, models)
-    )
-    if not names:
+    changed_tables = changed_tables or {}
+    if everything:
+        changes = dict.fromkeys(models, ALL_MONTHS)
+    else:
+        changes = {**changed_tables, **dict.fromkeys(stale, ALL_MONTHS)}
+    built = build_changes(con, settings, changes) if changes else {}
+    if not built:
         return None
-    built = build_models(con, settings, names)
     return ModelsBuilt(
         models=tuple(built),
+        built_from={n: month for n, month in built.items() if month is not None},
         changed_settings=tuple(sorted({s for why in stale.values() for s in why.settings})),
         changed_definitions=tuple(sorted(n for n, why in stale.items() if why.definition)),
-        changed_tables=changed_tables,
+        changed_tables=tuple(sorted(changed_tables)),
         seconds=time.perf_counter() - started,
     )
 

@@ -6,6 +6,7 @@ select under a header of comment lines that says what the model is.
     -- grain: one row per case and month
     -- key: month, case_id                  unique together (nulls count as equal); none
     -- partition: month                     the column whose calendar month a row is of; none
+    -- changes: forward                     what a change to its inputs changes (below)
     -- settings: aging_buckets, method_cost the Settings fields its rows depend on; none
     -- materialized: table                  table | view | temporary table | temporary view
     -- not_null: month, case_id             (optional) columns never null
@@ -17,6 +18,19 @@ A model's inputs are the tables its SQL reads (`from` and `join`): the loaded ta
 settings tables and other models. The build order comes from those inputs. A model's
 settings are those of the settings tables it reads and every setting of its inputs: a
 header that says otherwise is refused, so what a header says is what the SQL does.
+
+What a change to a model's inputs from a month M on (the rows a load added or replaced,
+by the month of their date) changes of the model, `changes:`
+- `forward`: only its rows of M and later: a build writes again its months from M only.
+- `as_of`: any of its rows, but not what it says of a day before M (a span's end moves
+  when the next snapshot comes): it is built whole, its readers from M.
+- `from <column>`: any of its rows: it is built whole and compared with its rows before,
+  and its readers are built from the earliest month of <column> among the rows that
+  changed (none: they stay as they were).
+- `whole`: any of its rows: it is built whole, and its readers too (for a table, only
+  when its rows changed).
+A test (tests/test_incremental_builds.py) loads a book month by month, with corrections
+and late rows, and checks every table against a build from scratch.
 """
 
 import hashlib
@@ -39,7 +53,10 @@ SETTINGS_TABLES = {
     "method_costs": "method_cost",
     "mart_settings": "promise_grace_days",
 }
-REQUIRED_FIELDS = ("model", "what", "grain", "key", "partition", "settings", "materialized")
+REQUIRED_FIELDS = (
+    "model", "what", "grain", "key", "partition", "changes", "settings", "materialized"
+)  # fmt: skip
+CHANGES = ("forward", "as_of", "whole")  # or "from <column>"
 OPTIONAL_FIELDS = ("not_null", "holds")
 _FIELD = re.compile(rf"--\s*({'|'.join(REQUIRED_FIELDS + OPTIONAL_FIELDS)}):\s?(.*)")
 _READ = re.compile(r"\b(?:from|join)\s+([a-z_]\w*)\b(?!\s*\()", re.IGNORECASE)
@@ -81,6 +98,7 @@ class Model:
     grain: str
     key: tuple[str, ...]
     partition: str | None
+    changes: str  # forward | as_of | whole | from <column>
     settings: tuple[str, ...]
     materialized: str
     not_null: tuple[str, ...]
@@ -95,6 +113,15 @@ class Model:
     @property
     def is_view(self) -> bool:
         return self.materialized.endswith("view")
+
+    @property
+    def is_table(self) -> bool:
+        return self.materialized == "table"
+
+    @property
+    def changed_from_column(self) -> str | None:
+        """Of a model that `changes: from <column>`, the column."""
+        return self.changes.split()[1] if self.changes.startswith("from ") else None
 
     @property
     def definition_fingerprint(self) -> str:
@@ -183,12 +210,24 @@ def parse_model(name: str, text: str) -> Model:
     if not sql:
         raise ModelError(name, "no select below the header")
     partition = single("partition")
+    changes = single("changes")
+    if changes not in CHANGES and not re.fullmatch(r"from [a-z_]\w*", changes):
+        raise ModelError(
+            name, f"changes {changes!r}: use one of {', '.join(CHANGES)}, from <column>"
+        )
+    if changes == "forward" and partition == "none":
+        raise ModelError(name, "changes forward: a build by month needs a partition column")
+    if changes.startswith("from ") and materialized != "table":
+        raise ModelError(
+            name, f"changes {changes}: only a table keeps the rows it is compared with"
+        )
     return Model(
         name=name,
         what=single("what"),
         grain=single("grain"),
         key=_names(single("key")),
         partition=None if partition == "none" else partition,
+        changes=changes,
         settings=_names(single("settings")),
         materialized=materialized,
         not_null=_names(single("not_null")) if "not_null" in fields else (),
@@ -322,22 +361,6 @@ def _kept_temporaries(
         if models[name].is_temporary
         and any(name in reads and reader not in done for reader, reads in graph.items())
     }
-
-
-def downstream(names: Iterable[str], models: dict[str, Model]) -> set[str]:
-    """`names` and every model that reads one of them, directly or not."""
-    found = set(names)
-    while True:
-        more = {n for n, m in models.items() if n not in found and inputs(m, models) & found}
-        if not more:
-            return found
-        found |= more
-
-
-def reading(tables: Iterable[str], models: dict[str, Model]) -> set[str]:
-    """The models that read one of `tables` (loaded tables or models), directly or not."""
-    tables = set(tables)
-    return downstream({n for n, m in models.items() if m.reads & tables}, models)
 
 
 def with_temporary_inputs(names: Iterable[str], models: dict[str, Model]) -> set[str]:

@@ -119,7 +119,7 @@ def load(
             json.dumps(
                 {
                     "database": str(settings.db),
-                    "files": [vars(o) for o in outcomes],
+                    "files": [_outcome_json(o) for o in outcomes],
                     "summary_tables_seconds": round(built[0].seconds, 1) if built else 0.0,
                     "summary_tables": _built_json(built[0]) if built else None,
                 },
@@ -160,12 +160,22 @@ def _built_text(built: "ModelsBuilt", *, files_loaded: bool) -> str:
     return f"Summary tables rebuilt in {seconds}"
 
 
+def _outcome_json(outcome) -> dict:
+    """A file's outcome; the month it changed the tables from, or "all" (rows of no month)."""
+    from etl.model_builds import ALL_MONTHS
+
+    month = outcome.changed_from
+    shown = None if month is None else "all" if month == ALL_MONTHS else month.isoformat()
+    return {**vars(outcome), "changed_from": shown}
+
+
 def _built_json(built: "ModelsBuilt") -> dict:
     return {
         "models": list(built.models),
         "changed_settings": list(built.changed_settings),
         "changed_definitions": list(built.changed_definitions),
         "changed_tables": list(built.changed_tables),
+        "built_from": {name: month.isoformat() for name, month in built.built_from.items()},
     }
 
 

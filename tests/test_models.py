@@ -12,7 +12,6 @@ from etl.model_specs import (
     ModelError,
     build_order,
     checked,
-    downstream,
     parse_model,
     read_models,
     tables_read,
@@ -33,6 +32,7 @@ def model_text(name: str, select: str, **fields: str) -> str:
         "grain": "one row per thing",
         "key": "thing_id",
         "partition": "none",
+        "changes": "whole",
         "settings": "none",
         "materialized": "table",
         **fields,
@@ -114,7 +114,6 @@ def test_a_model_is_built_after_the_models_it_reads() -> None:
         d_alone="select * from actions",
     )
     assert build_order(models) == ["c_daily", "b_monthly", "a_totals", "d_alone"]
-    assert downstream(["c_daily"], models) == {"c_daily", "b_monthly", "a_totals"}
 
 
 def test_a_temporary_model_is_built_late_and_its_readers_soon() -> None:

@@ -157,6 +157,7 @@ def test_rebuild_builds_only_what_depends_on_the_changed_setting(book: Path) -> 
         "changed_settings": ["promise_grace_days"],
         "changed_definitions": [],
         "changed_tables": [],
+        "built_from": {},
     }
     assert aging_of(book)["bucket"].to_list() == ["Current", "1-30", "31+"]
     everything = json.loads(run(book, "rebuild", "--all", "--json").stdout)["summary_tables"]

@@ -7,6 +7,7 @@
 -- grain: one row per action
 -- key: action_id
 -- partition: action_at
+-- changes: forward
 -- settings: none
 -- materialized: view
 -- not_null: action_id, loan_id, action_at, is_effective_contact, is_documented_demand

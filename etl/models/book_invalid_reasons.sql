@@ -5,6 +5,7 @@
 --     invalid_reason
 -- key: as_of_date, branch, product, team, collector, invalid_reason
 -- partition: as_of_date
+-- changes: forward
 -- settings: none
 -- materialized: table
 -- not_null: as_of_date, count_numbers

@@ -5,8 +5,9 @@
 -- grain: one row per calendar month of the book
 -- key: month
 -- partition: month
+-- changes: from month
 -- settings: none
--- materialized: temporary table
+-- materialized: table
 -- not_null: month, month_after
 -- holds: no month missing between the first and the last
 --     select count(*) as count_months from book_months

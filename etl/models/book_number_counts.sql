@@ -10,6 +10,7 @@
 --     the customers of book_sole_customers
 -- key: as_of_date, branch, product, team, collector
 -- partition: as_of_date
+-- changes: forward
 -- settings: none
 -- materialized: table
 -- not_null: as_of_date, count_customers, count_numbers, count_invalid,

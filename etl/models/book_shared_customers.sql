@@ -7,6 +7,7 @@
 --     differ, and each combination of branch, product, team and collector of those loans
 -- key: as_of_date, customer_id, branch, product, team, collector
 -- partition: as_of_date
+-- changes: forward
 -- settings: none
 -- materialized: table
 -- not_null: as_of_date, customer_id, count_numbers, count_valid, count_invalid

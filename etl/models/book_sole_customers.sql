@@ -6,6 +6,7 @@
 --     one branch, product, team and collector
 -- key: as_of_date, customer_id
 -- partition: as_of_date
+-- changes: forward
 -- settings: none
 -- materialized: temporary view
 -- not_null: as_of_date, customer_id

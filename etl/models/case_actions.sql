@@ -5,6 +5,7 @@
 -- grain: one row per calendar month, case (placed above 0) and method
 -- key: month, case_id, method
 -- partition: month
+-- changes: forward
 -- settings: aging_buckets, method_cost
 -- materialized: temporary table
 -- not_null: month, case_id, method, count_actions, cost

@@ -6,6 +6,7 @@
 -- grain: one row per case
 -- key: case_id
 -- partition: none
+-- changes: whole
 -- settings: none
 -- materialized: temporary table
 -- not_null: case_id, loan_id, held_from, held_until

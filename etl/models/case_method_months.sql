@@ -4,6 +4,7 @@
 -- grain: one row per calendar month, case and method whose actions worked the case
 -- key: month, case_id, method
 -- partition: month
+-- changes: forward
 -- settings: aging_buckets, method_cost
 -- materialized: table
 -- not_null: month, case_id, method, loan_id, placed, count_actions, cost

@@ -9,6 +9,7 @@
 --     least one day
 -- key: month, case_id
 -- partition: month
+-- changes: forward
 -- settings: aging_buckets, method_cost
 -- materialized: table
 -- not_null: month, case_id, loan_id, placed, bucket, paid, recovered, is_cured,

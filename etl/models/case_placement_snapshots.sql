@@ -7,6 +7,7 @@
 -- grain: one row per case with a snapshot of its loan to place it by
 -- key: case_id
 -- partition: none
+-- changes: whole
 -- settings: none
 -- materialized: temporary table
 -- not_null: case_id, as_of_date

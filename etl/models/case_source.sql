@@ -5,6 +5,7 @@
 -- grain: one row
 -- key: none
 -- partition: none
+-- changes: whole
 -- settings: none
 -- materialized: table
 -- not_null: recovery_source

@@ -9,6 +9,7 @@
 -- grain: one row per case (委案)
 -- key: case_id
 -- partition: none
+-- changes: from held_from
 -- settings: aging_buckets
 -- materialized: table
 -- not_null: case_id, loan_id, held_from, held_until, placed_amount, placed_bucket,

@@ -5,6 +5,7 @@
 -- grain: one row per number on file, a number listed twice once per listing
 -- key: none
 -- partition: none
+-- changes: whole
 -- settings: none
 -- materialized: table
 -- not_null: customer_id, phone, is_duplicate

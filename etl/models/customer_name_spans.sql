@@ -7,6 +7,7 @@
 -- grain: one row per customer and name found for it on the loans snapshots
 -- key: customer_id, customer_name
 -- partition: none
+-- changes: as_of
 -- settings: none
 -- materialized: table
 -- not_null: customer_id, first_seen, last_seen

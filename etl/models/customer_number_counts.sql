@@ -4,6 +4,7 @@
 -- grain: one row per customer with numbers on file
 -- key: customer_id
 -- partition: none
+-- changes: whole
 -- settings: none
 -- materialized: temporary table
 -- not_null: customer_id, count_numbers, count_valid, count_invalid

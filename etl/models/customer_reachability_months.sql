@@ -7,6 +7,7 @@
 --     have a reachability status
 -- key: month, customer_id, branch, product, team, collector
 -- partition: month
+-- changes: forward
 -- settings: none
 -- materialized: table
 -- not_null: month, best_rank

@@ -5,6 +5,7 @@
 -- grain: one row per days-past-due value found in the snapshots that falls in a bucket
 -- key: days_past_due
 -- partition: none
+-- changes: as_of
 -- settings: aging_buckets
 -- materialized: table
 -- not_null: days_past_due, bucket, sort_order

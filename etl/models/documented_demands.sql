@@ -3,6 +3,7 @@
 -- grain: one row per action that documents a demand
 -- key: none
 -- partition: action_at
+-- changes: forward
 -- settings: none
 -- materialized: view
 -- not_null: loan_id, action_at

@@ -5,6 +5,7 @@
 -- grain: one row per loan and calendar month with actions
 -- key: loan_id, month
 -- partition: month
+-- changes: forward
 -- settings: none
 -- materialized: table
 -- not_null: loan_id, month, last_action_at

@@ -6,6 +6,7 @@
 -- grain: one row per loan, calendar month and (method, team, collector) with actions
 -- key: month, loan_id, method, team, collector
 -- partition: month
+-- changes: forward
 -- settings: none
 -- materialized: temporary table
 -- not_null: month, loan_id, first_action_at, last_action_at, count_actions

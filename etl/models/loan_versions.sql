@@ -6,6 +6,7 @@
 -- grain: one row per loan and run of snapshots with the same customer, branch and product
 -- key: loan_id, valid_from
 -- partition: none
+-- changes: as_of
 -- settings: none
 -- materialized: table
 -- not_null: loan_id, valid_from, valid_until

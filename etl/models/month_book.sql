@@ -9,6 +9,7 @@
 --     bucket and classification of its active loans
 -- key: as_of_date, branch, product, team, collector, bucket, classification
 -- partition: as_of_date
+-- changes: forward
 -- settings: aging_buckets
 -- materialized: table
 -- not_null: as_of_date, count_loans, outstanding, overdue_outstanding

@@ -8,6 +8,7 @@
 -- grain: one row per month-latest snapshot and loan active and overdue on it
 -- key: as_of_date, loan_id
 -- partition: as_of_date
+-- changes: forward
 -- settings: none
 -- materialized: table
 -- not_null: as_of_date, loan_id, days_past_due

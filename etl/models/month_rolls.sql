@@ -10,6 +10,7 @@
 --     product, team, collector, aging bucket at t and state at t+1
 -- key: period_month, branch, product, team, collector, from_bucket, to_state
 -- partition: period_month
+-- changes: forward
 -- settings: aging_buckets
 -- materialized: table
 -- not_null: period_month, to_state, count_loans, count_overdue_before, count_cured

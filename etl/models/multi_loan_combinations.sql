@@ -6,6 +6,7 @@
 --     loans in it, and branch, product, team and collector of those loans
 -- key: as_of_date, customer_id, branch, product, team, collector
 -- partition: as_of_date
+-- changes: forward
 -- settings: none
 -- materialized: temporary table
 -- not_null: as_of_date, customer_id, count_combinations

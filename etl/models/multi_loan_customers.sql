@@ -6,6 +6,7 @@
 -- grain: one row per customer with more than one loan
 -- key: customer_id
 -- partition: none
+-- changes: whole
 -- settings: none
 -- materialized: temporary table
 -- not_null: customer_id

@@ -10,6 +10,7 @@
 -- grain: one row per payment
 -- key: payment_id
 -- partition: paid_at
+-- changes: forward
 -- settings: none
 -- materialized: table
 -- not_null: payment_id, loan_id, paid_at, amount

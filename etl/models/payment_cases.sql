@@ -8,6 +8,7 @@
 -- grain: one row per payment
 -- key: payment_id
 -- partition: paid_at
+-- changes: forward
 -- settings: aging_buckets, method_cost
 -- materialized: table
 -- not_null: payment_id, loan_id, paid_at, amount, is_in_collection

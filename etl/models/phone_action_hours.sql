@@ -6,6 +6,7 @@
 --     actions
 -- key: month, weekday, hour, branch, product, team, collector
 -- partition: month
+-- changes: forward
 -- settings: none
 -- materialized: table
 -- not_null: month, weekday, hour, count_phone_actions, count_effective

@@ -7,6 +7,7 @@
 -- grain: one row per month, loan, team and collector with phone actions
 -- key: month, loan_id, team, collector
 -- partition: month
+-- changes: forward
 -- settings: none
 -- materialized: temporary table
 -- not_null: month, loan_id, count_phone_actions, count_connected, count_effective

@@ -10,6 +10,7 @@
 --     phone actions
 -- key: month, branch, product, team, collector
 -- partition: month
+-- changes: forward
 -- settings: none
 -- materialized: table
 -- not_null: month, count_phone_actions, count_connected, count_effective

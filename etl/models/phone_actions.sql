@@ -6,6 +6,7 @@
 -- grain: one row per phone action
 -- key: action_id
 -- partition: month
+-- changes: forward
 -- settings: none
 -- materialized: view
 -- not_null: action_id, loan_id, action_at, month, is_effective

@@ -9,6 +9,7 @@
 --     made or falling due in it
 -- key: month, branch, product, team, collector
 -- partition: month
+-- changes: forward
 -- settings: promise_grace_days
 -- materialized: table
 -- not_null: month, count_made, count_phone_promises, count_due, count_kept,

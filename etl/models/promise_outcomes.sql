@@ -7,6 +7,7 @@
 -- grain: one row per promise to pay (action with a promised amount)
 -- key: action_id
 -- partition: action_at
+-- changes: from action_at
 -- settings: promise_grace_days
 -- materialized: table
 -- not_null: action_id, loan_id, promised_amount, promised_date, due_on, paid_amount, verdict

@@ -4,6 +4,7 @@
 -- grain: one row per reachability status
 -- key: status
 -- partition: none
+-- changes: whole
 -- settings: none
 -- materialized: table
 -- not_null: status, status_rank

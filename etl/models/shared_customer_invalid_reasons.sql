@@ -5,6 +5,7 @@
 --     numbers on file
 -- key: customer_id, invalid_reason
 -- partition: none
+-- changes: whole
 -- settings: none
 -- materialized: table
 -- not_null: customer_id, count_numbers

@@ -4,6 +4,7 @@
 -- grain: one row per loans snapshot date
 -- key: as_of_date
 -- partition: as_of_date
+-- changes: forward
 -- settings: none
 -- materialized: table
 -- not_null: as_of_date, month, is_month_latest

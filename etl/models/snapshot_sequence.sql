@@ -7,6 +7,7 @@
 -- grain: one row per loan snapshot
 -- key: loan_id, as_of_date
 -- partition: as_of_date
+-- changes: as_of
 -- settings: none
 -- materialized: temporary table
 -- not_null: loan_id, as_of_date, valid_until, starts_version

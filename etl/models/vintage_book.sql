@@ -7,6 +7,7 @@
 --     team and collector
 -- key: as_of_date, vintage, in_vintages_until, branch, product, team, collector
 -- partition: as_of_date
+-- changes: forward
 -- settings: none
 -- materialized: table
 -- not_null: as_of_date, vintage, in_vintages_until, principal_30_plus, principal_90_plus

@@ -10,6 +10,7 @@
 -- key: vintage, in_vintages_until, branch, product, team, collector, first_on,
 --     loan_number, principal
 -- partition: none
+-- changes: whole
 -- settings: none
 -- materialized: table
 -- not_null: vintage, in_vintages_until, first_on, principal

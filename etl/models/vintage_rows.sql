@@ -9,6 +9,7 @@
 --     in_vintages_until
 -- key: loan_id, as_of_date
 -- partition: as_of_date
+-- changes: forward
 -- settings: none
 -- materialized: temporary view
 -- not_null: loan_id, as_of_date, vintage, in_vintages_until
