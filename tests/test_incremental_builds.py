@@ -161,3 +161,74 @@ def test_a_file_loaded_before_builds_nothing(book: Path) -> None:
     printed = load(book, held_back(book, "teams"))
     assert printed["files"][0]["status"] == "unchanged"
     assert printed["summary_tables"] is None
+
+
+@pytest.fixture(scope="module")
+def year(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A thirteen-month book (November 2025 to November 2026) with its first twelve
+    months loaded."""
+    folder = tmp_path_factory.mktemp("year")
+    files = generate_demo(folder / "files", loans=300, months=13, end_month="2026-11")
+    first = [f for f in files if "2026-11" not in f.name]
+    assert len(first) < len(files)
+    load(folder, *first)
+    return folder
+
+
+def test_the_thirteenth_month_writes_its_own_month_only(year: Path, tmp_path: Path) -> None:
+    november = sorted((year / "files").glob("*2026-11*"))
+    printed = load(year, *november)
+    assert {f["status"] for f in printed["files"]} == {"loaded"}
+    built_from = printed["summary_tables"]["built_from"]
+    # the month-grained tables of the snapshots, the actions and the attribution are
+    # written again for November alone; the other twelve months are kept as they were
+    by_month = ["month_book", "month_rolls", "loan_month_actions", "payment_attribution"]
+    assert {name: built_from.get(name) for name in by_month} == dict.fromkeys(
+        by_month, "2026-11-01"
+    )
+    assert tables_differing_from_a_full_build(year, tmp_path) == {}
+
+
+def test_a_corrected_snapshot_and_a_late_payment_write_their_months_on(
+    year: Path, tmp_path: Path
+) -> None:
+    """Once the thirteenth month is loaded: August's snapshot exported again with one
+    loan's days past due corrected, a payment dated in August arriving late, and a case
+    placed before June and still open closed on 15 September (every month of that case
+    changes: its rows say when it ended)."""
+    august = held_back(year, "loans_2026-08")
+    with august.open(encoding="utf-8") as source:
+        rows = list(csv.DictReader(source))
+    overdue = next(row for row in rows if is_overdue(row))
+    overdue["days_past_due"] = str(int(overdue["days_past_due"]) + 31)
+    corrected = year / "loans_2026-08_corrected.csv"
+    with corrected.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    printed = load(year, corrected, late_payment(year), closed_case(year))
+    changed_from = {f["file"]: f["changed_from"] for f in printed["files"]}
+    assert changed_from["loans_2026-08_corrected.csv"] == "2026-08-01"
+    assert changed_from["payments_late.csv"] == "2026-08-01"
+    assert changed_from["assignments_closed.csv"] < "2026-06-01"  # the month it was placed
+    built_from = printed["summary_tables"]["built_from"]
+    assert built_from["month_book"] == built_from["payment_attribution"] == "2026-08-01"
+    assert built_from["case_months"] < "2026-06-01"
+    assert tables_differing_from_a_full_build(year, tmp_path) == {}
+
+
+def closed_case(book: Path) -> Path:
+    """An assignment placed before June and still open after November's file, exported
+    again closed on 15 September."""
+    latest: dict[str, list[str]] = {}
+    for path in sorted((book / "files").glob("assignments_*.csv")):
+        with path.open(encoding="utf-8-sig") as source:
+            header, *body = list(csv.reader(source))
+        latest |= {row[0]: row for row in body}
+    placed, ended = header.index("分案日期"), header.index("结案日期")
+    row = next(r for r in latest.values() if not r[ended] and r[placed] < "2026/06/01")
+    row[ended] = "2026/09/15"
+    path = book / "assignments_closed.csv"
+    with path.open("w", encoding="utf-8", newline="") as out:
+        csv.writer(out).writerows([header, row])
+    return path
