@@ -154,10 +154,16 @@ def _built_text(built: "ModelsBuilt", *, files_loaded: bool) -> str:
         more = len(built.changed_definitions) - 5
         changed += f" and {more} more" if more > 0 else ""
         return f"Summary tables rebuilt for new or changed definitions: {changed} ({seconds})"
+    by_month = ""
+    if built.built_from:
+        first = min(built.built_from.values()).strftime("%Y-%m")
+        by_month = f"; {len(built.built_from)} of them only from a month on (earliest {first})"
     if built.changed_tables and len(built.models) < len(summary_tables()):
         changed = ", ".join(built.changed_tables)
-        return f"Summary tables reading {changed} rebuilt: {len(built.models)} ({seconds})"
-    return f"Summary tables rebuilt in {seconds}"
+        return (
+            f"Summary tables reading {changed} rebuilt: {len(built.models)} ({seconds}){by_month}"
+        )
+    return f"Summary tables rebuilt in {seconds}{by_month}"
 
 
 def _outcome_json(outcome) -> dict:
