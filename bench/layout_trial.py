@@ -66,27 +66,15 @@ try:
 except ImportError:  # the layout is skipped
     pyiceberg = None
 
+from etl.model_specs import read_models  # noqa: E402
+
 # Month-grained tables and the column whose month places a row: the facts first.
 FACTS = {"loan_snapshots": "as_of_date", "actions": "action_at", "payments": "paid_at"}
+# The summary tables kept in the store with a month, as their headers declare it.
 MONTH_MARTS = {
-    "loan_snapshot_spans": "as_of_date",
-    "month_book": "as_of_date",
-    "month_overdue_loans": "as_of_date",
-    "book_invalid_reasons": "as_of_date",
-    "book_number_counts": "as_of_date",
-    "book_shared_customers": "as_of_date",
-    "vintage_book": "as_of_date",
-    "payment_cases": "paid_at",
-    "payment_attribution": "paid_at",
-    "promise_outcomes": "action_at",
-    "case_months": "month",
-    "case_method_months": "month",
-    "customer_reachability_months": "month",
-    "phone_action_hours": "month",
-    "phone_action_months": "month",
-    "promise_months": "month",
-    "loan_month_actions": "month",
-    "month_rolls": "period_month",
+    name: model.partition
+    for name, model in read_models().items()
+    if model.is_table and model.partition
 }
 MONTH_OF = {**FACTS, **MONTH_MARTS}
 # Tables no monthly load changes unless their own file comes (contacts, teams) — the others
