@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
-from etl.model_specs import Model, build_order, queried, read_models, with_temporary_inputs
+from etl.model_specs import Model, build_order, read_models, with_temporary_inputs
 from recovery.database import scalar
 from recovery.settings import Settings, setting_fingerprints
 
@@ -118,13 +118,20 @@ def build_changes(
     changed is worked out from the model's `changes:` (etl/model_specs.py) and reaches its
     readers in turn. Returns each table and view built and the month it was built from
     (None: whole), and records them. A temporary model is built when a model reading it
-    is, and dropped once the last model that could read it is past (unless
+    is, and dropped once the last model that could need it is past (unless
     `keep_temporaries`)."""
     models = read_models()
     order = build_order(models)
-    last_reader = {
+    # a temporary model is built when a table or view needing it is, directly or through
+    # other temporary models: it is kept until the last of those is past
+    last_use = {
         name: max(
-            (i for i, r in enumerate(order) if name in queried(models[r], models)), default=-1
+            (
+                i
+                for i, user in enumerate(order)
+                if not models[user].is_temporary and name in with_temporary_inputs([user], models)
+            ),
+            default=-1,
         )
         for name in order
         if models[name].is_temporary
@@ -155,7 +162,7 @@ def build_changes(
         if keep_temporaries:
             continue
         for temporary in sorted(present):
-            if last_reader[temporary] <= i:
+            if last_use[temporary] <= i:
                 kind = "view" if models[temporary].is_view else "table"
                 con.execute(f"drop {kind} {temporary}")
                 present.remove(temporary)

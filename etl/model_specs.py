@@ -303,16 +303,6 @@ def checked(models: dict[str, Model]) -> dict[str, Model]:
     return models
 
 
-def queried(model: Model, models: dict[str, Model]) -> set[str]:
-    """The tables building `model` queries: those it reads, and through a view it reads,
-    those the view reads."""
-    found = set(model.reads)
-    views = [t for t in found if t in models and models[t].is_view]
-    for view in views:
-        found |= queried(models[view], models)
-    return found
-
-
 def inputs(model: Model, models: dict[str, Model]) -> set[str]:
     """The models `model` reads."""
     return set(model.reads & set(models))
