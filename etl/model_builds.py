@@ -185,7 +185,7 @@ def _build(
             f"where built.{model.partition} >= {first}"
         )
         return since, since
-    compared = exists and (model.changed_from_column or model.changes == "whole")
+    compared = exists and model.changed_from_column is not None
     if compared:
         con.execute(f"create or replace temp table rows_before as select * from {model.name}")
     con.execute(model.create_sql())
@@ -195,13 +195,13 @@ def _build(
     con.execute("drop table rows_before")
     if not count_changed:
         return None, None
-    return None, first_changed or ALL_MONTHS
+    return None, first_changed or ALL_MONTHS  # a changed row with no date: every month
 
 
 def _first_changed_sql(model: Model) -> str:
     """How many rows of `model` differ from `rows_before` (on one side or the other), and
-    the month its readers change from (`changes: from <column>`; else null)."""
-    column = model.changed_from_column or "cast(null as date)"
+    the month of the earliest of them by its `changes: from <column>`."""
+    column = model.changed_from_column
     return f"""
         with changed as (
             (select * from rows_before except all select * from {model.name})

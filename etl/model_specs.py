@@ -27,8 +27,7 @@ by the month of their date) changes of the model, `changes:`
 - `from <column>`: any of its rows: it is built whole and compared with its rows before,
   and its readers are built from the earliest month of <column> among the rows that
   changed (none: they stay as they were).
-- `whole`: any of its rows: it is built whole, and its readers too (for a table, only
-  when its rows changed).
+- `whole`: any of its rows: it is built whole, and its readers too.
 A test (tests/test_incremental_builds.py) loads a book month by month, with corrections
 and late rows, and checks every table against a build from scratch.
 """
