@@ -42,8 +42,16 @@ def test_generate_load_and_load_again(demo: Path, tmp_path: Path) -> None:
     files = first["files"]
     assert {f["file"] for f in files} == {p.name for p in demo.iterdir()}
     assert all(set(f) == {"file", "kind", "rows_loaded", "rows_rejected", "rows_replaced",
-                          "rows_above_header", "totals_rows", "sheet", "status", "error"}
+                          "rows_above_header", "totals_rows", "sheet", "status", "error",
+                          "changed_from"}
                for f in files)  # fmt: skip
+    # the month of each file's earliest row, from which the summary tables are built again;
+    # rows with no month (contacts, teams) change every month
+    assert all(
+        f["changed_from"] == "all" if f["kind"] in ("contacts", "teams")
+        else f["changed_from"][8:] == "01" and f["changed_from"] <= "2026-10-01"
+        for f in files
+    )  # fmt: skip
     assert {f["status"] for f in files} == {"loaded"}
     kinds = {f["kind"] for f in files}
     assert kinds == {"loans", "actions", "payments", "assignments", "contacts", "teams"}
