@@ -285,11 +285,12 @@ def load_one(
         read, outcome.totals_rows = drop_totals_rows(con, file_kind, read, mapped)
         con.execute("begin transaction")
         try:
-            counts = _stage_and_insert(
-                con, path, file_kind, read, mapped, sha256, batch_id, settings
-            )
-            outcome.rows_loaded, outcome.rows_rejected, outcome.rows_replaced = counts[:3]
-            outcome.changed_from = counts[3]
+            (
+                outcome.rows_loaded,
+                outcome.rows_rejected,
+                outcome.rows_replaced,
+                outcome.changed_from,
+            ) = _stage_and_insert(con, path, file_kind, read, mapped, sha256, batch_id, settings)
             con.execute("commit")
         except BaseException:
             con.execute("rollback")
