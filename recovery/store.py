@@ -50,19 +50,34 @@ def parts_folder(catalog: Path) -> Path:
     return catalog.with_name(catalog.name + ".parts")
 
 
+def is_catalog(path: Path) -> bool:
+    """Whether `path` is a catalog of this layout (not a database holding its tables)."""
+    if not path.exists():
+        return False
+    with duckdb.connect(str(path), read_only=True) as con:
+        found = con.execute(
+            "select count(*) from information_schema.tables where table_name = 'store_version'"
+        ).fetchone()
+    return found[0] > 0
+
+
 def publish(
     work: duckdb.DuckDBPyConnection,
     catalog: Path,
     tables: Mapping[str, str | None],
     changes: Mapping[str, date | None],
     *,
+    views: Mapping[str, str] | None = None,
     retention: timedelta,
     now: datetime | None = None,
 ) -> Published:
     """Publishes a new version of `tables` (each name and the column whose month places a
-    row, None for a table kept whole) from `work`. Each table in `changes` is written
-    again from the first day of the month given (EVERY_MONTH: all of it); the others keep
-    their files. A table the catalog does not hold yet is written whole."""
+    row, None for a table kept whole) from `work`, and `views` (each name and its select,
+    in an order where a view comes after the views it reads). Each table in `changes` is
+    written again from the first day of the month given (EVERY_MONTH: all of it); the
+    others keep their files. A table the catalog does not hold yet is written whole. (A
+    catalog may also be a database from before this layout, holding its tables itself:
+    its first publish writes every table.)"""
     now = now or datetime.now()
     catalog = catalog.resolve()
     parts = parts_folder(catalog)
@@ -91,7 +106,7 @@ def publish(
     named = {f.path for f in kept + written}
     due = [path for path, at in dropped if at <= now - retention and path not in named]
     waiting = [(path, at) for path, at in dropped if path not in due and path not in named]
-    _write_catalog(catalog, version, kept + written, waiting, now)
+    _write_catalog(catalog, version, kept + written, waiting, views or {}, now)
     for path in due:
         Path(path).unlink(missing_ok=True)
     _remove_orphans(parts, named | {path for path, _ in waiting})
@@ -105,7 +120,7 @@ def publish(
 
 def _current(catalog: Path) -> tuple[int, list[StoreFile], list[tuple[str, datetime]]]:
     """The catalog's version, its files and the files it dropped, not yet deleted."""
-    if not catalog.exists():
+    if not is_catalog(catalog):
         return 0, [], []
     with duckdb.connect(str(catalog), read_only=True) as con:
         version = con.execute("select max(version) from store_version").fetchone()[0]
@@ -176,6 +191,7 @@ def _write_catalog(
     version: int,
     files: list[StoreFile],
     dropped: list[tuple[str, datetime]],
+    views: Mapping[str, str],
     now: datetime,
 ) -> None:
     """The new catalog, written aside and renamed over the old one."""
@@ -197,6 +213,8 @@ def _write_catalog(
         for table in sorted({f.table for f in files}):
             paths = ", ".join(f"'{f.path}'" for f in files if f.table == table)
             con.execute(f"create view {table} as select * from read_parquet([{paths}])")
+        for view, select in views.items():
+            con.execute(f"create view {view} as\n{select}")
         con.execute("checkpoint")
     _sync(aside)
     os.replace(aside, catalog)

@@ -142,3 +142,19 @@ def test_a_publish_killed_before_its_rename_leaves_the_version_before(
         work, catalog, TABLES, {"payments": date(2026, 11, 1)}, retention=RETENTION, now=NOW
     )
     assert published.version == 2 and rows(catalog, "select count(*) from payments") == [(4,)]
+
+
+def test_views_are_published_over_the_tables(work, tmp_path: Path) -> None:
+    catalog = tmp_path / "recovery.duckdb"
+    views = {"september": "select * from payments where paid_at < date '2026-10-01'"}
+    publish(work, catalog, TABLES, {}, views=views, retention=RETENTION, now=NOW)
+    assert rows(catalog, "select count(*) from september") == [(2,)]
+
+
+def test_a_database_holding_its_tables_becomes_a_catalog(work, tmp_path: Path) -> None:
+    catalog = tmp_path / "recovery.duckdb"
+    with duckdb.connect(str(catalog)) as old:
+        old.execute("create table payments as select 1 as stale")
+    published = publish(work, catalog, TABLES, {}, retention=RETENTION, now=NOW)
+    assert published.version == 1
+    assert rows(catalog, "select count(*) from payments") == [(3,)]
