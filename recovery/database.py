@@ -1,10 +1,11 @@
-"""The one place that opens the database file.
+"""The one place that opens the database files.
 
-DuckDB lets one process write a file at a time and no other process open it meanwhile.
-So a load never writes the served file: it copies it, loads into the copy, and swaps the
-copy in with one atomic rename. Readers open short read-only connections and see either
-the old file or the new one, never a half-done load; a killed load leaves only a stray
-copy behind, which the next load clears away.
+Readers open the published catalog (recovery/store.py): short read-only connections that
+see one version of every table, the old one or the new one, never a half-done load. DuckDB
+lets one process write a file at a time, and no other process open it meanwhile: so a
+load works in the writer's own file beside the catalog (`<catalog>.work`), opened in place
+under a lock, and publishes what it changed when it is done. A load killed at any moment
+leaves the catalog as it was.
 """
 
 import fcntl
@@ -14,12 +15,13 @@ import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import polars as pl
+
+from recovery.store import is_catalog
 
 
 class DatabaseMissing(Exception):
@@ -140,12 +142,6 @@ def close_readers() -> None:
     _READERS.close_all()
 
 
-@dataclass
-class Rebuild:
-    con: duckdb.DuckDBPyConnection
-    keep: bool = False  # set when the copy holds changes worth swapping in
-
-
 def _sync(path: Path) -> None:
     descriptor = os.open(path, os.O_RDONLY)
     try:
@@ -190,48 +186,43 @@ def private_files() -> Iterator[None]:
         os.umask(mask)
 
 
-@contextmanager
-def rebuilding(path: Path, *, memory_limit: str, threads: int = 0) -> Iterator[Rebuild]:
-    """A writable copy of the database; swapped in on leaving if `keep` was set.
+def work_path(catalog: Path) -> Path:
+    """The writer's own database beside the catalog."""
+    return catalog.with_name(catalog.name + ".work")
 
-    The path is resolved first: through a symbolic link, the copy, the lock and the swap
-    are the target's, so the link stays a link and loads through the link and through
-    the target wait for each other."""
+
+@contextmanager
+def writing(
+    path: Path, *, memory_limit: str, threads: int = 0
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The writer's database of the catalog at `path`, opened in place under the lock (one
+    writer at a time); the caller publishes. A database from before the published layout
+    (its tables in the file at `path`, no writer's file yet) is copied to become it.
+
+    The path is resolved first: through a symbolic link, the lock and the files are the
+    target's, so loads through the link and through the target wait for each other."""
     path = path.resolve()
     path.parent.mkdir(parents=True, exist_ok=True)
     with exclusive_lock(path), private_files():
-        copy = path.with_name(path.name + ".loading")
-        copy_wal = copy.with_name(copy.name + ".wal")
-        _remove(copy, copy_wal)
-        if path.exists():
-            shutil.copyfile(path, copy)
-            os.chmod(copy, PRIVATE_MODE)
-        # The copy is checkpointed once, when the load is done: a failed load throws the
-        # copy away, so DuckDB's automatic checkpoints (after each commit past 16 MB of
-        # log) would rewrite the file again and again for nothing.
+        work = work_path(path)
+        if not work.exists() and path.exists() and not is_catalog(path):
+            aside = work.with_name(work.name + ".tmp")
+            shutil.copyfile(path, aside)
+            _sync(aside)
+            os.replace(aside, work)
+        # Checkpointed once, when the work is done: DuckDB's automatic checkpoints (after
+        # each commit past 16 MB of log) would rewrite the file again and again.
         config: dict[str, Any] = {"memory_limit": memory_limit, "checkpoint_threshold": "1TB"}
         if threads:
             config["threads"] = threads
-        con = duckdb.connect(str(copy), config=config)
+        con = duckdb.connect(str(work), config=config)
         con.execute("set enable_progress_bar = false")  # the command line shows its own
-        rebuild = Rebuild(con)
         try:
-            yield rebuild
+            yield con
             con.execute("checkpoint")
-        except BaseException:
+        finally:
             con.close()
-            _remove(copy, copy_wal)
-            raise
-        con.close()
-        if not rebuild.keep:
-            _remove(copy, copy_wal)
-            if path.exists():
-                os.chmod(path, PRIVATE_MODE)
-            return
-        os.chmod(copy, PRIVATE_MODE)
-        _sync(copy)
-        os.replace(copy, path)
-        _sync(path.parent)
+        os.chmod(work, PRIVATE_MODE)
 
 
 def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | None = None) -> Any:
