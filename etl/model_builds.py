@@ -45,7 +45,7 @@ class ModelsBuilt:
 
     models: tuple[str, ...]  # the tables and views built, in order
     built_from: dict[str, date]  # those built from a month on (their other months kept)
-    changed_from: dict[str, date]  # those whose rows changed, from a month on (or ALL_MONTHS)
+    changed_from: dict[str, date]  # those whose rows changed, from a month on (ALL_MONTHS: any)
     changed_settings: tuple[str, ...]  # the settings that had changed since the last build
     changed_definitions: tuple[str, ...]  # the models new or changed since the last build
     changed_tables: tuple[str, ...]  # the loaded tables whose rows changed
@@ -157,7 +157,9 @@ def build_changes(
                     con.execute(models[temporary].create_sql())
                     present.add(temporary)
             built_from, changed_from = _build(con, model, since)
-            built[name] = built_from, changed_from
+            # an as_of model's readers change from `since`, but its rows in any month
+            rows_from = ALL_MONTHS if model.changes == "as_of" else changed_from
+            built[name] = built_from, rows_from
             if changed_from is not None:
                 changed[name] = changed_from
             _record(con, model, settings)

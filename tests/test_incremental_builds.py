@@ -17,6 +17,7 @@ import pytest
 from demo import generate_demo
 from etl.model_builds import build_models
 from etl.model_specs import read_models
+from recovery.database import work_path
 from recovery.settings import Settings
 
 RECOVERY = Path(sys.executable).parent / "recovery"
@@ -56,10 +57,11 @@ def held_back(book: Path, prefix: str) -> Path:
 
 
 def tables_differing_from_a_full_build(book: Path, scratch: Path) -> dict[str, int]:
-    """Each summary table whose rows differ from a build of every table from scratch on a
-    copy of the book, with the number of rows found on one side only."""
+    """Each summary table as published whose rows differ from a build of every table from
+    scratch on a copy of the writer's database, with the number of rows found on one side
+    only."""
     copy = scratch / "full-build.duckdb"
-    shutil.copyfile(book / "recovery.duckdb", copy)
+    shutil.copyfile(work_path(book / "recovery.duckdb"), copy)
     with duckdb.connect(str(copy)) as con:
         build_models(con, Settings(db=copy))
     differing = {}
