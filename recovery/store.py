@@ -35,7 +35,7 @@ create table dropped_files (path varchar not null, dropped_at timestamp not null
 class StoreFile:
     table: str
     month: date | None  # None: the table's rows with no month, or the whole table
-    path: str
+    path: str  # relative to the catalog's folder: a store copied elsewhere reads its own
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,13 @@ class Published:
 
 def parts_folder(catalog: Path) -> Path:
     return catalog.with_name(catalog.name + ".parts")
+
+
+def open_catalog(path: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the catalog at `path`, its files found beside it."""
+    con = duckdb.connect(str(path), read_only=True)
+    con.execute("set file_search_path = $folder", {"folder": str(path.resolve().parent)})
+    return con
 
 
 def is_catalog(path: Path) -> bool:
@@ -80,7 +87,7 @@ def publish(
     its first publish writes every table.)"""
     now = now or datetime.now()
     catalog = catalog.resolve()
-    parts = parts_folder(catalog)
+    parts = parts_folder(catalog).relative_to(catalog.parent)
     version, files, dropped = _current(catalog)
     version += 1
     kept: list[StoreFile] = []
@@ -98,22 +105,23 @@ def publish(
             kept_months = [f for f in old if f.month is not None and f.month < since]
         kept += kept_months
         dropped += [(f.path, now) for f in old if f not in kept_months]
-        new = _write_table(work, parts, table, partition, since, version)
+        new = _write_table(work, catalog.parent, parts / table, table, partition, since, version)
         if not kept_months and not new:  # no rows: one empty file gives readers its columns
             path = parts / table / f"v{version:06d}.parquet"
-            new = [_copy(work, f"select * from {table} where false", path, table, None)]
+            empty = f"select * from {table} where false"
+            new = [_copy(work, empty, catalog.parent, path, table, None)]
         written += new
     named = {f.path for f in kept + written}
     due = [path for path, at in dropped if at <= now - retention and path not in named]
     waiting = [(path, at) for path, at in dropped if path not in due and path not in named]
     _write_catalog(catalog, version, kept + written, waiting, views or {}, now)
     for path in due:
-        Path(path).unlink(missing_ok=True)
-    _remove_orphans(parts, named | {path for path, _ in waiting})
+        (catalog.parent / path).unlink(missing_ok=True)
+    _remove_orphans(catalog.parent, parts, named | {path for path, _ in waiting})
     return Published(
         version=version,
         files_written=len(written),
-        bytes_written=sum(Path(f.path).stat().st_size for f in written),
+        bytes_written=sum((catalog.parent / f.path).stat().st_size for f in written),
         files_deleted=len(due),
     )
 
@@ -136,7 +144,8 @@ def _current(catalog: Path) -> tuple[int, list[StoreFile], list[tuple[str, datet
 
 def _write_table(
     work: duckdb.DuckDBPyConnection,
-    parts: Path,
+    root: Path,
+    folder: Path,
     table: str,
     partition: str | None,
     since: date | None,
@@ -145,9 +154,8 @@ def _write_table(
     """The files of `table` from `since` on (all of it: None), one per month, and one of
     its rows with no month."""
     name = f"v{version:06d}.parquet"
-    folder = parts / table
     if partition is None:
-        return [_copy(work, f"select * from {table}", folder / name, table, None)]
+        return [_copy(work, f"select * from {table}", root, folder / name, table, None)]
     first = "" if since is None else f" and {partition} >= date '{since.isoformat()}'"
     months = [
         month
@@ -161,6 +169,7 @@ def _write_table(
             work,
             f"select * from {table} where {partition} >= date '{month.isoformat()}' "
             f"and {partition} < date '{month.isoformat()}' + interval 1 month",
+            root,
             folder / month.strftime("%Y-%m") / name,
             table,
             month,
@@ -171,18 +180,30 @@ def _write_table(
     if no_month[0]:
         files.append(
             _copy(
-                work, f"select * from {table} where {partition} is null", folder / name, table, None
+                work,
+                f"select * from {table} where {partition} is null",
+                root,
+                folder / name,
+                table,
+                None,
             )
         )
     return files
 
 
 def _copy(
-    work: duckdb.DuckDBPyConnection, select: str, path: Path, table: str, month: date | None
+    work: duckdb.DuckDBPyConnection,
+    select: str,
+    root: Path,
+    path: Path,
+    table: str,
+    month: date | None,
 ) -> StoreFile:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    work.execute(f"copy ({select}) to '{path}' (format parquet)")
-    _sync(path)
+    """Writes the rows of `select` to `path` (relative to `root`, the catalog's folder)."""
+    target = root / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    work.execute(f"copy ({select}) to '{target}' (format parquet)")
+    _sync(target)
     return StoreFile(table, month, str(path))
 
 
@@ -199,6 +220,7 @@ def _write_catalog(
     for stray in (aside, aside.with_name(aside.name + ".wal")):
         stray.unlink(missing_ok=True)
     with duckdb.connect(str(aside)) as con:
+        con.execute("set file_search_path = $folder", {"folder": str(catalog.parent)})
         con.execute(CATALOG_TABLES)
         con.execute(
             "insert into store_version values ($version, $now)", {"version": version, "now": now}
@@ -221,13 +243,13 @@ def _write_catalog(
     _sync(catalog.parent)
 
 
-def _remove_orphans(parts: Path, named: Iterable[str]) -> None:
+def _remove_orphans(root: Path, parts: Path, named: Iterable[str]) -> None:
     """Files no catalog names: written by a publish killed before its rename."""
     named = set(named)
-    if not parts.exists():
+    if not (root / parts).exists():
         return
-    for path in parts.rglob("*.parquet"):
-        if str(path) not in named:
+    for path in (root / parts).rglob("*.parquet"):
+        if str(path.relative_to(root)) not in named:
             path.unlink()
 
 

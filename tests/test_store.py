@@ -2,6 +2,7 @@
 readers see one version of every table, and a publish killed before its rename leaves the
 version before it whole."""
 
+import shutil
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -10,7 +11,7 @@ import duckdb
 import pytest
 
 from recovery import store
-from recovery.store import EVERY_MONTH, parts_folder, publish
+from recovery.store import EVERY_MONTH, open_catalog, parts_folder, publish
 
 TABLES = {"payments": "paid_at", "teams": None}
 NOW = datetime(2026, 12, 1, 9, 0)
@@ -35,14 +36,16 @@ def work() -> duckdb.DuckDBPyConnection:
 
 
 def rows(catalog: Path, sql: str) -> list[tuple]:
-    with duckdb.connect(str(catalog), read_only=True) as con:
+    with open_catalog(catalog) as con:
         return con.execute(sql).fetchall()
 
 
-def files_of(catalog: Path, table: str) -> dict[str, str]:
+def files_of(catalog: Path, table: str) -> dict[str, Path]:
     """The table's files, by month (YYYY-MM, or 'none')."""
     found = rows(catalog, f"select month, path from store_files where table_name = '{table}'")
-    return {month.strftime("%Y-%m") if month else "none": path for month, path in found}
+    return {
+        month.strftime("%Y-%m") if month else "none": catalog.parent / path for month, path in found
+    }
 
 
 def test_the_first_version_holds_every_table_by_month(work, tmp_path: Path) -> None:
@@ -57,8 +60,7 @@ def test_the_first_version_holds_every_table_by_month(work, tmp_path: Path) -> N
     ]
     assert rows(catalog, "select * from teams") == [("电催一组", "phone")]
     assert all(
-        Path(p).is_relative_to(parts_folder(catalog))
-        for p in files_of(catalog, "payments").values()
+        p.is_relative_to(parts_folder(catalog)) for p in files_of(catalog, "payments").values()
     )
 
 
@@ -77,7 +79,7 @@ def test_a_version_writes_only_the_months_it_changed(work, tmp_path: Path) -> No
     assert after["2026-10"] != before["2026-10"]
     assert files_of(catalog, "teams") == teams_before  # not changed: not written
     assert rows(catalog, "select count(*), sum(amount) from payments") == [(4, Decimal("130.43"))]
-    assert Path(before["2026-10"]).exists()  # within the retention a reader may still read it
+    assert before["2026-10"].exists()  # within the retention a reader may still read it
 
 
 def test_a_month_emptied_leaves_the_table_and_its_other_months(work, tmp_path: Path) -> None:
@@ -95,7 +97,7 @@ def test_a_month_emptied_leaves_the_table_and_its_other_months(work, tmp_path: P
 def test_a_reader_of_the_old_catalog_keeps_reading_its_version(work, tmp_path: Path) -> None:
     catalog = tmp_path / "recovery.duckdb"
     publish(work, catalog, TABLES, {}, retention=RETENTION, now=NOW)
-    reader = duckdb.connect(str(catalog), read_only=True)
+    reader = open_catalog(catalog)
     work.execute("update payments set amount = 0")
     publish(work, catalog, TABLES, {"payments": EVERY_MONTH}, retention=RETENTION, now=NOW)
     assert reader.execute("select sum(amount) from payments").fetchone()[0] == Decimal("123.43")
@@ -108,13 +110,13 @@ def test_old_files_are_deleted_once_the_retention_has_passed(work, tmp_path: Pat
     publish(work, catalog, TABLES, {}, retention=RETENTION, now=NOW)
     first = files_of(catalog, "payments")
     publish(work, catalog, TABLES, {"payments": EVERY_MONTH}, retention=RETENTION, now=NOW)
-    assert all(Path(p).exists() for p in first.values())
+    assert all(p.exists() for p in first.values())
     later = NOW + RETENTION + timedelta(seconds=1)
     published = publish(
         work, catalog, TABLES, {"teams": EVERY_MONTH}, retention=RETENTION, now=later
     )
     assert published.files_deleted == len(first)  # the teams file it dropped waits
-    assert not any(Path(p).exists() for p in first.values())
+    assert not any(p.exists() for p in first.values())
     assert rows(catalog, "select count(*) from payments") == [(3,)]
 
 
@@ -158,3 +160,13 @@ def test_a_database_holding_its_tables_becomes_a_catalog(work, tmp_path: Path) -
     published = publish(work, catalog, TABLES, {}, retention=RETENTION, now=NOW)
     assert published.version == 1
     assert rows(catalog, "select count(*) from payments") == [(3,)]
+
+
+def test_a_store_copied_elsewhere_reads_its_own_files(work, tmp_path: Path) -> None:
+    catalog = tmp_path / "here" / "recovery.duckdb"
+    catalog.parent.mkdir()
+    publish(work, catalog, TABLES, {}, retention=RETENTION, now=NOW)
+    copied = tmp_path / "there"
+    shutil.copytree(catalog.parent, copied)
+    shutil.rmtree(catalog.parent)
+    assert rows(copied / "recovery.duckdb", "select count(*) from payments") == [(3,)]
