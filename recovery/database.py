@@ -21,7 +21,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from recovery.store import is_catalog
+from recovery.store import is_catalog, open_catalog
 
 
 class DatabaseMissing(Exception):
@@ -67,7 +67,7 @@ class _Reader:
 
     def __init__(self, path: Path, identity: tuple[int, int, int]):
         self.identity = identity
-        self.con = duckdb.connect(str(path), read_only=True)
+        self.con = open_catalog(path)
         self.active = 0
 
 
