@@ -146,7 +146,9 @@ class Rebuild:
     keep: bool = False  # set when the copy holds changes worth swapping in
 
 
-def _sync(path: Path) -> None:
+def sync_to_disk(path: Path) -> None:
+    """Waits until the file or folder at `path` is on disk (a rename is durable once its
+    folder is)."""
     descriptor = os.open(path, os.O_RDONLY)
     try:
         os.fsync(descriptor)
@@ -229,9 +231,9 @@ def rebuilding(path: Path, *, memory_limit: str, threads: int = 0) -> Iterator[R
                 os.chmod(path, PRIVATE_MODE)
             return
         os.chmod(copy, PRIVATE_MODE)
-        _sync(copy)
+        sync_to_disk(copy)
         os.replace(copy, path)
-        _sync(path.parent)
+        sync_to_disk(path.parent)
 
 
 def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | None = None) -> Any:
