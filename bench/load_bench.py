@@ -338,6 +338,14 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def write_results(out: Path, result: dict, table: str) -> None:
+    """The results as JSON to `out`, and their Markdown table for the README printed."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+    print(table)
+    print(f"\nResults: {out}")
+
+
 def main(argv: list[str] | None = None) -> None:
     arguments = parse_arguments(argv)
     if arguments.bare_worker:
@@ -348,10 +356,7 @@ def main(argv: list[str] | None = None) -> None:
     if not data.is_dir():
         raise BenchmarkError(f"no folder {data}: give --data a folder of files to load")
     result = benchmark(data.resolve())
-    arguments.out.parent.mkdir(parents=True, exist_ok=True)
-    arguments.out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
-    print(markdown_table(result))
-    print(f"\nResults: {arguments.out}")
+    write_results(arguments.out, result, markdown_table(result))
 
 
 if __name__ == "__main__":

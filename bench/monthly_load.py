@@ -35,7 +35,13 @@ from pathlib import Path
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR))
 
-from load_bench import RECOVERY, code_version, demo_folder, machine_facts  # noqa: E402
+from load_bench import (  # noqa: E402
+    RECOVERY,
+    code_version,
+    demo_folder,
+    machine_facts,
+    write_results,
+)
 
 TARGET_RATIO = 1.3
 _MONTH = re.compile(r"_(\d{4}-\d{2})\.")
@@ -174,10 +180,7 @@ def main(argv: list[str] | None = None) -> None:
     data = arguments.data or demo_folder(arguments.loans, arguments.months)
     with tempfile.TemporaryDirectory(dir=data.parent) as work:
         result = benchmark(data.resolve(), arguments.runs, Path(work))
-    arguments.out.parent.mkdir(parents=True, exist_ok=True)
-    arguments.out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
-    print(markdown_table(result))
-    print(f"\nResults: {arguments.out}")
+    write_results(arguments.out, result, markdown_table(result))
 
 
 if __name__ == "__main__":

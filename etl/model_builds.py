@@ -124,17 +124,15 @@ def build_changes(
     `keep_temporaries`)."""
     models = read_models()
     order = build_order(models)
-    # a temporary model is built when a table or view needing it is, directly or through
-    # other temporary models: it is kept until the last of those is past
+    # the temporary models each table or view needs, directly or through other temporary
+    # ones: each is built with the first of its users built, kept until the last is past
+    needs = {
+        name: with_temporary_inputs([name], models) - {name}
+        for name in order
+        if not models[name].is_temporary
+    }
     last_use = {
-        name: max(
-            (
-                i
-                for i, user in enumerate(order)
-                if not models[user].is_temporary and name in with_temporary_inputs([user], models)
-            ),
-            default=-1,
-        )
+        name: max((i for i, user in enumerate(order) if name in needs.get(user, ())), default=-1)
         for name in order
         if models[name].is_temporary
     }
@@ -151,7 +149,7 @@ def build_changes(
             # built whole when a reader is: what its readers see changed, from when
             changed[name] = ALL_MONTHS if model.changes == "whole" else since
         elif since is not None:
-            needed = with_temporary_inputs([name], models) - {name} - present
+            needed = needs[name] - present
             for temporary in order:
                 if temporary in needed:
                     con.execute(models[temporary].create_sql())

@@ -21,7 +21,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from recovery.store import is_catalog, open_catalog
+from recovery.store import is_catalog, open_catalog, sync_to_disk
 
 
 class DatabaseMissing(Exception):
@@ -142,19 +142,6 @@ def close_readers() -> None:
     _READERS.close_all()
 
 
-def _sync(path: Path) -> None:
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
-
-
-def _remove(*paths: Path) -> None:
-    for path in paths:
-        path.unlink(missing_ok=True)
-
-
 PRIVATE_MODE = 0o600  # the database holds ID card and phone numbers: the owner's only
 
 
@@ -208,7 +195,7 @@ def writing(
         if not work.exists() and path.exists() and not is_catalog(path):
             aside = work.with_name(work.name + ".tmp")
             shutil.copyfile(path, aside)
-            _sync(aside)
+            sync_to_disk(aside)
             os.replace(aside, work)
         # Checkpointed once, when the work is done: DuckDB's automatic checkpoints (after
         # each commit past 16 MB of log) would rewrite the file again and again.

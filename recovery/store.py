@@ -23,6 +23,17 @@ from pathlib import Path
 
 import duckdb
 
+
+def sync_to_disk(path: Path) -> None:
+    """Waits until the file or folder at `path` is on disk (a rename is durable once its
+    folder is)."""
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
 EVERY_MONTH = None  # of `publish`'s changes: every month of the table written again
 CATALOG_TABLES = """
 create table store_version (version integer not null, published_at timestamp not null);
@@ -203,7 +214,7 @@ def _copy(
     target = root / path
     target.parent.mkdir(parents=True, exist_ok=True)
     work.execute(f"copy ({select}) to '{target}' (format parquet)")
-    _sync(target)
+    sync_to_disk(target)
     return StoreFile(table, month, str(path))
 
 
@@ -238,9 +249,9 @@ def _write_catalog(
         for view, select in views.items():
             con.execute(f"create view {view} as\n{select}")
         con.execute("checkpoint")
-    _sync(aside)
+    sync_to_disk(aside)
     os.replace(aside, catalog)
-    _sync(catalog.parent)
+    sync_to_disk(catalog.parent)
 
 
 def _remove_orphans(root: Path, parts: Path, named: Iterable[str]) -> None:
@@ -251,11 +262,3 @@ def _remove_orphans(root: Path, parts: Path, named: Iterable[str]) -> None:
     for path in (root / parts).rglob("*.parquet"):
         if str(path.relative_to(root)) not in named:
             path.unlink()
-
-
-def _sync(path: Path) -> None:
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)

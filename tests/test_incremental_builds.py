@@ -101,6 +101,21 @@ def late_payment(book: Path) -> Path:
     return path
 
 
+def corrected_august(book: Path) -> Path:
+    """August's snapshot exported again, one overdue loan's days past due corrected."""
+    august = held_back(book, "loans_2026-08")
+    with august.open(encoding="utf-8") as source:
+        rows = list(csv.DictReader(source))
+    overdue = next(row for row in rows if is_overdue(row))
+    overdue["days_past_due"] = str(int(overdue["days_past_due"]) + 31)
+    corrected = book / "loans_2026-08_corrected.csv"
+    with corrected.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return corrected
+
+
 def test_a_payments_file_rebuilds_the_tables_reading_payments_only(
     book: Path, tmp_path: Path
 ) -> None:
@@ -133,17 +148,7 @@ def test_an_actions_file_rebuilds_the_tables_reading_actions(book: Path, tmp_pat
 
 
 def test_a_corrected_snapshot_of_an_earlier_month(book: Path, tmp_path: Path) -> None:
-    august = held_back(book, "loans_2026-08")
-    with august.open(encoding="utf-8") as source:
-        rows = list(csv.DictReader(source))
-    overdue = next(row for row in rows if is_overdue(row))
-    overdue["days_past_due"] = str(int(overdue["days_past_due"]) + 31)
-    corrected = book / "loans_2026-08_corrected.csv"
-    with corrected.open("w", encoding="utf-8", newline="") as out:
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    printed = load(book, corrected)
+    printed = load(book, corrected_august(book))
     assert printed["files"][0]["rows_replaced"] > 0
     built = printed["summary_tables"]
     assert built["changed_tables"] == ["loan_snapshots"]
@@ -198,17 +203,7 @@ def test_a_corrected_snapshot_and_a_late_payment_write_their_months_on(
     loan's days past due corrected, a payment dated in August arriving late, and a case
     placed before June and still open closed on 15 September (every month of that case
     changes: its rows say when it ended)."""
-    august = held_back(year, "loans_2026-08")
-    with august.open(encoding="utf-8") as source:
-        rows = list(csv.DictReader(source))
-    overdue = next(row for row in rows if is_overdue(row))
-    overdue["days_past_due"] = str(int(overdue["days_past_due"]) + 31)
-    corrected = year / "loans_2026-08_corrected.csv"
-    with corrected.open("w", encoding="utf-8", newline="") as out:
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    printed = load(year, corrected, late_payment(year), closed_case(year))
+    printed = load(year, corrected_august(year), late_payment(year), closed_case(year))
     changed_from = {f["file"]: f["changed_from"] for f in printed["files"]}
     assert changed_from["loans_2026-08_corrected.csv"] == "2026-08-01"
     assert changed_from["payments_late.csv"] == "2026-08-01"
