@@ -64,7 +64,7 @@ def parts_folder(catalog: Path) -> Path:
 def open_catalog(path: Path) -> duckdb.DuckDBPyConnection:
     """A read-only connection to the catalog at `path`, its files found beside it."""
     con = duckdb.connect(str(path), read_only=True)
-    con.execute("set file_search_path = $folder", {"folder": str(path.resolve().parent)})
+    con.execute("set global file_search_path = $folder", {"folder": str(path.resolve().parent)})
     return con
 
 

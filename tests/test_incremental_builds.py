@@ -18,6 +18,7 @@ from demo import generate_demo
 from etl.model_builds import build_models
 from etl.model_specs import read_models
 from recovery.database import work_path
+from recovery.store import open_catalog
 from recovery.settings import Settings
 
 RECOVERY = Path(sys.executable).parent / "recovery"
@@ -65,7 +66,7 @@ def tables_differing_from_a_full_build(book: Path, scratch: Path) -> dict[str, i
     with duckdb.connect(str(copy)) as con:
         build_models(con, Settings(db=copy))
     differing = {}
-    with duckdb.connect(str(book / "recovery.duckdb"), read_only=True) as con:
+    with open_catalog(book / "recovery.duckdb") as con:
         con.execute(f"attach '{copy}' as full_build (read_only)")
         for table in TABLES:
             one_side = con.execute(
