@@ -209,7 +209,9 @@ def writing(
             con.execute("checkpoint")
         finally:
             con.close()
-        os.chmod(work, PRIVATE_MODE)
+        for written in (work, path):  # a file made by an earlier version may be readable by all
+            if written.exists():
+                os.chmod(written, PRIVATE_MODE)
 
 
 def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | None = None) -> Any:
