@@ -1,5 +1,6 @@
-"""Loading files: each file is read, mapped, staged and loaded in its own transaction
-inside a rebuilt copy of the database, which is swapped in once at the end.
+"""Loading files: each file is read, mapped, staged and loaded in its own transaction in
+the writer's database, then the summary tables are built and a new version of the store
+is published (etl/publish.py, docs/store-layout.md).
 
 A file refused whole leaves nothing behind; the others in the same call still load. A file
 whose content was loaded before is skipped. A loans file replaces the rows of any earlier

@@ -21,7 +21,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from recovery.store import is_catalog, open_catalog, sync_to_disk
+from recovery.store import is_catalog, open_catalog, sync_to_disk, work_path
 
 
 class DatabaseMissing(Exception):
@@ -38,8 +38,8 @@ def read_only(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 def file_version(path: Path) -> tuple[int, int, int]:
-    """What tells one version of a database file from another (a load swaps in a new
-    file): its inode, size and modification time. FileNotFoundError when there is none."""
+    """What tells one version of a catalog from another (a load renames a new one over
+    it): its inode, size and modification time. FileNotFoundError when there is none."""
     status = path.resolve().stat()
     return (status.st_ino, status.st_size, status.st_mtime_ns)
 
@@ -63,7 +63,8 @@ def bound(sql: str, params: dict[str, Any] | None) -> dict[str, Any]:
 
 class _Reader:
     """One read-only connection to one version of a database file (told apart by inode,
-    size and modification time: a load swaps in a new file), and its queries running."""
+    size and modification time: a load renames a new catalog over it), and its queries
+    running."""
 
     def __init__(self, path: Path, identity: tuple[int, int, int]):
         self.identity = identity
@@ -73,7 +74,7 @@ class _Reader:
 
 class _Readers:
     """Opening a database costs tens of milliseconds, so each process keeps one read-only
-    connection per file and runs each query on a cursor of it. When a load has swapped in
+    connection per file and runs each query on a cursor of it. When a load has renamed in
     a new file, the old connection is closed once its running queries end (DuckDB shares
     one instance per path, so the new file can only be opened after that) and the next
     query opens the new file. Files not used lately are closed beyond `keep` of them."""
@@ -171,11 +172,6 @@ def private_files() -> Iterator[None]:
         yield
     finally:
         os.umask(mask)
-
-
-def work_path(catalog: Path) -> Path:
-    """The writer's own database beside the catalog."""
-    return catalog.with_name(catalog.name + ".work")
 
 
 @contextmanager

@@ -16,6 +16,7 @@ publish). A file the new catalog no longer names is deleted once `retention` has
 """
 
 import os
+import shutil
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -59,6 +60,22 @@ class Published:
 
 def parts_folder(catalog: Path) -> Path:
     return catalog.with_name(catalog.name + ".parts")
+
+
+def work_path(catalog: Path) -> Path:
+    """The writer's own database beside the catalog (recovery.database.writing)."""
+    return catalog.with_name(catalog.name + ".work")
+
+
+def copy_store(catalog: Path, folder: Path) -> Path:
+    """A copy in `folder` of the store of `catalog` (the catalog, its Parquet files and the
+    writer's database), taken while no load runs; returns the copy's catalog."""
+    copy = folder / catalog.name
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(catalog, copy)
+    shutil.copyfile(work_path(catalog), work_path(copy))
+    shutil.copytree(parts_folder(catalog), parts_folder(copy))
+    return copy
 
 
 def open_catalog(path: Path) -> duckdb.DuckDBPyConnection:

@@ -1,14 +1,12 @@
 """Test data is code: helpers that write small export files, load them and read back."""
 
-import shutil
 from pathlib import Path
 
 import polars as pl
 
 from etl.load import FileOutcome, load_files
-from recovery.database import query, work_path
+from recovery.database import query
 from recovery.settings import Settings
-from recovery.store import parts_folder
 
 
 def write_csv(
@@ -36,13 +34,3 @@ def rejects(settings: Settings) -> list[tuple]:
         "select file_name, line, column_name, value, reason from rejected_rows order by line",
     )
     return frame.rows()
-
-
-def copy_store(catalog: Path, folder: Path) -> Path:
-    """A copy of the store of `catalog` (the catalog, its Parquet files and the writer's
-    database) in `folder`, with no load running; returns the copy's catalog."""
-    copy = folder / catalog.name
-    shutil.copyfile(catalog, copy)
-    shutil.copyfile(work_path(catalog), work_path(copy))
-    shutil.copytree(parts_folder(catalog), parts_folder(copy))
-    return copy

@@ -17,9 +17,8 @@ import pytest
 from demo import generate_demo
 from etl.model_builds import build_models
 from etl.model_specs import read_models
-from recovery.database import work_path
 from recovery.settings import Settings
-from recovery.store import open_catalog
+from recovery.store import open_catalog, work_path
 
 RECOVERY = Path(sys.executable).parent / "recovery"
 MODELS = read_models()

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from recovery.database import query, work_path
-from recovery.store import parts_folder
+from recovery.database import query
+from recovery.store import parts_folder, work_path
 from tests.test_load_safety import (
     LOAD_TIMEOUT_S,
     LOANS,

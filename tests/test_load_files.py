@@ -238,7 +238,7 @@ def test_a_database_of_another_schema_version_is_refused_untouched(
 
     from etl.errors import SchemaMismatch
     from etl.load import SCHEMA_VERSION
-    from recovery.database import work_path
+    from recovery.store import work_path
 
     load(settings, write_csv(tmp_path / "loans_2026-10.csv", ENGLISH, ROWS))
     con = duckdb.connect(str(work_path(settings.db)))  # the writer's database

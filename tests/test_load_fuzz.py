@@ -28,7 +28,7 @@ from demo import generate_demo
 from etl.load import load_files
 from recovery.database import read_only
 from recovery.settings import Settings
-from tests.helpers import copy_store
+from recovery.store import copy_store
 from tests.test_load_safety import schema_tables
 
 RECOVERY = Path(sys.executable).parent / "recovery"

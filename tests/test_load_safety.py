@@ -26,8 +26,8 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from recovery.database import query, read_only, scalar, work_path
-from recovery.store import parts_folder
+from recovery.database import query, read_only, scalar
+from recovery.store import parts_folder, work_path
 
 RECOVERY = Path(sys.executable).parent / "recovery"
 SMALL_ROWS = 1_000

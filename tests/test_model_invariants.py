@@ -10,8 +10,8 @@ import pytest
 
 from etl.model_builds import build_models
 from etl.model_specs import Invariant, read_models
-from recovery.database import work_path
 from recovery.settings import Settings
+from recovery.store import work_path
 
 MODELS = read_models()
 INVARIANTS = [invariant for model in MODELS.values() for invariant in model.invariants()]
