@@ -1,5 +1,6 @@
-"""Loading files: each file is read, mapped, staged and loaded in its own transaction
-inside a rebuilt copy of the database, which is swapped in once at the end.
+"""Loading files: each file is read, mapped, staged and loaded in its own transaction in
+the writer's database, then the summary tables are built and a new version of the store
+is published (etl/publish.py, docs/store-layout.md).
 
 A file refused whole leaves nothing behind; the others in the same call still load. A file
 whose content was loaded before is skipped. A loans file replaces the rows of any earlier
@@ -21,8 +22,9 @@ import polars as pl
 from etl.contract import ENUM_VALUES, FILE_KINDS, ColumnType, FileKind
 from etl.errors import LoadError, SchemaMismatch, UnknownFileKind
 from etl.headers import MappedColumn, map_headers, names_required_columns
-from etl.model_builds import ALL_MONTHS, ModelsBuilt, has_loads, refresh_models
+from etl.model_builds import ALL_MONTHS, ModelsBuilt, has_loads
 from etl.phones import check_numbers
+from etl.publish import PENDING_SQL, PENDING_TABLES, build_pending, note_changes, publish_pending
 from etl.readers import (
     HEADER_SEARCH_ROWS,
     SUFFIXES,
@@ -42,7 +44,7 @@ from etl.staging import (
     stage_sql,
 )
 from etl.totals import drop_totals_rows
-from recovery.database import rebuilding, scalar
+from recovery.database import scalar, writing
 from recovery.settings import Settings
 
 SCHEMA_VERSION = 3  # raise with every change to etl/schema.sql's tables
@@ -136,10 +138,9 @@ def load_files(
     (`summary_tables`)."""
     files = expand(paths)
     outcomes: list[FileOutcome] = []
-    with rebuilding(
+    with writing(
         settings.db, memory_limit=settings.duckdb_memory_limit, threads=settings.duckdb_threads
-    ) as rebuild:
-        con = rebuild.con
+    ) as con:
         prepare(con, settings)
         batch_id = _next_id(con, "batch_id")
         # Files are hashed in order in a thread (hashlib lets go of the GIL), ahead of the
@@ -167,37 +168,24 @@ def load_files(
         loaded = any(o.status == "loaded" for o in outcomes)
         if loaded:
             checks_added += insert_checks(con, check_unchecked_numbers(con))
-        changed = changed_tables(outcomes)
         if checks_added:
-            changed["phone_checks"] = ALL_MONTHS
-        built = None
+            note_changes(con, {"phone_checks": ALL_MONTHS}, pending=PENDING_TABLES)
         if loaded or has_loads(con):
-            built = refresh_models(con, settings, changed_tables=changed)
+            built = build_pending(con, settings)
             if built:
                 if timings is not None:
                     timings["summary_tables"] = built.seconds
                 if on_summary_tables:
                     on_summary_tables(built)
-        rebuild.keep = loaded or built is not None
+            publish_pending(con, settings.db)
     return outcomes
-
-
-def changed_tables(outcomes: Iterable[FileOutcome]) -> dict[str, date]:
-    """The loaded tables the files added rows to or deleted rows from, each with the month
-    of the earliest row: the summary tables reading them are built again from that month,
-    the others stay as they were."""
-    changed: dict[str, date] = {}
-    for o in outcomes:
-        if o.status == "loaded" and o.kind and o.changed_from is not None:
-            table = FILE_KINDS[o.kind].table
-            changed[table] = min(o.changed_from, changed.get(table, o.changed_from))
-    return changed
 
 
 def prepare(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     _check_schema_version(con, settings)
     schema = importlib.resources.files("etl").joinpath("schema.sql").read_text(encoding="utf-8")
     con.execute(schema)
+    con.execute(PENDING_SQL)
     if scalar(con, "select count(*) from schema_info") == 0:
         con.execute("insert into schema_info values ($version)", {"version": SCHEMA_VERSION})
     con.execute(
@@ -291,6 +279,9 @@ def load_one(
                 outcome.rows_replaced,
                 outcome.changed_from,
             ) = _stage_and_insert(con, path, file_kind, read, mapped, sha256, batch_id, settings)
+            if outcome.changed_from is not None:
+                changed = {file_kind.table: outcome.changed_from}
+                note_changes(con, changed, pending=PENDING_TABLES)
             con.execute("commit")
         except BaseException:
             con.execute("rollback")

@@ -45,6 +45,7 @@ class ModelsBuilt:
 
     models: tuple[str, ...]  # the tables and views built, in order
     built_from: dict[str, date]  # those built from a month on (their other months kept)
+    changed_from: dict[str, date]  # those whose rows changed, from a month on (ALL_MONTHS: any)
     changed_settings: tuple[str, ...]  # the settings that had changed since the last build
     changed_definitions: tuple[str, ...]  # the models new or changed since the last build
     changed_tables: tuple[str, ...]  # the loaded tables whose rows changed
@@ -111,13 +112,14 @@ def build_changes(
     changes: dict[str, date],
     *,
     keep_temporaries: bool = False,
-) -> dict[str, date | None]:
+) -> dict[str, tuple[date | None, date | None]]:
     """Builds what `changes` reaches, in build order: each model reading a table changed
     from a month on (a loaded table's rows of that month and later; ALL_MONTHS: any), and
     each model named in `changes`, with the temporary models they read. What each build
     changed is worked out from the model's `changes:` (etl/model_specs.py) and reaches its
-    readers in turn. Returns each table and view built and the month it was built from
-    (None: whole), and records them. A temporary model is built when a model reading it
+    readers in turn. Returns each table and view built, the month it was built from (None:
+    whole) and the month its rows changed from (None: they did not; ALL_MONTHS: any), and
+    records them. A temporary model is built when a model reading it
     is, and dropped once the last model that could need it is past (unless
     `keep_temporaries`)."""
     models = read_models()
@@ -135,7 +137,7 @@ def build_changes(
         if models[name].is_temporary
     }
     changed = dict(changes)  # each table and model changed, and the month it changed from
-    built: dict[str, date | None] = {}
+    built: dict[str, tuple[date | None, date | None]] = {}
     present: set[str] = set()  # the temporary models built and not dropped
     write_settings_tables(con, settings)
     con.execute(LEDGER_SQL)
@@ -153,7 +155,9 @@ def build_changes(
                     con.execute(models[temporary].create_sql())
                     present.add(temporary)
             built_from, changed_from = _build(con, model, since)
-            built[name] = built_from
+            # an as_of model's readers change from `since`, but its rows in any month
+            rows_from = ALL_MONTHS if model.changes == "as_of" else changed_from
+            built[name] = built_from, rows_from
             if changed_from is not None:
                 changed[name] = changed_from
             _record(con, model, settings)
@@ -268,7 +272,8 @@ def refresh_models(
         return None
     return ModelsBuilt(
         models=tuple(built),
-        built_from={n: month for n, month in built.items() if month is not None},
+        built_from={n: month for n, (month, _) in built.items() if month is not None},
+        changed_from={n: month for n, (_, month) in built.items() if month is not None},
         changed_settings=tuple(sorted({s for why in stale.values() for s in why.settings})),
         changed_definitions=tuple(sorted(n for n, why in stale.items() if why.definition)),
         changed_tables=tuple(sorted(changed_tables)),

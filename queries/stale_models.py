@@ -3,8 +3,8 @@ model_builds, etl/model_builds.py). A measure asked under other values of those 
 would answer for the old ones: it refuses instead, until `recovery load` or `recovery
 rebuild` builds the tables again.
 
-The record is read once per version of the database file (a load swaps in a new file),
-so the check costs a file status and a few hashes per measure."""
+The record is read once per version of the catalog (a load renames a new one over it), so
+the check costs a file status and a few hashes per measure."""
 
 import json
 from functools import lru_cache

@@ -1,10 +1,11 @@
-"""The one place that opens the database file.
+"""The one place that opens the database files.
 
-DuckDB lets one process write a file at a time and no other process open it meanwhile.
-So a load never writes the served file: it copies it, loads into the copy, and swaps the
-copy in with one atomic rename. Readers open short read-only connections and see either
-the old file or the new one, never a half-done load; a killed load leaves only a stray
-copy behind, which the next load clears away.
+Readers open the published catalog (recovery/store.py): short read-only connections that
+see one version of every table, the old one or the new one, never a half-done load. DuckDB
+lets one process write a file at a time, and no other process open it meanwhile: so a
+load works in the writer's own file beside the catalog (`<catalog>.work`), opened in place
+under a lock, and publishes what it changed when it is done. A load killed at any moment
+leaves the catalog as it was.
 """
 
 import fcntl
@@ -14,12 +15,13 @@ import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import polars as pl
+
+from recovery.store import is_catalog, open_catalog, sync_to_disk, work_path
 
 
 class DatabaseMissing(Exception):
@@ -36,8 +38,8 @@ def read_only(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 def file_version(path: Path) -> tuple[int, int, int]:
-    """What tells one version of a database file from another (a load swaps in a new
-    file): its inode, size and modification time. FileNotFoundError when there is none."""
+    """What tells one version of a catalog from another (a load renames a new one over
+    it): its inode, size and modification time. FileNotFoundError when there is none."""
     status = path.resolve().stat()
     return (status.st_ino, status.st_size, status.st_mtime_ns)
 
@@ -61,17 +63,18 @@ def bound(sql: str, params: dict[str, Any] | None) -> dict[str, Any]:
 
 class _Reader:
     """One read-only connection to one version of a database file (told apart by inode,
-    size and modification time: a load swaps in a new file), and its queries running."""
+    size and modification time: a load renames a new catalog over it), and its queries
+    running."""
 
     def __init__(self, path: Path, identity: tuple[int, int, int]):
         self.identity = identity
-        self.con = duckdb.connect(str(path), read_only=True)
+        self.con = open_catalog(path)
         self.active = 0
 
 
 class _Readers:
     """Opening a database costs tens of milliseconds, so each process keeps one read-only
-    connection per file and runs each query on a cursor of it. When a load has swapped in
+    connection per file and runs each query on a cursor of it. When a load has renamed in
     a new file, the old connection is closed once its running queries end (DuckDB shares
     one instance per path, so the new file can only be opened after that) and the next
     query opens the new file. Files not used lately are closed beyond `keep` of them."""
@@ -140,27 +143,6 @@ def close_readers() -> None:
     _READERS.close_all()
 
 
-@dataclass
-class Rebuild:
-    con: duckdb.DuckDBPyConnection
-    keep: bool = False  # set when the copy holds changes worth swapping in
-
-
-def sync_to_disk(path: Path) -> None:
-    """Waits until the file or folder at `path` is on disk (a rename is durable once its
-    folder is)."""
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
-
-
-def _remove(*paths: Path) -> None:
-    for path in paths:
-        path.unlink(missing_ok=True)
-
-
 PRIVATE_MODE = 0o600  # the database holds ID card and phone numbers: the owner's only
 
 
@@ -193,47 +175,39 @@ def private_files() -> Iterator[None]:
 
 
 @contextmanager
-def rebuilding(path: Path, *, memory_limit: str, threads: int = 0) -> Iterator[Rebuild]:
-    """A writable copy of the database; swapped in on leaving if `keep` was set.
+def writing(
+    path: Path, *, memory_limit: str, threads: int = 0
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The writer's database of the catalog at `path`, opened in place under the lock (one
+    writer at a time); the caller publishes. A database from before the published layout
+    (its tables in the file at `path`, no writer's file yet) is copied to become it.
 
-    The path is resolved first: through a symbolic link, the copy, the lock and the swap
-    are the target's, so the link stays a link and loads through the link and through
-    the target wait for each other."""
+    The path is resolved first: through a symbolic link, the lock and the files are the
+    target's, so loads through the link and through the target wait for each other."""
     path = path.resolve()
     path.parent.mkdir(parents=True, exist_ok=True)
     with exclusive_lock(path), private_files():
-        copy = path.with_name(path.name + ".loading")
-        copy_wal = copy.with_name(copy.name + ".wal")
-        _remove(copy, copy_wal)
-        if path.exists():
-            shutil.copyfile(path, copy)
-            os.chmod(copy, PRIVATE_MODE)
-        # The copy is checkpointed once, when the load is done: a failed load throws the
-        # copy away, so DuckDB's automatic checkpoints (after each commit past 16 MB of
-        # log) would rewrite the file again and again for nothing.
+        work = work_path(path)
+        if not work.exists() and path.exists() and not is_catalog(path):
+            aside = work.with_name(work.name + ".tmp")
+            shutil.copyfile(path, aside)
+            sync_to_disk(aside)
+            os.replace(aside, work)
+        # Checkpointed once, when the work is done: DuckDB's automatic checkpoints (after
+        # each commit past 16 MB of log) would rewrite the file again and again.
         config: dict[str, Any] = {"memory_limit": memory_limit, "checkpoint_threshold": "1TB"}
         if threads:
             config["threads"] = threads
-        con = duckdb.connect(str(copy), config=config)
+        con = duckdb.connect(str(work), config=config)
         con.execute("set enable_progress_bar = false")  # the command line shows its own
-        rebuild = Rebuild(con)
         try:
-            yield rebuild
+            yield con
             con.execute("checkpoint")
-        except BaseException:
+        finally:
             con.close()
-            _remove(copy, copy_wal)
-            raise
-        con.close()
-        if not rebuild.keep:
-            _remove(copy, copy_wal)
-            if path.exists():
-                os.chmod(path, PRIVATE_MODE)
-            return
-        os.chmod(copy, PRIVATE_MODE)
-        sync_to_disk(copy)
-        os.replace(copy, path)
-        sync_to_disk(path.parent)
+        for written in (work, path):  # a file made by an earlier version may be readable by all
+            if written.exists():
+                os.chmod(written, PRIVATE_MODE)
 
 
 def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | None = None) -> Any:

@@ -16,6 +16,7 @@ publish). A file the new catalog no longer names is deleted once `retention` has
 """
 
 import os
+import shutil
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -23,7 +24,16 @@ from pathlib import Path
 
 import duckdb
 
-from recovery.database import sync_to_disk
+
+def sync_to_disk(path: Path) -> None:
+    """Waits until the file or folder at `path` is on disk (a rename is durable once its
+    folder is)."""
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
 
 EVERY_MONTH = None  # of `publish`'s changes: every month of the table written again
 CATALOG_TABLES = """
@@ -52,10 +62,26 @@ def parts_folder(catalog: Path) -> Path:
     return catalog.with_name(catalog.name + ".parts")
 
 
+def work_path(catalog: Path) -> Path:
+    """The writer's own database beside the catalog (recovery.database.writing)."""
+    return catalog.with_name(catalog.name + ".work")
+
+
+def copy_store(catalog: Path, folder: Path) -> Path:
+    """A copy in `folder` of the store of `catalog` (the catalog, its Parquet files and the
+    writer's database), taken while no load runs; returns the copy's catalog."""
+    copy = folder / catalog.name
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(catalog, copy)
+    shutil.copyfile(work_path(catalog), work_path(copy))
+    shutil.copytree(parts_folder(catalog), parts_folder(copy))
+    return copy
+
+
 def open_catalog(path: Path) -> duckdb.DuckDBPyConnection:
     """A read-only connection to the catalog at `path`, its files found beside it."""
     con = duckdb.connect(str(path), read_only=True)
-    con.execute("set file_search_path = $folder", {"folder": str(path.resolve().parent)})
+    con.execute("set global file_search_path = $folder", {"folder": str(path.resolve().parent)})
     return con
 
 

@@ -183,7 +183,7 @@ def test_a_new_database_file_is_a_new_key(tmp_path: Path) -> None:
     db = tmp_path / "book.duckdb"
     db.write_bytes(b"one")
     first = data.database_identity(db)
-    replacement = tmp_path / "book.duckdb.loading"
+    replacement = tmp_path / "book.duckdb.tmp"
     replacement.write_bytes(b"two")
     replacement.replace(db)  # as a load swaps a new file in
     assert data.database_identity(db) != first

@@ -25,6 +25,7 @@ from demo import (
     InvalidDemoRequest,
     generate_demo,
 )
+from recovery.store import open_catalog
 
 ALIASES = {
     "数据日期": "as_of_date", "借据号": "loan_id", "客户号": "customer_id",
@@ -473,7 +474,7 @@ def test_a_large_books_assignments_carry_the_deliberate_bad_rows(
     assert reasons.drop_nulls().len() <= max(2, round(frame.height / BAD_ROW_EVERY) + 1)
     db = tmp_path / "recovery.duckdb"
     run_recovery("load", str(opening), db=db)
-    with duckdb.connect(str(db), read_only=True) as con:
+    with open_catalog(db) as con:
         rejected = con.sql(
             "select line, column_name from rejected_rows where file_name = $name",
             params={"name": opening.name},
@@ -673,7 +674,7 @@ def loaded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPy
     run_recovery("generate", "--loans", "5000", "--months", "4", "--seed", "5",
                  "--out", str(files), db=db)  # fmt: skip
     run_recovery("load", str(files), db=db)
-    with duckdb.connect(str(db), read_only=True) as con:
+    with open_catalog(db) as con:
         yield con
 
 
@@ -856,7 +857,7 @@ def book(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyCo
     run_recovery("generate", "--loans", "12000", "--months", "13", "--seed", "3",
                  "--out", str(files), db=db)  # fmt: skip
     run_recovery("load", str(files), db=db)
-    with duckdb.connect(str(db), read_only=True) as con:
+    with open_catalog(db) as con:
         yield con
 
 

@@ -18,6 +18,7 @@ from demo import generate_demo
 from etl.model_builds import build_models
 from etl.model_specs import read_models
 from recovery.settings import Settings
+from recovery.store import open_catalog, work_path
 
 RECOVERY = Path(sys.executable).parent / "recovery"
 MODELS = read_models()
@@ -56,14 +57,15 @@ def held_back(book: Path, prefix: str) -> Path:
 
 
 def tables_differing_from_a_full_build(book: Path, scratch: Path) -> dict[str, int]:
-    """Each summary table whose rows differ from a build of every table from scratch on a
-    copy of the book, with the number of rows found on one side only."""
+    """Each summary table as published whose rows differ from a build of every table from
+    scratch on a copy of the writer's database, with the number of rows found on one side
+    only."""
     copy = scratch / "full-build.duckdb"
-    shutil.copyfile(book / "recovery.duckdb", copy)
+    shutil.copyfile(work_path(book / "recovery.duckdb"), copy)
     with duckdb.connect(str(copy)) as con:
         build_models(con, Settings(db=copy))
     differing = {}
-    with duckdb.connect(str(book / "recovery.duckdb"), read_only=True) as con:
+    with open_catalog(book / "recovery.duckdb") as con:
         con.execute(f"attach '{copy}' as full_build (read_only)")
         for table in TABLES:
             one_side = con.execute(

@@ -1,8 +1,9 @@
-"""The database file itself, through the real `recovery load`: it holds raw ID card and
-phone numbers, so it (and its lock) is readable by its owner only; a database path that is
-a symbolic link stays a link, the load rebuilding the file it points to, and loads through
-the link and through the file wait for each other; a folder named like a data file is
-refused, not loaded as nothing."""
+"""The store's files themselves, through the real `recovery load`: they hold raw ID card and
+phone numbers, so each of them (the catalog, its lock, the writer's database, the Parquet
+files and their folders) is its owner's only; a database path that is a symbolic link
+stays a link, the load writing the store it points to, and loads through the link and
+through the target wait for each other; a folder named like a data file is refused, not
+loaded as nothing."""
 
 import json
 import os
@@ -13,14 +14,15 @@ from pathlib import Path
 import pytest
 
 from recovery.database import query
+from recovery.store import parts_folder, work_path
 from tests.test_load_safety import (
     LOAD_TIMEOUT_S,
     LOANS,
     POLL_S,
     RACE_ROWS,
     Load,
-    copy_of,
     finish,
+    load_running,
     outcomes,
     run_load,
     start_load,  # noqa: F401  (the fixture)
@@ -33,26 +35,40 @@ def mode_of(path: Path) -> int:
     return stat.S_IMODE(path.lstat().st_mode)
 
 
-def test_the_database_and_its_lock_are_the_owners_only(tmp_path: Path) -> None:
+def modes(db: Path) -> dict[str, int]:
+    """The mode of each file and folder of the store, each Parquet file and folder under
+    one name."""
+    found = {p.name: mode_of(p) for p in (db, db.with_name(db.name + ".lock"), work_path(db))}
+    for path in parts_folder(db).rglob("*"):
+        kind = "parquet file" if path.is_file() else "parts folder"
+        found[kind] = found.get(kind, mode_of(path)) | mode_of(path)
+    found["parts folder"] |= mode_of(parts_folder(db))
+    return found
+
+
+PRIVATE = {"recovery.duckdb": 0o600, "recovery.duckdb.lock": 0o600,
+           "recovery.duckdb.work": 0o600, "parquet file": 0o600, "parts folder": 0o700}  # fmt: skip
+
+
+def test_the_stores_files_are_the_owners_only(tmp_path: Path) -> None:
     db = tmp_path / "recovery.duckdb"
     previous = os.umask(0o022)  # a usual mask: files would be 0644
     try:
         outcomes(run_load(db, write_rows(tmp_path / "loans_2026-10.csv", LOANS)))
-        assert mode_of(db) == 0o600
-        assert mode_of(db.with_name(db.name + ".lock")) == 0o600
+        assert modes(db) == PRIVATE
         # A database made by an earlier version, readable by all, is made private by the
         # next load, even one that changes nothing.
         db.chmod(0o644)
+        work_path(db).chmod(0o644)
         db.with_name(db.name + ".lock").chmod(0o644)
         again = json.loads(run_load(db, tmp_path / "loans_2026-10.csv").stdout)["files"]
         assert [f["status"] for f in again] == ["unchanged"]
-        assert mode_of(db) == 0o600
-        assert mode_of(db.with_name(db.name + ".lock")) == 0o600
+        assert modes(db) == PRIVATE
     finally:
         os.umask(previous)
 
 
-def test_a_load_through_a_symbolic_link_rebuilds_the_file_it_points_to(tmp_path: Path) -> None:
+def test_a_load_through_a_symbolic_link_writes_the_store_it_points_to(tmp_path: Path) -> None:
     target = tmp_path / "data" / "recovery.duckdb"
     link = tmp_path / "current.duckdb"
     link.symlink_to(target)  # dangling until the first load
@@ -80,10 +96,10 @@ def test_loads_through_the_link_and_through_the_file_wait_for_each_other(
     second = write_actions(tmp_path / "actions_second.csv", RACE_ROWS, "G")
 
     loads = [start_load(link, first), start_load(target, second)]
-    overlapped = False  # a rebuild under way while both commands were running
+    overlapped = False  # one load under way while both commands were running
     deadline = time.monotonic() + 2 * LOAD_TIMEOUT_S
     while any(p.poll() is None for p in loads) and time.monotonic() < deadline:
-        overlapped |= all(p.poll() is None for p in loads) and copy_of(target).exists()
+        overlapped |= all(p.poll() is None for p in loads) and load_running(target)
         time.sleep(POLL_S)
     results = [finish(p) for p in loads]
 

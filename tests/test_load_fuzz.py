@@ -28,6 +28,7 @@ from demo import generate_demo
 from etl.load import load_files
 from recovery.database import read_only
 from recovery.settings import Settings
+from recovery.store import copy_store
 from tests.test_load_safety import schema_tables
 
 RECOVERY = Path(sys.executable).parent / "recovery"
@@ -254,8 +255,7 @@ def check_load_answers_as_promised(book: tuple[Path, Path], name: str, content: 
     template, _ = book
     workdir = Path(tempfile.mkdtemp(prefix="fuzz-", dir=template.parent))
     try:
-        db = workdir / "recovery.duckdb"
-        shutil.copyfile(template, db)
+        db = copy_store(template, workdir)
         (workdir / "in").mkdir()
         path = workdir / "in" / name
         path.write_bytes(content)
@@ -278,8 +278,10 @@ def check_load_answers_as_promised(book: tuple[Path, Path], name: str, content: 
         else:
             assert outcome["status"] in ("loaded", "unchanged"), outcome
             assert fingerprint(db, loaded_by=last_before) == before
-        assert sorted(p.name for p in workdir.iterdir()) == ["in", "recovery.duckdb",
-                                                             "recovery.duckdb.lock"]  # fmt: skip
+        assert sorted(p.name for p in workdir.iterdir()) == [
+            "in", "recovery.duckdb", "recovery.duckdb.lock", "recovery.duckdb.parts",
+            "recovery.duckdb.work",
+        ]  # fmt: skip
         assert [p.name for p in (workdir / "in").iterdir()] == [name]
         return outcome
     finally:
@@ -340,8 +342,7 @@ def test_found_by_fuzzing(
 def test_a_refusal_shows_markup_in_the_file_as_written(
     book: tuple[Path, Path], tmp_path: Path
 ) -> None:
-    db = tmp_path / "recovery.duckdb"
-    shutil.copyfile(book[0], db)
+    db = copy_store(book[0], tmp_path)
     (tmp_path / "payments_markup.csv").write_bytes(b"a,[/],b,[red]c\n1,2,3,4\n")
     result = run_load(db, tmp_path, tmp_path / "payments_markup.csv", as_json=False)
     assert result.returncode == 1, result.stderr

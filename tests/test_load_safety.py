@@ -1,12 +1,13 @@
-"""Load safety: whatever happens to a load, readers see the old database or the new one.
+"""Load safety: whatever happens to a load, readers see the old version or the new one.
 
-Every load here is the real `recovery load` command in its own process, against a database
-in tmp_path (RECOVERY_DB); the test process reads it as readers must, through short
-read-only connections (recovery.database.read_only). The big actions file is sized so a
-load takes a few seconds on 2 cores (staging costs far more per row than reading), long
-enough to read, kill or race it mid-way.
+Every load here is the real `recovery load` command in its own process, against a store
+in tmp_path (RECOVERY_DB: its catalog); the test process reads it as readers must, through
+short read-only connections (recovery.database.read_only). The big actions file is sized
+so a load takes a few seconds on 2 cores (staging costs far more per row than reading),
+long enough to read, kill or race it mid-way.
 """
 
+import fcntl
 import hashlib
 import importlib.resources
 import json
@@ -17,6 +18,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -25,6 +27,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from recovery.database import query, read_only, scalar
+from recovery.store import parts_folder, work_path
 
 RECOVERY = Path(sys.executable).parent / "recovery"
 SMALL_ROWS = 1_000
@@ -144,8 +147,27 @@ def outcomes(result: subprocess.CompletedProcess) -> dict[str, tuple[str, int]]:
 # --- reading the database -----------------------------------------------------------------
 
 
-def copy_of(db: Path) -> Path:
-    return db.with_name(db.name + ".loading")
+def load_running(db: Path) -> bool:
+    """Whether a load holds the store's lock (recovery.database.exclusive_lock)."""
+    with open(db.with_name(db.name + ".lock"), "a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(lock, fcntl.LOCK_UN)
+        return False
+
+
+def leftovers(db: Path) -> list[str]:
+    """What a load leaves beside the store when it ends: the writer's log, a catalog
+    written aside (none, once a load has ended)."""
+    return sorted(
+        p.name for p in db.parent.iterdir() if p.name.endswith((".wal", ".tmp", ".tmp.wal"))
+    )
+
+
+def parquet_files(db: Path) -> int:
+    return sum(1 for _ in parts_folder(db).rglob("*.parquet"))
 
 
 def size_of(path: Path) -> int:
@@ -209,50 +231,62 @@ def test_readers_during_a_load_see_the_old_rows_or_the_new_never_a_mix(
     process = start_load(db, big)
     counts: list[int] = []
     errors: list[str] = []
-    reads_while_copy_existed = 0
+    reads_during_the_load = 0
     deadline = time.monotonic() + LOAD_TIMEOUT_S
     while process.poll() is None and time.monotonic() < deadline:
-        loading = copy_of(db).exists()
+        loading = load_running(db)
         try:
             counts.append(count_rows(db))
         except Exception as error:  # every failure is a finding: keep reading, report all
             errors.append(repr(error))
         else:
-            reads_while_copy_existed += loading
+            reads_during_the_load += loading
     result = finish(process)
 
     assert outcomes(result) == {"actions_big.csv": ("loaded", BIG_ROWS)}
     assert errors == []
     assert set(counts) <= {SMALL_ROWS, SMALL_ROWS + BIG_ROWS}
-    assert reads_while_copy_existed > 5, f"only {reads_while_copy_existed} reads during the load"
+    assert reads_during_the_load > 5, f"only {reads_during_the_load} reads during the load"
     assert counts.count(SMALL_ROWS) > 5
     assert count_rows(db) == SMALL_ROWS + BIG_ROWS
-    assert not copy_of(db).exists()
+    assert leftovers(db) == []
 
 
-def copy_appeared(db: Path, served_size: int, appeared_at: float | None) -> bool:
-    return appeared_at is not None
+@dataclass
+class Served:
+    """What readers were served when the load started."""
+
+    work_bytes: int  # the writer's database
+    parquet_files: int
+    started_at: float | None = None  # when the load was seen holding the lock
 
 
-def copy_half_a_second_old(db: Path, served_size: int, appeared_at: float | None) -> bool:
-    return appeared_at is not None and time.monotonic() - appeared_at >= 0.5
+def load_started(db: Path, served: Served) -> bool:
+    return served.started_at is not None
 
 
-def copy_grew(db: Path, served_size: int, appeared_at: float | None) -> bool:
-    return size_of(copy_of(db)) > served_size
+def half_a_second_in(db: Path, served: Served) -> bool:
+    return served.started_at is not None and time.monotonic() - served.started_at >= 0.5
+
+
+def inserting(db: Path, served: Served) -> bool:
+    return size_of(work_path(db)) > served.work_bytes
+
+
+def publishing(db: Path, served: Served) -> bool:
+    return parquet_files(db) > served.parquet_files
 
 
 def wait_for_kill_point(
-    process: subprocess.Popen, db: Path, reached: Callable[[Path, int, float | None], bool]
+    process: subprocess.Popen, db: Path, reached: Callable[[Path, Served], bool]
 ) -> None:
-    served_size = size_of(db)
-    appeared_at: float | None = None
+    served = Served(size_of(work_path(db)), parquet_files(db))
     deadline = time.monotonic() + LOAD_TIMEOUT_S
     while time.monotonic() < deadline:
         assert process.poll() is None, f"the load ended (exit {process.returncode}) too soon"
-        if appeared_at is None and copy_of(db).exists():
-            appeared_at = time.monotonic()
-        if reached(db, served_size, appeared_at):
+        if served.started_at is None and load_running(db):
+            served.started_at = time.monotonic()
+        if reached(db, served):
             return
         time.sleep(POLL_S)
     pytest.fail(f"kill point {reached.__name__} not reached in {LOAD_TIMEOUT_S} s")
@@ -262,13 +296,14 @@ def wait_for_kill_point(
 @pytest.mark.parametrize(
     "kill_point",
     [
-        pytest.param(copy_appeared, id="copying"),
-        pytest.param(copy_half_a_second_old, id="reading-and-staging"),
-        pytest.param(copy_grew, id="inserting"),
+        pytest.param(load_started, id="starting"),
+        pytest.param(half_a_second_in, id="reading-and-staging"),
+        pytest.param(inserting, id="inserting"),
+        pytest.param(publishing, id="publishing"),
     ],
 )
-def test_a_killed_load_leaves_the_database_as_it_was_and_can_run_again(
-    tmp_path: Path, start_load: Load, kill_point: Callable[[Path, int, float | None], bool]
+def test_a_killed_load_leaves_the_version_before_and_the_next_load_ends_it(
+    tmp_path: Path, start_load: Load, kill_point: Callable[[Path, Served], bool]
 ) -> None:
     db = tmp_path / "recovery.duckdb"
     small = write_actions(tmp_path / "actions_small.csv", SMALL_ROWS, "S")
@@ -287,7 +322,18 @@ def test_a_killed_load_leaves_the_database_as_it_was_and_can_run_again(
     assert sha256_of(db) == digest
     assert ledger(db) == [("actions_small.csv", "actions", "loaded", SMALL_ROWS)]
 
-    assert outcomes(run_load(db, big)) == {"actions_big.csv": ("loaded", BIG_ROWS)}
+    # Killed once the file's rows had committed (always so while publishing), loading it
+    # again finds them and publishes them; killed before, it loads them.
+    committed = {
+        load_started: [False],
+        half_a_second_in: [False],
+        inserting: [False, True],
+        publishing: [True],
+    }[kill_point]
+    again = outcomes(run_load(db, big))
+    assert again in [
+        {"actions_big.csv": ("unchanged", 0) if c else ("loaded", BIG_ROWS)} for c in committed
+    ]
     assert count_rows(db) == SMALL_ROWS + BIG_ROWS
     assert ledger(db) == [
         ("actions_small.csv", "actions", "loaded", SMALL_ROWS),
@@ -302,11 +348,10 @@ def test_a_killed_load_leaves_the_database_as_it_was_and_can_run_again(
         """,
     )
     assert_frame_equal(first_rows, before["actions"])
-    assert not copy_of(db).exists()
-    assert not copy_of(db).with_name(copy_of(db).name + ".wal").exists()
+    assert leftovers(db) == []
 
 
-def test_a_refused_file_leaves_the_database_file_untouched(tmp_path: Path) -> None:
+def test_a_refused_file_leaves_the_store_untouched(tmp_path: Path) -> None:
     db = tmp_path / "recovery.duckdb"
     good = [
         write_rows(tmp_path / "loans_2026-10.csv", LOANS),
@@ -327,6 +372,7 @@ def test_a_refused_file_leaves_the_database_file_untouched(tmp_path: Path) -> No
     before = snapshot(db)
     assert [name for name, frame in before.items() if frame.is_empty()] == []
     digest, inode = sha256_of(db), db.stat().st_ino
+    files = sorted(parts_folder(db).rglob("*"))
     no_days_past_due = [{k: v for k, v in row.items() if k != "days_past_due"} for row in LOANS]
     bad = write_rows(tmp_path / "loans_2026-11.csv", no_days_past_due)
 
@@ -338,8 +384,9 @@ def test_a_refused_file_leaves_the_database_file_untouched(tmp_path: Path) -> No
         assert bad.name in output
         assert_same_content(snapshot(db), before)
         assert sha256_of(db) == digest
-        assert db.stat().st_ino == inode, "the database file was replaced"
-        assert not copy_of(db).exists()
+        assert db.stat().st_ino == inode, "a new catalog was published"
+        assert sorted(parts_folder(db).rglob("*")) == files
+        assert leftovers(db) == []
     files = json.loads(result.stdout)["files"]
     assert [(f["file"], f["status"], f["rows_loaded"]) for f in files] == [
         ("loans_2026-11.csv", "refused", 0)
@@ -354,10 +401,10 @@ def test_two_loads_at_once_wait_for_each_other(tmp_path: Path, start_load: Load)
     second = write_actions(tmp_path / "actions_second.csv", RACE_ROWS, "G")
 
     loads = [start_load(db, first), start_load(db, second)]
-    overlapped = False  # a rebuild under way while both commands were running
+    overlapped = False  # one load under way while both commands were running
     deadline = time.monotonic() + 2 * LOAD_TIMEOUT_S
     while any(p.poll() is None for p in loads) and time.monotonic() < deadline:
-        overlapped |= all(p.poll() is None for p in loads) and copy_of(db).exists()
+        overlapped |= all(p.poll() is None for p in loads) and load_running(db)
         time.sleep(POLL_S)
     results = [finish(p) for p in loads]
 
@@ -381,4 +428,4 @@ def test_two_loads_at_once_wait_for_each_other(tmp_path: Path, start_load: Load)
         ("actions_second.csv", RACE_ROWS, 1),
     ]
     assert query(db, "select count(distinct batch_id) as n from load_ledger").item() == 2
-    assert not copy_of(db).exists()
+    assert leftovers(db) == []

@@ -11,6 +11,7 @@ import pytest
 from etl.model_builds import build_models
 from etl.model_specs import Invariant, read_models
 from recovery.settings import Settings
+from recovery.store import work_path
 
 MODELS = read_models()
 INVARIANTS = [invariant for model in MODELS.values() for invariant in model.invariants()]
@@ -18,9 +19,10 @@ INVARIANTS = [invariant for model in MODELS.values() for invariant in model.inva
 
 @pytest.fixture(scope="module")
 def built(demo_book: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator:
-    """A copy of the demo book with every model built again, temporary ones kept."""
+    """A copy of the demo book's database with every model built again, temporary ones
+    kept."""
     copy = tmp_path_factory.mktemp("invariants") / "recovery.duckdb"
-    shutil.copyfile(demo_book, copy)
+    shutil.copyfile(work_path(demo_book), copy)
     con = duckdb.connect(str(copy))
     build_models(con, Settings(db=copy), keep_temporaries=True)
     yield con

@@ -162,7 +162,10 @@ def test_a_database_holding_its_tables_becomes_a_catalog(work, tmp_path: Path) -
     assert rows(catalog, "select count(*) from payments") == [(3,)]
 
 
-def test_a_store_copied_elsewhere_reads_its_own_files(work, tmp_path: Path) -> None:
+def test_a_store_copied_elsewhere_reads_its_own_files(
+    work, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # the files are found beside the catalog, not in the cwd
     catalog = tmp_path / "here" / "recovery.duckdb"
     catalog.parent.mkdir()
     publish(work, catalog, TABLES, {}, retention=RETENTION, now=NOW)
@@ -170,3 +173,5 @@ def test_a_store_copied_elsewhere_reads_its_own_files(work, tmp_path: Path) -> N
     shutil.copytree(catalog.parent, copied)
     shutil.rmtree(catalog.parent)
     assert rows(copied / "recovery.duckdb", "select count(*) from payments") == [(3,)]
+    with open_catalog(copied / "recovery.duckdb") as con:  # a cursor is a session of its own
+        assert con.cursor().execute("select count(*) from payments").fetchall() == [(3,)]
