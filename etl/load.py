@@ -150,7 +150,7 @@ def load_files(
         # files after them (actions, the largest) load.
         checking = ThreadPoolExecutor(max_workers=1)
         early_checks: Future[pl.DataFrame] | None = None
-        checks_added = 0
+        checks: list[tuple[int, int]] = []  # of each insert_checks
         try:
             digests = {p: hashing.submit(file_digest, p) for p in files if p.is_file()}
             for path in files:
@@ -161,15 +161,19 @@ def load_files(
                 if outcome.kind == "contacts" and outcome.status == "loaded" and not early_checks:
                     early_checks = checking.submit(check_unchecked_numbers, con.cursor())
             if early_checks:
-                checks_added += insert_checks(con, early_checks.result())
+                checks.append(insert_checks(con, early_checks.result()))
         finally:
             hashing.shutdown(cancel_futures=True)
             checking.shutdown(cancel_futures=True)
         loaded = any(o.status == "loaded" for o in outcomes)
         if loaded:
-            checks_added += insert_checks(con, check_unchecked_numbers(con))
-        if checks_added:
-            note_changes(con, {"phone_checks": ALL_MONTHS}, pending=PENDING_TABLES)
+            checks.append(insert_checks(con, check_unchecked_numbers(con)))
+        if any(added for added, _ in checks):
+            # Only the checks of numbers on file reach a summary table (contact_numbers);
+            # a dialled number's check is kept and published, but builds nothing.
+            on_file = any(on_file for _, on_file in checks)
+            pending = PENDING_TABLES if on_file else ("pending_publish",)
+            note_changes(con, {"phone_checks": ALL_MONTHS}, pending=pending)
         if loaded or has_loads(con):
             built = build_pending(con, settings)
             if built:
@@ -504,10 +508,11 @@ def check_unchecked_numbers(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     return check_numbers(unchecked)
 
 
-def insert_checks(con: duckdb.DuckDBPyConnection, checked: pl.DataFrame) -> int:
-    """Adds the numbers' checks to phone_checks; returns how many."""
+def insert_checks(con: duckdb.DuckDBPyConnection, checked: pl.DataFrame) -> tuple[int, int]:
+    """Adds the numbers' checks to phone_checks; returns how many, and how many of them
+    are of a number on file (contacts) as listed with its city."""
     if checked.is_empty():
-        return 0
+        return 0, 0
     con.register("checked_numbers", checked)
     con.execute(
         """
@@ -516,5 +521,15 @@ def insert_checks(con: duckdb.DuckDBPyConnection, checked: pl.DataFrame) -> int:
         from checked_numbers
         """
     )
+    on_file = scalar(
+        con,
+        """
+        select count(*) from checked_numbers k
+        where exists (
+            select 1 from contacts c
+            where c.phone = k.phone and c.city is not distinct from k.city
+        )
+        """,
+    )
     con.unregister("checked_numbers")
-    return checked.height
+    return checked.height, on_file
