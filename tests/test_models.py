@@ -184,6 +184,7 @@ def test_the_declared_models_name_the_settings_they_depend_on() -> None:
     }
     assert depending == {
         "aging_buckets": [
+            "case_actions",
             "case_method_months",
             "case_months",
             "cases",
@@ -192,6 +193,6 @@ def test_the_declared_models_name_the_settings_they_depend_on() -> None:
             "month_rolls",
             "payment_cases",
         ],
-        "method_cost": ["case_method_months", "case_months", "payment_cases"],
+        "method_cost": ["case_actions", "case_method_months", "case_months", "payment_cases"],
         "promise_grace_days": ["promise_months", "promise_outcomes"],
     }

@@ -7,7 +7,7 @@
 -- partition: month
 -- changes: forward
 -- settings: aging_buckets, method_cost
--- materialized: temporary table
+-- materialized: table
 -- not_null: month, case_id, method, count_actions, cost
 -- holds: a row has actions
 --     select * from case_actions where count_actions < 1

@@ -8,7 +8,7 @@
 -- partition: month
 -- changes: forward
 -- settings: none
--- materialized: temporary table
+-- materialized: table
 -- not_null: month, loan_id, first_action_at, last_action_at, count_actions
 -- holds: its actions add up to all the actions
 --     with counts as (

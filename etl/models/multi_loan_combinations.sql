@@ -8,7 +8,7 @@
 -- partition: as_of_date
 -- changes: forward
 -- settings: none
--- materialized: temporary table
+-- materialized: table
 -- not_null: as_of_date, customer_id, count_combinations
 
 with combinations as (

@@ -9,7 +9,7 @@
 -- partition: month
 -- changes: forward
 -- settings: none
--- materialized: temporary table
+-- materialized: table
 -- not_null: month, loan_id, count_phone_actions, count_connected, count_effective
 -- holds: effective contacts <= connected calls <= phone actions
 --     select * from phone_action_loan_months
