@@ -447,6 +447,8 @@ def state_after_kill(db: Path, before: dict, file_name: str, rows: int) -> str:
 
 
 def crash_loads(db: Path, changes: Changes, kills: int, rows: int, seed: int) -> dict:
+    from recovery.store import stray_files
+
     chooser = random.Random(seed)
     typical = 0.0
     results = {"kills": 0, "killed_mid_load": 0, "finished_before_kill": 0,
@@ -493,7 +495,7 @@ def crash_loads(db: Path, changes: Changes, kills: int, rows: int, seed: int) ->
         expected = [("unchanged", 0)] + ([("loaded", rows)] if state == "as before" else [])
         answer = (outcome["status"], outcome["rows_loaded"])
         whole = state_after_kill(db, before, path.name, rows) == "committed"
-        if answer in expected and whole and not leftovers(db):
+        if answer in expected and whole and not stray_files(db):
             results["reloads_completed"] += 1
             results["published_by_the_next_load"] += (
                 state == "as before" and answer[0] == "unchanged"
@@ -502,11 +504,6 @@ def crash_loads(db: Path, changes: Changes, kills: int, rows: int, seed: int) ->
             results["failures"].append(f"reload of {path.name}: {outcome}, whole: {whole}")
     results["load_seconds_typical"] = round(typical, 2)
     return results
-
-
-def leftovers(db: Path) -> list[str]:
-    """A writer's log or a catalog written aside left beside the store."""
-    return [p.name for p in db.parent.iterdir() if p.name.endswith((".wal", ".tmp"))]
 
 
 def prepare_book(workdir: Path, loans: int, months: int) -> tuple[Path, float]:

@@ -78,6 +78,12 @@ def copy_store(catalog: Path, folder: Path) -> Path:
     return copy
 
 
+def stray_files(catalog: Path) -> list[str]:
+    """What a load left beside the store when it did not end: the writer's log, a catalog
+    written aside (none, once a load has ended)."""
+    return sorted(p.name for p in catalog.parent.iterdir() if p.name.endswith((".wal", ".tmp")))
+
+
 def open_catalog(path: Path) -> duckdb.DuckDBPyConnection:
     """A read-only connection to the catalog at `path`, its files found beside it."""
     con = duckdb.connect(str(path), read_only=True)

@@ -27,7 +27,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from recovery.database import query, read_only, scalar
-from recovery.store import parts_folder, work_path
+from recovery.store import parts_folder, stray_files, work_path
 
 RECOVERY = Path(sys.executable).parent / "recovery"
 SMALL_ROWS = 1_000
@@ -158,14 +158,6 @@ def load_running(db: Path) -> bool:
         return False
 
 
-def leftovers(db: Path) -> list[str]:
-    """What a load leaves beside the store when it ends: the writer's log, a catalog
-    written aside (none, once a load has ended)."""
-    return sorted(
-        p.name for p in db.parent.iterdir() if p.name.endswith((".wal", ".tmp", ".tmp.wal"))
-    )
-
-
 def parquet_files(db: Path) -> int:
     return sum(1 for _ in parts_folder(db).rglob("*.parquet"))
 
@@ -249,7 +241,7 @@ def test_readers_during_a_load_see_the_old_rows_or_the_new_never_a_mix(
     assert reads_during_the_load > 5, f"only {reads_during_the_load} reads during the load"
     assert counts.count(SMALL_ROWS) > 5
     assert count_rows(db) == SMALL_ROWS + BIG_ROWS
-    assert leftovers(db) == []
+    assert stray_files(db) == []
 
 
 @dataclass
@@ -348,7 +340,7 @@ def test_a_killed_load_leaves_the_version_before_and_the_next_load_ends_it(
         """,
     )
     assert_frame_equal(first_rows, before["actions"])
-    assert leftovers(db) == []
+    assert stray_files(db) == []
 
 
 def test_a_refused_file_leaves_the_store_untouched(tmp_path: Path) -> None:
@@ -386,7 +378,7 @@ def test_a_refused_file_leaves_the_store_untouched(tmp_path: Path) -> None:
         assert sha256_of(db) == digest
         assert db.stat().st_ino == inode, "a new catalog was published"
         assert sorted(parts_folder(db).rglob("*")) == files
-        assert leftovers(db) == []
+        assert stray_files(db) == []
     files = json.loads(result.stdout)["files"]
     assert [(f["file"], f["status"], f["rows_loaded"]) for f in files] == [
         ("loans_2026-11.csv", "refused", 0)
@@ -428,4 +420,4 @@ def test_two_loads_at_once_wait_for_each_other(tmp_path: Path, start_load: Load)
         ("actions_second.csv", RACE_ROWS, 1),
     ]
     assert query(db, "select count(distinct batch_id) as n from load_ledger").item() == 2
-    assert leftovers(db) == []
+    assert stray_files(db) == []
