@@ -193,24 +193,47 @@ def _build(
     con.execute(model.create_sql())
     if not compared:
         return None, since if model.changes in ("forward", "as_of") else ALL_MONTHS
-    count_changed, first_changed = con.execute(_first_changed_sql(model)).fetchone()
+    count_changed, first_changed = con.execute(_first_changed_sql(con, model)).fetchone()
     con.execute("drop table rows_before")
     if not count_changed:
         return None, None
     return None, first_changed or ALL_MONTHS  # a changed row with no date: every month
 
 
-def _first_changed_sql(model: Model) -> str:
+def _first_changed_sql(con: duckdb.DuckDBPyConnection, model: Model) -> str:
     """How many rows of `model` differ from `rows_before` (on one side or the other), and
-    the month of the earliest of them by its `changes: from <column>`."""
-    column = model.changed_from_column
+    the month of the earliest of them by its `changes: from <column>[, end <column>]`."""
+    start, end = model.changed_from_column, model.changed_end_column
+    if end is None:
+        return f"""
+            with changed as (
+                (select * from rows_before except all select * from {model.name})
+                union all
+                (select * from {model.name} except all select * from rows_before)
+            )
+            select count(*), cast(date_trunc('month', min({start})) as date) from changed
+            """
+    columns = [row[0] for row in con.execute(f"select * from {model.name} limit 0").description]
+    paired = " and ".join(f"b.{k} = a.{k}" for k in model.key)
+    only_end_moved = " and ".join(
+        [f"b.{k} is not null and a.{k} is not null" for k in model.key[:1]]
+        + [f"b.{c} is not distinct from a.{c}" for c in columns if c != end]
+    )
     return f"""
-        with changed as (
-            (select * from rows_before except all select * from {model.name})
-            union all
-            (select * from {model.name} except all select * from rows_before)
+        with before_only as (
+            select * from rows_before except all select * from {model.name}
+        ),
+        after_only as (
+            select * from {model.name} except all select * from rows_before
+        ),
+        changed as (
+            select case when {only_end_moved} then least(b.{end}, a.{end})
+                else coalesce(least(b.{start}, a.{start}), b.{start}, a.{start})
+                end as changed_on
+            from before_only b
+            full join after_only a on {paired}
         )
-        select count(*), cast(date_trunc('month', min({column})) as date) from changed
+        select count(*), cast(date_trunc('month', min(changed_on)) as date) from changed
         """
 
 

@@ -20,6 +20,8 @@ to its inputs from a month on changes, and so how much of it a load builds again
   when the next snapshot arrives); it is built whole, its readers from that month.
 - `from <column>`: any row; it is built whole and compared with its rows before, and its
   readers are built from the earliest month of that column among the rows that changed.
+- `from <column>, end <column>`: the same, but a row whose only change is its end (a case
+  closed) counts from the earlier of its two ends.
 - `whole`: any row; it is built whole, and so are its readers.
 
 *Settings* are the config's settings the model's rows depend on: a load after one of them

@@ -27,6 +27,9 @@ by the month of their date) changes of the model, `changes:`
 - `from <column>`: any of its rows: it is built whole and compared with its rows before,
   and its readers are built from the earliest month of <column> among the rows that
   changed (none: they stay as they were).
+- `from <column>, end <column>`: the same, but a row whose key is on both sides and whose
+  only change is its end (a case closed, a span cut short) counts from the earlier of its
+  two ends: what it said before that day holds still.
 - `whole`: any of its rows: it is built whole, and its readers too.
 A test (tests/test_incremental_builds.py) loads a book month by month, with corrections
 and late rows, and checks every table against a build from scratch.
@@ -55,7 +58,7 @@ SETTINGS_TABLES = {
 REQUIRED_FIELDS = (
     "model", "what", "grain", "key", "partition", "changes", "settings", "materialized"
 )  # fmt: skip
-CHANGES = ("forward", "as_of", "whole")  # or "from <column>"
+CHANGES = ("forward", "as_of", "whole")  # or "from <column>[, end <column>]"
 OPTIONAL_FIELDS = ("not_null", "holds")
 _FIELD = re.compile(rf"--\s*({'|'.join(REQUIRED_FIELDS + OPTIONAL_FIELDS)}):\s?(.*)")
 _READ = re.compile(r"\b(?:from|join)\s+([a-z_]\w*)\b(?!\s*\()", re.IGNORECASE)
@@ -63,6 +66,7 @@ _CTE = re.compile(
     r"(?:\bwith(?:\s+recursive)?|,)\s*([a-z_]\w*)\s*(?:\([^()]*\))?\s+as\s*\(", re.IGNORECASE
 )
 _LOADED_TABLE = re.compile(r"create table if not exists (\w+)")
+_CHANGES_FROM = re.compile(r"from ([a-z_]\w*)(?:, end ([a-z_]\w*))?")
 
 
 class ModelError(Exception):
@@ -97,7 +101,7 @@ class Model:
     grain: str
     key: tuple[str, ...]
     partition: str | None
-    changes: str  # forward | as_of | whole | from <column>
+    changes: str  # forward | as_of | whole | from <column>[, end <column>]
     settings: tuple[str, ...]
     materialized: str
     not_null: tuple[str, ...]
@@ -120,7 +124,14 @@ class Model:
     @property
     def changed_from_column(self) -> str | None:
         """Of a model that `changes: from <column>`, the column."""
-        return self.changes.split()[1] if self.changes.startswith("from ") else None
+        found = _CHANGES_FROM.fullmatch(self.changes)
+        return found.group(1) if found else None
+
+    @property
+    def changed_end_column(self) -> str | None:
+        """Of a model that `changes: from <column>, end <column>`, the end column."""
+        found = _CHANGES_FROM.fullmatch(self.changes)
+        return found.group(2) if found else None
 
     @property
     def definition_fingerprint(self) -> str:
@@ -210,10 +221,14 @@ def parse_model(name: str, text: str) -> Model:
         raise ModelError(name, "no select below the header")
     partition = single("partition")
     changes = single("changes")
-    if changes not in CHANGES and not re.fullmatch(r"from [a-z_]\w*", changes):
+    if changes not in CHANGES and not _CHANGES_FROM.fullmatch(changes):
         raise ModelError(
-            name, f"changes {changes!r}: use one of {', '.join(CHANGES)}, from <column>"
+            name,
+            f"changes {changes!r}: use one of {', '.join(CHANGES)}, from <column>"
+            ", from <column>, end <column>",
         )
+    if ", end " in changes and _names(single("key")) == ():
+        raise ModelError(name, f"changes {changes}: a row's two sides are paired by its key")
     if changes == "forward" and partition == "none":
         raise ModelError(name, "changes forward: a build by month needs a partition column")
     if changes.startswith("from ") and materialized != "table":

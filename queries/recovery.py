@@ -188,7 +188,7 @@ method_work as (
 ),
 rows as (
     select c.case_id, c.loan_id, c.team, c.collector, c.branch, c.product, c.held_from,
-        c.held_until, c.bucket, c.bucket_order, c.placed, c.paid, c.recovered, c.is_cured,
+        c.bucket, c.bucket_order, c.placed, c.paid, c.recovered, c.is_cured,
         case when $method is null then c.count_actions else w.count_actions end
             as count_actions,
         case

@@ -209,23 +209,34 @@ def test_a_corrected_snapshot_and_a_late_payment_write_their_months_on(
     year: Path, tmp_path: Path
 ) -> None:
     """Once the thirteenth month is loaded: August's snapshot exported again with one
-    loan's days past due corrected, a payment dated in August arriving late, and a case
-    placed before June and still open closed on 15 September (every month of that case
-    changes: its rows say when it ended)."""
-    printed = load(year, corrected_august(year), late_payment(year), closed_case(year))
+    loan's days past due corrected, and a payment dated in August arriving late."""
+    printed = load(year, corrected_august(year), late_payment(year))
     changed_from = {f["file"]: f["changed_from"] for f in printed["files"]}
     assert changed_from["loans_2026-08_corrected.csv"] == "2026-08-01"
     assert changed_from["payments_late.csv"] == "2026-08-01"
-    assert changed_from["assignments_closed.csv"] < "2026-06-01"  # the month it was placed
     built_from = printed["summary_tables"]["built_from"]
     assert built_from["month_book"] == built_from["payment_attribution"] == "2026-08-01"
-    assert built_from["case_months"] < "2026-06-01"
     assert tables_differing_from_a_full_build(year, tmp_path) == {}
 
 
-def closed_case(book: Path) -> Path:
-    """An assignment placed before June and still open after November's file, exported
-    again closed on 15 September."""
+def test_a_case_closed_late_writes_the_months_from_its_end_on(year: Path, tmp_path: Path) -> None:
+    """A case placed before June and still open, exported again closed on 20 October: its
+    assignment changed from the month it was placed, but what the tables said of the days
+    before 20 October holds, so the case tables are written again from October only."""
+    printed = load(year, closed_case(year, ended_on="2026/10/20"))
+    [changed] = printed["files"]
+    assert changed["changed_from"] < "2026-06-01"  # the month it was placed
+    built_from = printed["summary_tables"]["built_from"]
+    case_tables = ["case_months", "case_actions", "case_method_months", "payment_cases"]
+    assert {name: built_from.get(name) for name in case_tables} == dict.fromkeys(
+        case_tables, "2026-10-01"
+    )
+    assert tables_differing_from_a_full_build(year, tmp_path) == {}
+
+
+def closed_case(book: Path, *, ended_on: str) -> Path:
+    """An assignment placed before June and still open after the files loaded, exported
+    again closed on `ended_on`."""
     latest: dict[str, list[str]] = {}
     for path in sorted((book / "files").glob("assignments_*.csv")):
         with path.open(encoding="utf-8-sig") as source:
@@ -233,7 +244,7 @@ def closed_case(book: Path) -> Path:
         latest |= {row[0]: row for row in body}
     placed, ended = header.index("分案日期"), header.index("结案日期")
     row = next(r for r in latest.values() if not r[ended] and r[placed] < "2026/06/01")
-    row[ended] = "2026/09/15"
+    row[ended] = ended_on
     path = book / "assignments_closed.csv"
     with path.open("w", encoding="utf-8", newline="") as out:
         csv.writer(out).writerows([header, row])

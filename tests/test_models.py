@@ -80,6 +80,21 @@ def test_the_headers_parse_whole() -> None:
     assert model.reads == {"cases"}
 
 
+def test_a_change_by_a_rows_start_and_end_names_both_columns() -> None:
+    select = "select 1 as thing_id, current_date as held_from, current_date as held_until"
+    model = parse_model(
+        "things", model_text("things", select, changes="from held_from, end held_until")
+    )
+    assert (model.changed_from_column, model.changed_end_column) == ("held_from", "held_until")
+    with pytest.raises(ModelError, match="paired by its key"):
+        parse_model(
+            "things",
+            model_text("things", select, key="none", changes="from held_from, end held_until"),
+        )
+    with pytest.raises(ModelError, match="use one of"):
+        parse_model("things", model_text("things", select, changes="from held_from until x"))
+
+
 @pytest.mark.parametrize("missing", REQUIRED_FIELDS[1:])
 def test_a_header_lacking_a_field_is_refused(missing: str) -> None:
     text = model_text("things", "select 1 as thing_id", **{missing: "x"})

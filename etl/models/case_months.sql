@@ -45,7 +45,7 @@ worked as (
     group by month, case_id
 )
 select h.month, h.case_id, h.loan_id, h.team, h.collector, v.branch, v.product,
-    h.held_from, h.held_until, h.placed_amount as placed, h.placed_bucket as bucket,
+    h.held_from, h.placed_amount as placed, h.placed_bucket as bucket,
     h.placed_bucket_order as bucket_order,
     cast(coalesce(p.paid, 0) as decimal(18, 2)) as paid,
     cast(least(greatest(coalesce(p.paid, 0), 0), h.placed_amount) as decimal(18, 2))

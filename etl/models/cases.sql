@@ -9,7 +9,7 @@
 -- grain: one row per case (委案)
 -- key: case_id
 -- partition: none
--- changes: from held_from
+-- changes: from held_from, end held_until
 -- settings: aging_buckets
 -- materialized: table
 -- not_null: case_id, loan_id, held_from, held_until, placed_amount, placed_bucket,
