@@ -248,18 +248,19 @@ def _is_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     )
 
 
+def build_record(model: Model, settings: Settings) -> tuple[str, str, str, datetime]:
+    """The row of `model_builds` of a build of `model` under `settings`, now."""
+    return (
+        model.name,
+        json.dumps(setting_fingerprints(settings, model.settings)),
+        model.definition_fingerprint,
+        datetime.now(ZoneInfo(settings.timezone)).replace(tzinfo=None),
+    )
+
+
 def _record(con: duckdb.DuckDBPyConnection, model: Model, settings: Settings) -> None:
     con.execute(
-        """
-        insert or replace into model_builds values (
-            $model, $settings, $definition, $built_at)
-        """,
-        {
-            "model": model.name,
-            "settings": json.dumps(setting_fingerprints(settings, model.settings)),
-            "definition": model.definition_fingerprint,
-            "built_at": datetime.now(ZoneInfo(settings.timezone)).replace(tzinfo=None),
-        },
+        "insert or replace into model_builds values (?, ?, ?, ?)", build_record(model, settings)
     )
 
 

@@ -2,6 +2,7 @@
 
 import json
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -212,18 +213,33 @@ def _print_outcomes(outcomes: list) -> None:
             console.print(escape(f"{o.file}: " + ", ".join(p for p in skipped if p)))
 
 
+class Engine(StrEnum):
+    duckdb = "duckdb"
+    spark = "spark"
+
+
 @app.command()
 def rebuild(
     all_models: Annotated[
         bool, typer.Option("--all", help="rebuild every summary table, not only the stale ones")
     ] = False,
+    engine: Annotated[
+        Engine,
+        typer.Option(help="spark: every summary table built by Spark over the store's files"),
+    ] = Engine.duckdb,
+    master: Annotated[
+        str | None, typer.Option(help="Spark master URL (else the config's spark.master)")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
 ) -> None:
     """Rebuild the summary tables built with other settings than the config's (or by
     another version of recovery), and those that read them, without loading a file."""
+    settings = get_settings()
+    if engine is Engine.spark:
+        _rebuild_on_spark(settings, master, as_json)
+        return
     from etl.rebuild import rebuild_summary_tables
 
-    settings = get_settings()
     built = rebuild_summary_tables(settings, everything=all_models)
     if as_json:
         answer = {"database": str(settings.db), "summary_tables": built and _built_json(built)}
@@ -232,6 +248,31 @@ def rebuild(
         console.print("Summary tables up to date: built with the config's settings")
     else:
         console.print(_built_text(built, files_loaded=False), highlight=False)
+
+
+def _rebuild_on_spark(settings: Settings, master: str | None, as_json: bool) -> None:
+    from etl.spark_build import build_on_spark
+    from recovery.database import DatabaseMissing
+
+    if not settings.db.exists():
+        raise DatabaseMissing(settings.db)
+    built = build_on_spark(settings, master=master)
+    if as_json:
+        answer = {
+            "database": str(settings.db),
+            "engine": "spark",
+            "models": list(built.models),
+            "version": built.published.version,
+            "files_written": built.published.files_written,
+            "seconds": round(built.seconds, 1),
+        }
+        print(json.dumps(answer, ensure_ascii=False, indent=2))
+    else:
+        console.print(
+            f"Built {len(built.models)} summary tables on Spark in {built.seconds:.1f} s: "
+            f"store version {built.published.version}, {built.published.files_written} files",
+            highlight=False,
+        )
 
 
 @app.command()

@@ -172,6 +172,18 @@ class LoginSettings(BaseModel):
     )
 
 
+class SparkSettings(BaseModel):
+    """Where `recovery build --engine spark` runs the summary tables (docs/scale.md)."""
+
+    master: str = Field(
+        "local[2]", description="Spark master URL: local[N] on this machine, or a cluster's"
+    )
+    driver_memory: str = Field("4g", description="memory of the Spark driver")
+    shuffle_partitions: int = Field(
+        8, ge=1, description="partitions of each shuffle (a cluster wants more: 2-3 per core)"
+    )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="RECOVERY_", env_nested_delimiter="__", extra="forbid"
@@ -236,6 +248,7 @@ class Settings(BaseSettings):
         description="append-only log of logins, downloads, reports and exports, a JSON line each",
     )
     login: LoginSettings = Field(default_factory=LoginSettings)
+    spark: SparkSettings = Field(default_factory=SparkSettings)
 
     @field_validator("method_cost")
     @classmethod

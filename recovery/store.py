@@ -145,10 +145,59 @@ def publish(
             empty = f"select * from {table} where false"
             new = [_copy(work, empty, catalog.parent, path, table, None)]
         written += new
+    return _commit(catalog, version, kept, written, dropped, views or {}, retention, now)
+
+
+def current_files(catalog: Path) -> dict[str, list[StoreFile]]:
+    """Each table of the store at `catalog` and its files in the version published."""
+    tables: dict[str, list[StoreFile]] = {}
+    for found in _current(catalog.resolve())[1]:
+        tables.setdefault(found.table, []).append(found)
+    return tables
+
+
+def next_version(catalog: Path) -> int:
+    """The version the next publish of the store at `catalog` makes (its files' names)."""
+    return _current(catalog.resolve())[0] + 1
+
+
+def replace_tables(
+    catalog: Path,
+    written: Mapping[str, list[StoreFile]],
+    *,
+    views: Mapping[str, str],
+    retention: timedelta,
+    now: datetime | None = None,
+) -> Published:
+    """Publishes version `next_version(catalog)` of the store, in which each table of
+    `written` is the files given (written under the store's parts folder by another
+    engine, named by that version) and the other tables keep theirs."""
+    now = now or datetime.now()
+    catalog = catalog.resolve()
+    version, files, dropped = _current(catalog)
+    kept = [f for f in files if f.table not in written]
+    dropped += [(f.path, now) for f in files if f.table in written]
+    new = [f for table_files in written.values() for f in table_files]
+    return _commit(catalog, version + 1, kept, new, dropped, views, retention, now)
+
+
+def _commit(
+    catalog: Path,
+    version: int,
+    kept: list[StoreFile],
+    written: list[StoreFile],
+    dropped: list[tuple[str, datetime]],
+    views: Mapping[str, str],
+    retention: timedelta,
+    now: datetime,
+) -> Published:
+    """Renames in the catalog of `version` naming the files kept and written, then deletes
+    the files dropped longer than `retention` ago and those no catalog names."""
+    parts = parts_folder(catalog).relative_to(catalog.parent)
     named = {f.path for f in kept + written}
     due = [path for path, at in dropped if at <= now - retention and path not in named]
     waiting = [(path, at) for path, at in dropped if path not in due and path not in named]
-    _write_catalog(catalog, version, kept + written, waiting, views or {}, now)
+    _write_catalog(catalog, version, kept + written, waiting, views, now)
     for path in due:
         (catalog.parent / path).unlink(missing_ok=True)
     _remove_orphans(catalog.parent, parts, named | {path for path, _ in waiting})

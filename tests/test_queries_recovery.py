@@ -40,12 +40,9 @@ PAYMENTS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("recovery")
-    settings = Settings(db=folder / "recovery.duckdb")
-    outcomes = load(
-        settings,
+def book_files(folder: Path) -> list[Path]:
+    """The book above as files to load."""
+    return [
         write_csv(folder / "loans.csv", ["as_of_date", "loan_id", "customer_id", "branch",
                   "product", "principal", "outstanding_balance", "overdue_amount", "days_past_due"],
                   LOANS),
@@ -53,7 +50,14 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
                   "team", "collector", "outcome"], ACTIONS),
         write_csv(folder / "payments.csv", ["payment_id", "loan_id", "paid_at", "amount"],
                   PAYMENTS),
-    )  # fmt: skip
+    ]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("recovery")
+    settings = Settings(db=folder / "recovery.duckdb")
+    outcomes = load(settings, *book_files(folder))
     assert all(o.rows_rejected == 0 for o in outcomes)
     return settings.db
 

@@ -35,7 +35,7 @@
 
 with candidates as (
     select p.payment_id, a.action_id, a.action_at, a.method, a.team, a.collector,
-        cast(p.paid_at as date) - cast(a.action_at as date) as days_since_action
+        date_diff('day', cast(a.action_at as date), cast(p.paid_at as date)) as days_since_action
     from payments p
     join actions a
         on a.loan_id = p.loan_id
