@@ -50,6 +50,8 @@ class ModelsBuilt:
     changed_definitions: tuple[str, ...]  # the models new or changed since the last build
     changed_tables: tuple[str, ...]  # the loaded tables whose rows changed
     seconds: float
+    model_seconds: dict[str, float]  # each table and view built (and the temporary ones first
+    # built for it)
 
 
 def write_settings_tables(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
@@ -112,16 +114,16 @@ def build_changes(
     changes: dict[str, date],
     *,
     keep_temporaries: bool = False,
-) -> dict[str, tuple[date | None, date | None]]:
+) -> dict[str, tuple[date | None, date | None, float]]:
     """Builds what `changes` reaches, in build order: each model reading a table changed
     from a month on (a loaded table's rows of that month and later; ALL_MONTHS: any), and
     each model named in `changes`, with the temporary models they read. What each build
     changed is worked out from the model's `changes:` (etl/model_specs.py) and reaches its
-    readers in turn. Returns each table and view built, the month it was built from (None:
-    whole) and the month its rows changed from (None: they did not; ALL_MONTHS: any), and
-    records them. A temporary model is built when a model reading it
-    is, and dropped once the last model that could need it is past (unless
-    `keep_temporaries`)."""
+    readers in turn. Returns each table and view built: the month it was built from (None:
+    whole), the month its rows changed from (None: they did not; ALL_MONTHS: any) and the
+    seconds it took (with the temporary models first built for it); and records them. A
+    temporary model is built when a model reading it is, and dropped once the last model
+    that could need it is past (unless `keep_temporaries`)."""
     models = read_models()
     order = build_order(models)
     # the temporary models each table or view needs, directly or through other temporary
@@ -137,7 +139,7 @@ def build_changes(
         if models[name].is_temporary
     }
     changed = dict(changes)  # each table and model changed, and the month it changed from
-    built: dict[str, tuple[date | None, date | None]] = {}
+    built: dict[str, tuple[date | None, date | None, float]] = {}
     present: set[str] = set()  # the temporary models built and not dropped
     write_settings_tables(con, settings)
     con.execute(LEDGER_SQL)
@@ -149,6 +151,7 @@ def build_changes(
             # built whole when a reader is: what its readers see changed, from when
             changed[name] = ALL_MONTHS if model.changes == "whole" else since
         elif since is not None:
+            started = time.perf_counter()
             needed = needs[name] - present
             for temporary in order:
                 if temporary in needed:
@@ -157,7 +160,7 @@ def build_changes(
             built_from, changed_from = _build(con, model, since)
             # an as_of model's readers change from `since`, but its rows in any month
             rows_from = ALL_MONTHS if model.changes == "as_of" else changed_from
-            built[name] = built_from, rows_from
+            built[name] = built_from, rows_from, time.perf_counter() - started
             if changed_from is not None:
                 changed[name] = changed_from
             _record(con, model, settings)
@@ -296,12 +299,13 @@ def refresh_models(
         return None
     return ModelsBuilt(
         models=tuple(built),
-        built_from={n: month for n, (month, _) in built.items() if month is not None},
-        changed_from={n: month for n, (_, month) in built.items() if month is not None},
+        built_from={n: month for n, (month, _, _) in built.items() if month is not None},
+        changed_from={n: month for n, (_, month, _) in built.items() if month is not None},
         changed_settings=tuple(sorted({s for why in stale.values() for s in why.settings})),
         changed_definitions=tuple(sorted(n for n, why in stale.items() if why.definition)),
         changed_tables=tuple(sorted(changed_tables)),
         seconds=time.perf_counter() - started,
+        model_seconds={n: round(seconds, 2) for n, (_, _, seconds) in built.items()},
     )
 
 

@@ -296,7 +296,7 @@ def cure_rate(db: Path, filters: Filters) -> pl.DataFrame:
 # rows differ); in_vintages_until keeps the vintages of the 24 months up to the period.
 VINTAGE_CURVES_SQL = f"""
 with vintage_variants as (
-    select l.vintage, l.loan_number, l.principal
+    select l.vintage, l.loan_id, l.principal
     from vintage_loans l
     where l.first_on <= $period_end
       and $period_end <= l.in_vintages_until
@@ -305,12 +305,12 @@ with vintage_variants as (
 vintage_principal as (
     select vintage, sum(principal) as principal
     from (
-        select vintage, principal from vintage_variants where loan_number is null
+        select vintage, principal from vintage_variants where loan_id is null
         union all
         select vintage, max(principal)
         from vintage_variants
-        where loan_number is not null
-        group by vintage, loan_number
+        where loan_id is not null
+        group by vintage, loan_id
     ) loans
     group by vintage
 ),

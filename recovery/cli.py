@@ -183,6 +183,7 @@ def _built_json(built: "ModelsBuilt") -> dict:
         "changed_definitions": list(built.changed_definitions),
         "changed_tables": list(built.changed_tables),
         "built_from": {name: month.isoformat() for name, month in built.built_from.items()},
+        "model_seconds": built.model_seconds,
     }
 
 

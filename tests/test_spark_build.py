@@ -127,6 +127,4 @@ def test_every_measure_answers_the_same_from_either_engines_tables(
         for filters in filter_sets(built_by_duckdb):
             expected = MEASURES[measure](built_by_duckdb, filters, Settings(db=built_by_duckdb))
             answered = MEASURES[measure](built_by_spark, filters, Settings(db=built_by_spark))
-            assert_frame_equal(
-                answered, expected, check_dtypes=False, rel_tol=1e-12, abs_tol=1e-12
-            )
+            assert_frame_equal(answered, expected, check_dtypes=False, rel_tol=1e-12, abs_tol=1e-12)

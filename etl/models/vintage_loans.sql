@@ -1,23 +1,23 @@
 -- model: vintage_loans
 -- what: a vintage's principal counts each loan once (its largest principal among the rows
 --     the filters keep). first_on is the first month-latest snapshot listing the loan so;
---     loan_number is null on a row that sums the principal of the loans whose rows of the
---     vintage all agree on these and on principal (each counted once by summing); a number
---     standing for one loan whose rows differ (moved team, changed principal...), one row
---     per variant, counted once by the measure (largest principal per loan_number).
+--     loan_id is null on a row that sums the principal of the loans whose rows of the
+--     vintage all agree on these and on principal (each counted once by summing); given for
+--     a loan whose rows differ (moved team, changed principal...), one row per variant,
+--     counted once by the measure (largest principal per loan_id).
 -- grain: one row per vintage, in_vintages_until, branch, product, team, collector,
---     first_on and loan_number (and, for a numbered loan, principal)
+--     first_on and loan_id (and, for a loan listed, principal)
 -- key: vintage, in_vintages_until, branch, product, team, collector, first_on,
---     loan_number, principal
+--     loan_id, principal
 -- partition: none
 -- changes: whole
 -- settings: none
 -- materialized: table
 -- not_null: vintage, in_vintages_until, first_on, principal
--- holds: a numbered loan has more than one variant
---     select loan_number from vintage_loans
---     where loan_number is not null
---     group by loan_number
+-- holds: a loan listed has more than one variant
+--     select vintage, loan_id from vintage_loans
+--     where loan_id is not null
+--     group by vintage, loan_id
 --     having count(*) < 2
 
 with variants as (
@@ -28,12 +28,12 @@ with variants as (
     group by vintage, loan_id, in_vintages_until, branch, product, team, collector, principal
 )
 select vintage, in_vintages_until, branch, product, team, collector, first_on,
-    cast(null as bigint) as loan_number, sum(principal) as principal
+    cast(null as varchar) as loan_id, sum(principal) as principal
 from variants
 where count_variants = 1
 group by vintage, in_vintages_until, branch, product, team, collector, first_on
 union all
 select vintage, in_vintages_until, branch, product, team, collector, first_on,
-    dense_rank() over (order by loan_id) as loan_number, principal
+    loan_id, principal
 from variants
 where count_variants > 1
