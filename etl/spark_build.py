@@ -104,6 +104,7 @@ def _build(settings: Settings, catalog: Path, master: str) -> SparkBuilt:
                 spark.read.parquet(str(path)).createOrReplaceTempView(table)
             for name in build_order(models):
                 model = models[name]
+                spark.sparkContext.setJobDescription(f"model {name}")  # in Spark's event log
                 frame = spark.sql(to_spark(model.sql, keep_order=False))
                 if model.is_view:
                     frame.createOrReplaceTempView(name)
