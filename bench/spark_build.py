@@ -62,6 +62,7 @@ def benchmark(store: Path, master: str, work: Path) -> dict:
     events.mkdir()
     submit = (
         f"--conf spark.eventLog.enabled=true --conf spark.eventLog.dir=file://{events} "
+        "--conf spark.eventLog.rolling.enabled=false --conf spark.eventLog.compress=false "
         "pyspark-shell"
     )
     spark_run = build(
@@ -111,13 +112,16 @@ def shuffle_by_model(event_log: Path) -> dict[str, dict]:
 
 def markdown_table(result: dict) -> str:
     rows = [
-        "| engine | seconds | peak GB |",
+        "| engine | seconds | peak GB of the process started |",
         "|---|---|---|",
         *(
             f"| {name} | {result[engine]['wall_seconds']:.1f} | "
             f"{result[engine]['peak_memory_bytes'] / GB:.2f} |"
             for name, engine in (("DuckDB", "duckdb"), (f"Spark {result['master']}", "spark"))
         ),
+        "",
+        "(Spark's peak is its Python driver's: the JVM it starts is not counted; its heap is",
+        "the config's `spark.driver_memory`.)",
         "",
         "| model | shuffle MB | task seconds |",
         "|---|---:|---:|",
