@@ -13,8 +13,8 @@
 --     select count(*) as count_months from book_months
 --     having count(*) <> date_diff('month', min(month), max(month)) + 1
 
-with recursive bounds as (
-    select min(first_day) as first_month, max(first_day) as last_month
+with bounds as (
+    select cast(min(first_day) as date) as first_month, cast(max(first_day) as date) as last_month
     from (
         select date_trunc('month', min(as_of_date)) as first_day from loan_snapshots
         union all select date_trunc('month', max(as_of_date)) from loan_snapshots
@@ -25,12 +25,13 @@ with recursive bounds as (
         union all select date_trunc('month', min(assigned_on)) from assignments
     ) found
 ),
-months (month) as (
-    select cast(first_month as date) from bounds where first_month is not null
-    union all
-    select cast(month + interval 1 month as date)
-    from months
-    where month < (select cast(last_month as date) from bounds)
+months as (
+    -- one row per month from the first to the last (none when there is no row at all)
+    select cast(month as date) as month
+    from (
+        select unnest(generate_series(first_month, last_month, interval 1 month)) as month
+        from bounds
+    ) series
 )
 select month, cast(month + interval 1 month as date) as month_after
 from months
