@@ -100,7 +100,8 @@ def _build(settings: Settings, catalog: Path, master: str) -> SparkBuilt:
                 if table not in models and table not in SETTINGS_TABLES:
                     paths = [str(catalog.parent / f.path) for f in files]
                     spark.read.parquet(*paths).createOrReplaceTempView(table)
-            for table, path in _settings_tables(settings, scratch).items():
+            settings_files = _settings_tables(settings, scratch)
+            for table, path in settings_files.items():
                 spark.read.parquet(str(path)).createOrReplaceTempView(table)
             for name in build_order(models):
                 model = models[name]
@@ -118,6 +119,8 @@ def _build(settings: Settings, catalog: Path, master: str) -> SparkBuilt:
                 if not model.is_temporary:
                     built.append(name)
         written["model_builds"] = [_write_ledger(catalog, models, settings, version)]
+        for table in ("aging_buckets", "method_costs"):  # the settings the tables were built with
+            written[table] = [_place(settings_files[table], catalog, table, version)]
         views = {n: models[n].sql for n in build_order(models) if models[n].materialized == "view"}
         published = replace_tables(catalog, written, views=views, retention=RETENTION)
     finally:
@@ -141,6 +144,14 @@ def _settings_tables(settings: Settings, scratch: Path) -> dict[str, Path]:
             paths[table] = scratch / f"{table}.parquet"
             con.execute(f"copy (select * from {table}) to '{paths[table]}' (format parquet)")
     return paths
+
+
+def _place(path: Path, catalog: Path, table: str, version: int) -> StoreFile:
+    """The file at `path` moved into the store as the whole of `table` at `version`."""
+    target = parts_folder(catalog).relative_to(catalog.parent) / table / f"v{version:06d}.parquet"
+    (catalog.parent / target).parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(path, catalog.parent / target)
+    return StoreFile(table, None, str(target))
 
 
 def _write_model(

@@ -28,10 +28,13 @@ RECOVERY = Path(sys.executable).parent / "recovery"
 TABLES = sorted(name for name, model in read_models().items() if not model.is_temporary)
 
 
-def rebuilt_on_spark(catalog: Path, folder: Path) -> Path:
-    """A copy of the store at `catalog` in `folder`, its summary tables built by Spark."""
+def rebuilt_on_spark(catalog: Path, folder: Path, config: Path | None = None) -> Path:
+    """A copy of the store at `catalog` in `folder`, its summary tables built by Spark
+    (under the config file `config`, if given)."""
     copy = copy_store(catalog, folder)
     env = {**os.environ, "RECOVERY_DB": str(copy)}
+    if config is not None:
+        env["RECOVERY_CONFIG"] = str(config)
     result = subprocess.run(
         [str(RECOVERY), "rebuild", "--engine", "spark", "--master", "local[2]", "--json"],
         capture_output=True,
@@ -128,3 +131,48 @@ def test_every_measure_answers_the_same_from_either_engines_tables(
             expected = MEASURES[measure](built_by_duckdb, filters, Settings(db=built_by_duckdb))
             answered = MEASURES[measure](built_by_spark, filters, Settings(db=built_by_spark))
             assert_frame_equal(answered, expected, check_dtypes=False, rel_tol=1e-12, abs_tol=1e-12)
+
+
+THREE_BUCKETS = """
+[[aging_buckets]]
+name = "Current"
+min_days = 0
+max_days = 0
+[[aging_buckets]]
+name = "1-30"
+min_days = 1
+max_days = 30
+[[aging_buckets]]
+name = "31+"
+min_days = 31
+"""
+
+
+def test_a_spark_build_under_other_buckets_publishes_them_with_its_tables(
+    hand_made: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """The config's buckets changed since the last load: the Spark build stages the cases
+    by the new ones, and the store's bucket table and build records say so, so that the
+    measures answer (not refusing stale tables) with the new buckets."""
+    config = tmp_path / "recovery.toml"
+    config.write_text(THREE_BUCKETS, encoding="utf-8")
+    built_by_spark = rebuilt_on_spark(hand_made[0], tmp_path / "spark", config)
+    env = {**os.environ, "RECOVERY_DB": str(built_by_spark), "RECOVERY_CONFIG": str(config)}
+    result = subprocess.run(
+        [str(RECOVERY), "kpis", "--period", "2026-10", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    # L1 10 days past due, L2 40, L3 100 (tests/test_queries_recovery.py)
+    aging = {row["bucket"]: row["loans"] for row in json.loads(result.stdout)["aging"]}
+    assert aging == {"Current": 0, "1-30": 1, "31+": 2}
+    assert table_rows(built_by_spark, "aging_buckets")["bucket"].to_list() == [
+        "Current",
+        "1-30",
+        "31+",
+    ]
+    stages = set(table_rows(built_by_spark, "cases")["placed_bucket"])
+    assert "31+" in stages and stages <= {"Current", "1-30", "31+", "not_placed"}
