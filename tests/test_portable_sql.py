@@ -1,10 +1,18 @@
 """The SQL written once for both engines: what the Spark transpilation patches and what it
-refuses, and every model file within the subset (tests/test_spark_build.py runs them)."""
+refuses, and every model file and every measure's statements within the subset
+(tests/test_spark_build.py runs the models on Spark)."""
+
+import sys
+from pathlib import Path
 
 import pytest
 
+import recovery.database
 from etl.model_specs import read_models
+from queries.catalogue import MEASURES
+from queries.filters import Filters
 from recovery.portable_sql import NotPortable, to_spark
+from recovery.settings import Settings
 
 
 def test_the_iso_weekday_runs_from_monday_one_on_spark() -> None:
@@ -38,3 +46,27 @@ def test_a_table_written_keeps_no_final_order() -> None:
 @pytest.mark.parametrize("name", sorted(read_models()))
 def test_every_model_transpiles_for_spark(name: str) -> None:
     assert to_spark(read_models()[name].sql, keep_order=False).startswith(("SELECT", "WITH"))
+
+
+def test_every_measures_statements_transpile_for_spark(
+    demo_book: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every statement the catalogue's measures run (through recovery.database.query),
+    with no filter and with a manager's team scope."""
+    statements: set[str] = set()
+    answer = recovery.database.query
+
+    def recorded(path, sql, params=None):
+        statements.add(sql)
+        return answer(path, sql, params)
+
+    for name, module in list(sys.modules.items()):
+        if name.startswith("queries") and getattr(module, "query", None) is answer:
+            monkeypatch.setattr(module, "query", recorded)
+    settings = Settings(db=demo_book)
+    for measure in MEASURES.values():
+        measure(demo_book, Filters("2026-10"), settings)
+        measure(demo_book, Filters("2026-10", allowed_teams=("总部电催一组",)), settings)
+    assert len(statements) >= len(MEASURES)
+    for sql in statements:
+        assert to_spark(sql)
