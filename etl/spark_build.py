@@ -148,10 +148,17 @@ def _settings_tables(settings: Settings, scratch: Path) -> dict[str, Path]:
 
 def _place(path: Path, catalog: Path, table: str, version: int) -> StoreFile:
     """The file at `path` moved into the store as the whole of `table` at `version`."""
-    target = parts_folder(catalog).relative_to(catalog.parent) / table / f"v{version:06d}.parquet"
-    (catalog.parent / target).parent.mkdir(parents=True, exist_ok=True)
+    target = _whole_table_file(catalog, table, version)
     shutil.move(path, catalog.parent / target)
     return StoreFile(table, None, str(target))
+
+
+def _whole_table_file(catalog: Path, table: str, version: int) -> Path:
+    """Where the store keeps the whole of `table` at `version` (relative to the catalog's
+    folder), its folder made."""
+    path = parts_folder(catalog).relative_to(catalog.parent) / table / f"v{version:06d}.parquet"
+    (catalog.parent / path).parent.mkdir(parents=True, exist_ok=True)
+    return path
 
 
 def _write_model(
@@ -200,9 +207,7 @@ def _write_ledger(
     """The record of this build (etl/model_builds.py's `model_builds`): every table and
     view built, with the fingerprints of its settings and definition."""
     rows = [build_record(m, settings) for m in models.values() if not m.is_temporary]
-    path = parts_folder(catalog).relative_to(catalog.parent) / "model_builds"
-    path = path / f"v{version:06d}.parquet"
-    (catalog.parent / path).parent.mkdir(parents=True, exist_ok=True)
+    path = _whole_table_file(catalog, "model_builds", version)
     with duckdb.connect() as con:
         con.execute(LEDGER_SQL)
         con.executemany("insert into model_builds values (?, ?, ?, ?)", rows)

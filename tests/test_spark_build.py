@@ -23,6 +23,7 @@ from recovery.settings import Settings
 from recovery.store import copy_store, open_catalog
 from tests import test_queries_recovery as recovery_book
 from tests.helpers import load
+from tests.test_settings_tracked import THIRTY_DAY_BUCKETS
 
 RECOVERY = Path(sys.executable).parent / "recovery"
 TABLES = sorted(name for name, model in read_models().items() if not model.is_temporary)
@@ -133,21 +134,6 @@ def test_every_measure_answers_the_same_from_either_engines_tables(
             assert_frame_equal(answered, expected, check_dtypes=False, rel_tol=1e-12, abs_tol=1e-12)
 
 
-THREE_BUCKETS = """
-[[aging_buckets]]
-name = "Current"
-min_days = 0
-max_days = 0
-[[aging_buckets]]
-name = "1-30"
-min_days = 1
-max_days = 30
-[[aging_buckets]]
-name = "31+"
-min_days = 31
-"""
-
-
 def test_a_spark_build_under_other_buckets_publishes_them_with_its_tables(
     hand_made: tuple[Path, Path], tmp_path: Path
 ) -> None:
@@ -155,7 +141,7 @@ def test_a_spark_build_under_other_buckets_publishes_them_with_its_tables(
     by the new ones, and the store's bucket table and build records say so, so that the
     measures answer (not refusing stale tables) with the new buckets."""
     config = tmp_path / "recovery.toml"
-    config.write_text(THREE_BUCKETS, encoding="utf-8")
+    config.write_text(THIRTY_DAY_BUCKETS, encoding="utf-8")
     built_by_spark = rebuilt_on_spark(hand_made[0], tmp_path / "spark", config)
     env = {**os.environ, "RECOVERY_DB": str(built_by_spark), "RECOVERY_CONFIG": str(config)}
     result = subprocess.run(
